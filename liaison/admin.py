@@ -1,0 +1,244 @@
+from urllib.parse import urlencode
+
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from liaison import services
+from liaison.models import (
+    RatingCriterion,
+    RatingScore,
+    Representative,
+    RetiredQrToken,
+    Station,
+    StationMembership,
+    StationRating,
+    Town,
+    Village,
+)
+
+
+class VillageInline(admin.TabularInline):
+    model = Village
+    extra = 0
+
+
+@admin.register(Town)
+class TownAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "order", "station_count"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    inlines = [VillageInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_station_count=Count("stations"))
+
+    @admin.display(description=_("stations"), ordering="_station_count")
+    def station_count(self, obj):
+        return obj._station_count
+
+
+@admin.register(Village)
+class VillageAdmin(admin.ModelAdmin):
+    list_display = ["name", "town", "kind"]
+    list_filter = ["town", "kind"]
+    search_fields = ["name", "town__name"]
+    list_select_related = ["town"]
+
+
+class StationRatingInline(admin.TabularInline):
+    model = StationRating
+    extra = 0
+    fields = ["year", "total", "max_total", "stars", "rated_on", "rated_by"]
+    readonly_fields = ["year", "total", "max_total", "stars", "rated_on", "rated_by"]
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class StationMembershipInline(admin.TabularInline):
+    model = StationMembership
+    extra = 1
+    autocomplete_fields = ["representative"]
+
+
+def _print_cards_redirect(params):
+    return redirect(reverse("liaison:qr_cards") + "?" + urlencode(params, doseq=True))
+
+
+@admin.register(Station)
+class StationAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "town",
+        "kind",
+        "sector",
+        "has_legal_service_room",
+        "is_active",
+        "public_page",
+    ]
+    list_filter = ["kind", "town", "sector", "has_legal_service_room", "is_active"]
+    search_fields = ["name", "address", "town__name", "village__name"]
+    list_select_related = ["town", "village"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["village"]
+    inlines = [StationMembershipInline, StationRatingInline]
+    readonly_fields = ["qr_preview"]
+    actions = ["print_qr_cards", "rotate_qr_token"]
+
+    @admin.display(description=_("public page"))
+    def public_page(self, obj):
+        return format_html('<a href="{}" target="_blank">{}</a>', obj.get_absolute_url(), _("open"))
+
+    @admin.display(description=_("QR code"))
+    def qr_preview(self, obj):
+        if not obj.pk:
+            return "—"
+        return format_html(
+            '<img src="{}" width="160" height="160" alt=""><br><a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("liaison:station_qr", args=[obj.qr_token, "png"]),
+            reverse("liaison:station_qr", args=[obj.qr_token, "svg"]),
+            "SVG",
+            obj.get_qr_path(),
+            _("page the code opens"),
+        )
+
+    @admin.action(description=_("Print QR cards (the station and its representatives)"))
+    def print_qr_cards(self, request, queryset):
+        station = queryset.order_by("pk").first()
+        if queryset.count() > 1:
+            self.message_user(
+                request, _("QR cards are printed one station at a time."), messages.WARNING
+            )
+            return None
+        return _print_cards_redirect({"station": station.pk})
+
+    @admin.action(description=_("Replace the QR code (the old code stops working)"))
+    def rotate_qr_token(self, request, queryset):
+        count = 0
+        for station in queryset:
+            services.station_rotate_qr_token(station=station)
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "Replaced the QR code of %(count)d station. Print and post the new code.",
+                "Replaced the QR codes of %(count)d stations. Print and post the new codes.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Representative)
+class RepresentativeAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "gender",
+        "level",
+        "term",
+        "occupation",
+        "masked_mobile_display",
+        "is_active",
+    ]
+    list_filter = ["level", "gender", "is_active", "memberships__station__town"]
+    search_fields = ["name", "occupation", "memberships__station__name"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+    inlines = [StationMembershipInline]
+    readonly_fields = ["qr_preview"]
+    actions = ["print_qr_cards", "rotate_qr_token"]
+
+    @admin.display(description=_("mobile"))
+    def masked_mobile_display(self, obj):
+        return obj.masked_mobile or "—"
+
+    @admin.display(description=_("QR code"))
+    def qr_preview(self, obj):
+        if not obj.pk:
+            return "—"
+        return format_html(
+            '<img src="{}" width="160" height="160" alt=""><br><a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("liaison:representative_qr", args=[obj.qr_token, "png"]),
+            reverse("liaison:representative_qr", args=[obj.qr_token, "svg"]),
+            "SVG",
+            obj.get_absolute_url(),
+            _("page the code opens"),
+        )
+
+    @admin.action(description=_("Print QR cards"))
+    def print_qr_cards(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True)[:500])
+        return _print_cards_redirect({"representative": ids})
+
+    @admin.action(description=_("Replace the QR code (the old code stops working)"))
+    def rotate_qr_token(self, request, queryset):
+        count = 0
+        for rep in queryset:
+            services.representative_rotate_qr_token(representative=rep)
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "Replaced the QR code of %(count)d representative. Print the new card.",
+                "Replaced the QR codes of %(count)d representatives. Print the new cards.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+class RatingScoreInline(admin.TabularInline):
+    model = RatingScore
+    extra = 0
+    autocomplete_fields = ["criterion"]
+
+
+@admin.register(StationRating)
+class StationRatingAdmin(admin.ModelAdmin):
+    list_display = ["station", "year", "total", "max_total", "stars", "rated_on", "rated_by"]
+    list_filter = ["year", "stars", "station__town", "station__kind"]
+    search_fields = ["station__name"]
+    list_select_related = ["station", "rated_by"]
+    readonly_fields = ["total", "max_total", "stars", "rated_by"]
+    autocomplete_fields = ["station"]
+    inlines = [RatingScoreInline]
+
+    def save_model(self, request, obj, form, change):
+        if obj.rated_by_id is None:
+            obj.rated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Totals and stars are never typed in: they follow from the scores.
+        services.station_rating_recompute(rating=form.instance)
+
+
+@admin.register(RatingCriterion)
+class RatingCriterionAdmin(admin.ModelAdmin):
+    list_display = ["name", "group", "max_score", "order", "is_measured", "is_active"]
+    list_filter = ["group", "is_active", "is_measured"]
+    search_fields = ["name", "code", "description"]
+    list_editable = ["max_score", "order", "is_active"]
+
+
+@admin.register(RetiredQrToken)
+class RetiredQrTokenAdmin(admin.ModelAdmin):
+    list_display = ["kind", "retired_at"]
+    list_filter = ["kind"]
+    date_hierarchy = "retired_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,38 @@
+"""Print where the demo portal is and how to sign in (used by `make run`)."""
+
+from django.core.management.base import BaseCommand
+from django.urls import reverse
+
+from liaison.management.commands.load_demo import (
+    DEMO_ADMIN,
+    DEMO_REPRESENTATIVE,
+    DEMO_REPRESENTATIVE_NAME,
+)
+from liaison.models import Representative, Station
+
+
+class Command(BaseCommand):
+    help = "Print the portal's URL, the demo logins and a representative's QR page."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--base-url", default="http://127.0.0.1:8000")
+
+    def handle(self, *args, base_url, **options):
+        base = base_url.rstrip("/")
+        rep = Representative.objects.filter(name=DEMO_REPRESENTATIVE_NAME).first()
+        station = Station.objects.filter(slug="renhe").first()
+        lines = [
+            "",
+            "柞水县人大代表联络平台 (Zhashui people's congress portal)",
+            f"  Portal:              {base}/",
+            f"  Staff admin:         {base}{reverse('admin:index')}   "
+            f"login {DEMO_ADMIN[0]} / {DEMO_ADMIN[1]}",
+            f"  Representative:      {base}{reverse('login')}   "
+            f"login {DEMO_REPRESENTATIVE[0]} / {DEMO_REPRESENTATIVE[1]}",
+        ]
+        if rep:
+            lines.append(f"  {rep.name}'s QR page: {base}{rep.get_absolute_url()}")
+        if station:
+            lines.append(f"  Station QR page:     {base}{station.get_qr_path()}")
+        lines.append("")
+        self.stdout.write("\n".join(lines))

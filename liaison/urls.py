@@ -1,0 +1,41 @@
+from django.urls import path, register_converter
+
+from liaison.views import public, staff
+
+
+class TokenConverter:
+    # secrets.token_urlsafe alphabet; anything else is a 404 before a query runs.
+    regex = "[A-Za-z0-9_-]{16,64}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+class QrFormatConverter:
+    regex = "png|svg"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(TokenConverter, "token")
+register_converter(QrFormatConverter, "qrfmt")
+
+app_name = "liaison"
+urlpatterns = [
+    path("", public.home, name="home"),
+    path("stations/", public.station_list, name="station_list"),
+    path("stations/<slug:slug>/", public.station_detail, name="station_detail"),
+    path("s/<token:token>/", public.station_qr_page, name="station_qr_page"),
+    path("s/<token:token>/qr.<qrfmt:fmt>", public.station_qr, name="station_qr"),
+    path("r/<token:token>/", public.representative_detail, name="representative_detail"),
+    path("r/<token:token>/qr.<qrfmt:fmt>", public.representative_qr, name="representative_qr"),
+    path("staff/qr-cards/", staff.qr_cards, name="qr_cards"),
+    path("me/", staff.my_page, name="my_page"),
+]

@@ -1,0 +1,124 @@
+"""Public pages: no login, phone first, no JavaScript needed."""
+
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from liaison import qrcodes
+from liaison.access import QrTokenReplaced, get_representative_by_token, get_station_by_token
+from liaison.forms import StationFilterForm
+from liaison.models import Representative, Station, StationMembership, Town
+from liaison.services import latest_stars_subquery, stations_with_stars
+
+QR_CACHE_SECONDS = 3600
+
+
+def _replaced(request):
+    return render(request, "liaison/qr_replaced.html", status=410)
+
+
+@require_GET
+def home(request):
+    towns = Town.objects.prefetch_related(
+        Prefetch("stations", queryset=stations_with_stars(), to_attr="active_stations")
+    )
+    totals = Station.objects.active().aggregate(
+        stations=Count("pk"),
+        points=Count("pk", filter=Q(kind=Station.Kind.POINT)),
+        professional=Count("pk", filter=Q(kind=Station.Kind.PROFESSIONAL)),
+    )
+    totals["representatives"] = Representative.objects.active().count()
+    return render(request, "liaison/home.html", {"towns": towns, "totals": totals})
+
+
+@require_GET
+def station_list(request):
+    form = StationFilterForm(request.GET or None)
+    stations = stations_with_stars().annotate(
+        rep_count=Count("memberships", filter=Q(memberships__representative__is_active=True))
+    )
+    if form.is_valid():
+        if form.cleaned_data["town"]:
+            stations = stations.filter(town=form.cleaned_data["town"])
+        if form.cleaned_data["kind"]:
+            stations = stations.filter(kind=form.cleaned_data["kind"])
+    return render(request, "liaison/station_list.html", {"form": form, "stations": list(stations)})
+
+
+def _station_page(request, station):
+    station.stars = (
+        Station.objects.filter(pk=station.pk)
+        .annotate(stars=latest_stars_subquery())
+        .values_list("stars", flat=True)
+        .first()
+    )
+    memberships = list(
+        StationMembership.objects.filter(station=station, representative__is_active=True)
+        .select_related("representative")
+        .order_by("role", "representative__name")
+    )
+    return render(
+        request,
+        "liaison/station_detail.html",
+        {"station": station, "memberships": memberships},
+    )
+
+
+@require_GET
+def station_detail(request, slug):
+    station = get_object_or_404(
+        Station.objects.active().select_related("town", "village"), slug=slug
+    )
+    return _station_page(request, station)
+
+
+@require_GET
+def station_qr_page(request, token):
+    try:
+        station = get_station_by_token(token)
+    except QrTokenReplaced:
+        return _replaced(request)
+    return _station_page(request, station)
+
+
+@require_GET
+def representative_detail(request, token):
+    try:
+        rep = get_representative_by_token(token, with_stations=True)
+    except QrTokenReplaced:
+        return _replaced(request)
+    memberships = [m for m in rep.memberships.all() if m.station.is_active]
+    return render(
+        request,
+        "liaison/representative_detail.html",
+        {"rep": rep, "memberships": memberships},
+    )
+
+
+def _qr_response(content: bytes, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Cache-Control"] = f"public, max-age={QR_CACHE_SECONDS}"
+    return response
+
+
+@require_GET
+def representative_qr(request, token, fmt):
+    try:
+        rep = get_representative_by_token(token)
+    except QrTokenReplaced:
+        return _replaced(request)
+    if fmt == "svg":
+        return _qr_response(qrcodes.qr_svg(rep.qr_url), "image/svg+xml")
+    return _qr_response(qrcodes.qr_png(rep.qr_url), "image/png")
+
+
+@require_GET
+def station_qr(request, token, fmt):
+    try:
+        station = get_station_by_token(token)
+    except QrTokenReplaced:
+        return _replaced(request)
+    if fmt == "svg":
+        return _qr_response(qrcodes.qr_svg(station.qr_url), "image/svg+xml")
+    return _qr_response(qrcodes.qr_png(station.qr_url), "image/png")

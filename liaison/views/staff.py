@@ -1,0 +1,81 @@
+"""Pages for staff and representatives (login required)."""
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from liaison import qrcodes
+from liaison.forms import QrCardsForm
+from liaison.models import Representative, Station, StationMembership
+
+
+def _card(*, title, subtitle, station_name, url):
+    return {
+        "title": title,
+        "subtitle": subtitle,
+        "station_name": station_name,
+        "qr_svg": qrcodes.qr_svg_inline(url),
+    }
+
+
+@staff_member_required
+@require_GET
+def qr_cards(request):
+    """A printable A4 sheet of QR cards (no photos): for chosen representatives or a station."""
+    form = QrCardsForm(request.GET or None)
+    cards = []
+    heading = ""
+    if form.is_valid():
+        station = None
+        if form.cleaned_data["station"]:
+            station = Station.objects.filter(pk=form.cleaned_data["station"]).first()
+        if station is not None:
+            heading = station.name
+            cards.append(
+                _card(
+                    title=station.name,
+                    subtitle=station.get_kind_display(),
+                    station_name=station.town.name,
+                    url=station.qr_url,
+                )
+            )
+            memberships = StationMembership.objects.filter(
+                station=station, representative__is_active=True
+            ).select_related("representative")
+            reps = [(m.representative, station.name) for m in memberships]
+        else:
+            ids = form.cleaned_data["representative"][:500]
+            reps_qs = (
+                Representative.objects.active()
+                .filter(pk__in=ids)
+                .prefetch_related("memberships__station")
+            )
+            reps = []
+            for rep in reps_qs:
+                first = next(iter(rep.memberships.all()), None)
+                reps.append((rep, first.station.name if first else ""))
+        for rep, station_name in reps:
+            cards.append(
+                _card(
+                    title=rep.name,
+                    subtitle=rep.get_level_display(),
+                    station_name=station_name,
+                    url=rep.qr_url,
+                )
+            )
+    return render(
+        request, "liaison/qr_cards.html", {"form": form, "cards": cards, "heading": heading}
+    )
+
+
+@login_required
+@require_GET
+def my_page(request):
+    """A signed-in representative's own page: their public page and QR code."""
+    rep = (
+        Representative.objects.filter(user=request.user)
+        .prefetch_related("memberships__station__town")
+        .first()
+    )
+    return render(request, "liaison/my_page.html", {"rep": rep})

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Make sure the Debian packages the given make target needs are present.
+# As root, installs what is missing with apt-get; otherwise says what to install and fails.
+# Usage: scripts/ensure-system-packages.sh run|test
+set -euo pipefail
+
+target=${1:-test}
+missing=()
+
+need() {  # need <debian-package> <test command...>
+  local pkg=$1
+  shift
+  if ! "$@" >/dev/null 2>&1; then missing+=("$pkg"); fi
+}
+
+need gettext command -v msgfmt
+if [ "$target" = test ]; then
+  need redis-server command -v redis-server
+  need fonts-noto-cjk sh -c 'fc-list 2>/dev/null | grep -q "Noto Sans CJK"'
+  need chromium test -x /usr/bin/chromium
+  need postgresql sh -c 'ls /usr/lib/postgresql/*/bin/initdb'
+fi
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing missing system packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Debian starts a packaged redis-server at install time; the tests start their own.
+  if [[ " ${missing[*]} " == *" redis-server "* ]]; then
+    (service redis-server stop || pkill -x redis-server || true) >/dev/null 2>&1
+  fi
+  exit 0
+fi
+
+cat >&2 <<MSG
+These system packages are missing: ${missing[*]}
+Install them first, as root:
+    apt-get install ${missing[*]}
+(make $target installs them itself when it runs as root.)
+MSG
+exit 1
