@@ -94,7 +94,7 @@ class StationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("public page"))
     def public_page(self, obj):
-        return format_html('<a href="{}" target="_blank">{}</a>', obj.get_absolute_url(), _("open"))
+        return format_html('<a href="{}" target="_blank">{}</a>', obj.get_absolute_url(), _("open page"))
 
     @admin.display(description=_("QR code"))
     def qr_preview(self, obj):

@@ -171,11 +171,11 @@ class Representative(models.Model):
         COUNTY = "county", _("county people's congress")
         TOWNSHIP = "township", _("township people's congress")
 
-    name = models.CharField(_("name"), max_length=30)
+    name = models.CharField(_("full name"), max_length=30)
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
     level = models.CharField(_("level"), max_length=12, choices=Level.choices)
     term = models.CharField(_("term (届次)"), max_length=30, help_text=_("For example 第十九届."))
-    occupation = models.CharField(_("occupation or unit"), max_length=100, blank=True)
+    occupation = models.CharField(_("unit and post"), max_length=100, blank=True)
     photo = models.ImageField(_("photo"), upload_to="representatives/", blank=True)
     bio = models.TextField(_("public biography"), blank=True)
     mobile = models.CharField(

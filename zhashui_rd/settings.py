@@ -171,7 +171,7 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
-if env_bool("BEHIND_PROXY", False):
+if env_bool("BEHIND_PROXY", False):  # nginx sets X-Forwarded-Proto
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -180,6 +180,10 @@ SESSION_COOKIE_HTTPONLY = True
 # Staff and representative sessions expire after a working day without a fresh login.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+# Sign-in throttling: failures allowed per account and address, and the lock-out.
+LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 
 # Cache: Redis when REDIS_URL is set, process memory otherwise.
 REDIS_URL = env_str("REDIS_URL")

@@ -5,13 +5,20 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
+from zhashui_rd.auth import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
+
 admin.site.site_header = _("Zhashui County People's Congress liaison portal")
 admin.site.site_title = _("Zhashui people's congress portal")
 admin.site.index_title = _("Administration")
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("liaison.urls")),
 ]

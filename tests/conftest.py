@@ -1,0 +1,124 @@
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from zhashui_rd.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path, settings):
+    """Uploaded files go to a temporary folder, never into var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(request):
+    """Run tasks in process, except in tests that talk to the real worker."""
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real Celery worker process consuming from the real Redis broker, connected to the
+    test database. Tests using it must commit their data (transactional_db)."""
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL is not set: run the suite through `make test`.")
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        pytest.skip("The worker needs a database server: run the suite through `make test`.")
+    db = settings.DATABASES["default"]
+    env = dict(os.environ)
+    env["DATABASE_URL"] = (
+        f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    )
+    env["DEBUG"] = "1"
+    hostname = f"test-worker-{os.getpid()}@localhost"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "zhashui_rd",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--loglevel=WARNING",
+            "-n",
+            hostname,
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if celery_app.control.ping(destination=[hostname], timeout=1):
+                break
+            if proc.poll() is not None:
+                pytest.fail("The Celery worker exited at start-up.")
+        else:
+            pytest.fail("The Celery worker did not answer a ping within 60 s.")
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright."""
+    if not shutil.which(CHROMIUM):
+        pytest.skip("Chromium is not installed: run the suite through `make test`.")
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls
+    # are still synchronous, so Django's async-safety guard has nothing to protect here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    """A page on a 375×667 phone viewport, as a citizen in WeChat sees it."""
+    context = browser.new_context(
+        viewport={"width": 375, "height": 667},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+    )
+    page = context.new_page()
+    yield page
+    context.close()
