@@ -41,11 +41,11 @@ run: $(VENV)/.installed var/secret_key
 
 test: $(VENV)/.installed-dev
 	scripts/ensure-system-packages.sh test
-	$(PY) manage.py compilemessages -v0 --ignore='.venv/*'
+	DEBUG=1 $(PY) manage.py compilemessages -v0 --ignore=".venv/*"
 	scripts/with-services.sh $(PY) -m pytest $(PYTEST_ARGS)
 
 messages: $(VENV)/.installed-dev
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore='.venv/*' --ignore='var/*'
+	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore='.venv/*' --ignore='var/*'
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -38,3 +38,11 @@ def test_it_serves_pages_in_chinese(client):
     assert '<html lang="zh-hans">' in html
     with translation.override("zh-hans"):
         assert translation.gettext("Liaison stations") != "Liaison stations"
+
+
+@pytest.mark.django_db
+def test_it_serves_chinese_even_to_a_browser_that_asks_for_english(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    html = response.content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert "找代表" in html

@@ -85,7 +85,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -132,9 +131,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "liaison:my_page"
 LOGOUT_REDIRECT_URL = "liaison:home"
 
-# Language: Chinese first, English source strings.
+# Language: every page is in Simplified Chinese, whatever the browser asks for (an English
+# browser in WeChat is still a citizen of Zhashui); source strings are English.
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LANGUAGES = [("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
