@@ -18,11 +18,19 @@ from liaison.models import (
 
 
 def mask_phone(phone: str) -> str:
-    """138****1234: the one place a phone number is masked for display."""
+    """138****1234: the one place a phone number is masked for display.
+
+    Mobile numbers keep their first 3 and last 4 digits; shorter numbers keep at most two
+    digits at each end, so that at least half of any number is hidden.
+    """
     digits = (phone or "").strip()
-    if len(digits) < 7:
-        return "****" if digits else ""
-    return f"{digits[:3]}****{digits[-4:]}"
+    if not digits:
+        return ""
+    if len(digits) >= 11:
+        return f"{digits[:3]}****{digits[-4:]}"
+    if len(digits) >= 8:
+        return f"{digits[:2]}****{digits[-2:]}"
+    return "****"
 
 
 def stars_for_score(*, total: Decimal, max_total: Decimal, thresholds=None) -> int:

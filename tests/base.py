@@ -1,5 +1,6 @@
 """Personas and small factories the tests share."""
 
+import importlib
 import itertools
 from datetime import date
 
@@ -52,8 +53,18 @@ def make_representative(name=None, station=None, level=Representative.Level.COUN
     return rep
 
 
+def ensure_default_criteria():
+    """The shipped "五个五" criteria. Transactional tests flush the database after them,
+    data migrations included, so tests that need the criteria ask for them here."""
+    from django.apps import apps
+
+    migration = importlib.import_module("liaison.migrations.0002_default_rating_criteria")
+    migration.create_criteria(apps, None)
+
+
 def make_rating(station, year=2025, fraction=1.0):
     """A rating where every active criterion scores ``fraction`` of its maximum."""
+    ensure_default_criteria()
     rating = StationRating.objects.create(station=station, year=year, rated_on=date(year, 12, 1))
     for criterion in RatingCriterion.objects.filter(is_active=True):
         RatingScore.objects.create(
