@@ -15,6 +15,10 @@ class StationFilterForm(forms.Form):
     )
 
 
+# Database ids are 64-bit; anything larger is not an id at all.
+MAX_ID = 2**63 - 1
+
+
 class QrCardsForm(forms.Form):
     """Which QR cards to print: chosen representatives, or a whole station."""
 
@@ -25,11 +29,20 @@ class QrCardsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Any positive id is accepted here; the view keeps only existing, active ones.
+        # Any id is accepted here; the view keeps only existing, active ones.
         self.fields["representative"].valid_value = lambda value: True
+
+    def clean_representative(self):
+        # Ids outside the database's range cannot match anything; drop them here so the
+        # query never sees them.
+        return [pk for pk in self.cleaned_data["representative"] if 0 < pk <= MAX_ID]
+
+    def clean_station(self):
+        pk = self.cleaned_data["station"]
+        return pk if pk is not None and 0 < pk <= MAX_ID else None
 
     def clean(self):
         data = super().clean()
-        if not data.get("representative") and not data.get("station"):
+        if not self.data.get("representative") and not self.data.get("station"):
             raise forms.ValidationError(_("Choose representatives or a station to print."))
         return data

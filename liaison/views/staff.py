@@ -53,7 +53,7 @@ def qr_cards(request):
             )
             reps = []
             for rep in reps_qs:
-                first = next(iter(rep.memberships.all()), None)
+                first = next((m for m in rep.memberships.all() if m.station.is_active), None)
                 reps.append((rep, first.station.name if first else ""))
         for rep, station_name in reps:
             cards.append(
