@@ -225,3 +225,22 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Concerns (六步工作法). Deadlines per 信访工作条例 (2022) unless staff change them here.
+PETITION_COLLECT_DAYS = env_int("PETITION_COLLECT_DAYS", 15)  # decide acceptance (Art. 22–23)
+PETITION_HANDLE_DAYS = env_int("PETITION_HANDLE_DAYS", 60)  # finish handling (Art. 34)
+PETITION_RETURN_WORKING_DAYS = env_int("PETITION_RETURN_WORKING_DAYS", 5)  # object (Art. 23)
+PETITION_MAX_EXTENSION_DAYS = env_int("PETITION_MAX_EXTENSION_DAYS", 30)  # one extension
+PETITION_REOPEN_DAYS = env_int("PETITION_REOPEN_DAYS", 30)  # new deadline after 不满意
+PETITION_WARNING_DAYS = env_int("PETITION_WARNING_DAYS", 3)  # yellow card before a deadline
+PETITION_TEXT_MIN = 10
+PETITION_TEXT_MAX = 2000
+PETITION_MAX_PHOTOS = 6
+PETITION_PHOTO_MAX_BYTES = env_int("PETITION_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+# Pillow refuses images above this many pixels (decompression bombs); 50 MP covers phones.
+PETITION_PHOTO_MAX_PIXELS = env_int("PETITION_PHOTO_MAX_PIXELS", 50_000_000)
+PETITION_PHOTO_MAX_SIDE = 2048
+PETITION_ATTACHMENT_MAX_BYTES = env_int("PETITION_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+# Personal data of closed concerns is anonymised after this many days (个人信息保护法 Art. 19, 47).
+PETITION_RETENTION_DAYS = env_int("PETITION_RETENTION_DAYS", 3 * 365)
+TRACKING_PREFIX = env_str("TRACKING_PREFIX", "ZS")

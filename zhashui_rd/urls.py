@@ -20,6 +20,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("petitions.urls")),
     path("", include("liaison.urls")),
 ]
 

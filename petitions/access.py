@@ -1,0 +1,146 @@
+"""Who sees which petition. Called first in every view that shows one; out of scope is 404.
+
+Scopes (issue #3): county congress staff see all; town congress staff their town; station
+staff their station; a representative the petitions addressed to them or received at their
+stations; a handling unit those assigned to it. An accusation (检举控告) is never visible to
+the unit or representative it accuses, whatever else would let them see it.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from liaison.services import mask_phone
+from petitions.models import PersonalDataView, Petition, StaffScope
+
+
+@dataclass(frozen=True)
+class Roles:
+    county: bool = False
+    town_id: int | None = None
+    station_id: int | None = None
+    representative_id: int | None = None
+    rep_station_ids: frozenset[int] = field(default_factory=frozenset)
+    unit_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.county or self.town_id is not None or self.station_id is not None
+
+    @property
+    def is_anyone(self) -> bool:
+        return self.is_staff_member or self.representative_id is not None or bool(self.unit_ids)
+
+
+def roles_for(user) -> Roles:
+    """Everything the access rules need to know about ``user``, in at most four queries,
+    cached on the user object for the rest of the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Roles()
+    cached = getattr(user, "_petition_roles", None)
+    if cached is not None:
+        return cached
+    scope = StaffScope.objects.filter(user=user).first()
+    county = user.is_superuser or (scope is not None and scope.level == StaffScope.Level.COUNTY)
+    rep = getattr(user, "representative", None) if hasattr(user, "representative") else None
+    rep_station_ids = (
+        frozenset(rep.memberships.values_list("station_id", flat=True)) if rep else frozenset()
+    )
+    unit_ids = frozenset(user.handling_units.filter(is_active=True).values_list("pk", flat=True))
+    roles = Roles(
+        county=county,
+        town_id=scope.town_id if scope and scope.level == StaffScope.Level.TOWN else None,
+        station_id=scope.station_id if scope and scope.level == StaffScope.Level.STATION else None,
+        representative_id=rep.pk if rep and rep.is_active else None,
+        rep_station_ids=rep_station_ids if rep and rep.is_active else frozenset(),
+        unit_ids=unit_ids,
+    )
+    user._petition_roles = roles
+    return roles
+
+
+def scope_q(roles: Roles) -> Q | None:
+    """The petitions these roles may see, as a filter; None means all."""
+    if roles.county:
+        return None
+    q = Q(pk__in=[])
+    if roles.town_id is not None:
+        q |= Q(town_id=roles.town_id) | Q(station__town_id=roles.town_id)
+    if roles.station_id is not None:
+        q |= Q(station_id=roles.station_id) | Q(
+            representative__memberships__station_id=roles.station_id
+        )
+    if roles.representative_id is not None:
+        q |= Q(representative_id=roles.representative_id)
+        if roles.rep_station_ids:
+            q |= Q(station_id__in=roles.rep_station_ids)
+    if roles.unit_ids:
+        q |= Q(unit_id__in=roles.unit_ids)
+    return q
+
+
+def exclusion_q(roles: Roles) -> Q:
+    """Accusations against the user's own unit or against the user as a representative."""
+    q = Q(pk__in=[])
+    if roles.unit_ids:
+        q |= Q(accused_unit_id__in=roles.unit_ids)
+    if roles.representative_id is not None:
+        q |= Q(accused_representative_id=roles.representative_id)
+    return q
+
+
+def petitions_for_user(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Every petition ``user`` may see (none for anyone without a role)."""
+    qs = Petition.objects.all() if queryset is None else queryset
+    roles = roles_for(user)
+    if not roles.is_anyone:
+        return qs.none()
+    q = scope_q(roles)
+    if q is not None:
+        # The membership join may repeat rows; filter by id to keep the queryset simple.
+        qs = qs.filter(pk__in=Petition.objects.filter(q).values("pk"))
+    return qs.exclude(exclusion_q(roles))
+
+
+def get_petition_for_user(user, pk, queryset: QuerySet | None = None) -> Petition:
+    """The petition ``pk`` if ``user`` may see it; 404 otherwise, whatever the id."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    petition = petitions_for_user(user, queryset).filter(pk=pk).first()
+    if petition is None:
+        raise Http404
+    return petition
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def get_petition_by_token(token: str, queryset: QuerySet | None = None) -> Petition:
+    """The petition whose secret tracking link holds ``token``; 404 otherwise."""
+    if not token or len(token) > 100:
+        raise Http404
+    qs = Petition.objects.all() if queryset is None else queryset
+    petition = qs.filter(token_hash=hash_token(token)).first()
+    if petition is None:
+        raise Http404
+    return petition
+
+
+def may_see_phone(user) -> bool:
+    """Only county congress staff see a citizen's full phone number."""
+    return roles_for(user).county
+
+
+def phone_for(user, petition: Petition, *, where: str) -> str:
+    """The phone as ``user`` may see it: full for county staff (and recorded), else masked."""
+    if not petition.citizen_phone:
+        return ""
+    if may_see_phone(user):
+        PersonalDataView.objects.create(user=user, petition=petition, where=where[:40])
+        return petition.citizen_phone
+    return mask_phone(petition.citizen_phone)

@@ -1,0 +1,322 @@
+"""Forms of the work pages: one per workflow action. Each form's ``perform`` calls the one
+workflow function of its action; the view only checks access and shows the result."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from liaison.models import Town, Village
+from petitions import workflow
+from petitions.access import petitions_for_user
+from petitions.models import Category, HandlingUnit, Petition, Survey
+
+ATTACHMENT_TYPES = {".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".ofd"}
+
+
+class ActionForm(forms.Form):
+    action = ""
+
+    def __init__(self, *args, petition: Petition, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.petition = petition
+        self.user = user
+
+    def perform(self, *, actor):  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+
+class CollectForm(ActionForm):
+    action = "collect"
+    category = forms.ModelChoiceField(Category.objects.filter(is_active=True), label=_("Category"))
+    level = forms.ChoiceField(choices=Petition.Level.choices, label=_("Level"))
+    town = forms.ModelChoiceField(Town.objects.all(), label=_("Town"))
+    village = forms.ModelChoiceField(
+        Village.objects.select_related("town"), required=False, label=_("Village or community")
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Note")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        p = self.petition
+        self.initial.setdefault("category", p.category_id)
+        self.initial.setdefault("town", p.town_id)
+        self.initial.setdefault("village", p.village_id)
+        self.initial.setdefault("level", p.level or Petition.Level.TOWN)
+
+    def clean(self):
+        data = super().clean()
+        village, town = data.get("village"), data.get("town")
+        if village and town and village.town_id != town.pk:
+            self.add_error("village", _("This village is not in the chosen town."))
+        return data
+
+    def perform(self, *, actor):
+        d = self.cleaned_data
+        return workflow.petition_collect(
+            petition=self.petition,
+            actor=actor,
+            category=d["category"],
+            level=d["level"],
+            town=d["town"],
+            village=d["village"],
+            note=d["note"],
+        )
+
+
+class RejectForm(ActionForm):
+    action = "reject"
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label=_("Reason"), max_length=1000
+    )
+    guidance = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Guidance for the citizen"),
+        max_length=1000,
+        help_text=_("Where the citizen can turn instead. Shown on the tracking page."),
+    )
+
+    def perform(self, *, actor):
+        return workflow.petition_reject(
+            petition=self.petition,
+            actor=actor,
+            reason=self.cleaned_data["reason"],
+            guidance=self.cleaned_data["guidance"],
+        )
+
+
+class MergeForm(ActionForm):
+    action = "merge"
+    into = forms.CharField(label=_("Tracking number of the common issue"), max_length=20)
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Note")
+    )
+
+    def clean_into(self):
+        number = self.cleaned_data["into"].strip().upper()
+        target = petitions_for_user(self.user).filter(tracking_no=number).first()
+        if target is None:
+            raise forms.ValidationError(_("No concern with this tracking number is in your scope."))
+        return target
+
+    def perform(self, *, actor):
+        return workflow.petition_merge(
+            petition=self.petition,
+            actor=actor,
+            into=self.cleaned_data["into"],
+            note=self.cleaned_data["note"],
+        )
+
+
+class AssignForm(ActionForm):
+    action = "assign"
+    unit = forms.ModelChoiceField(
+        HandlingUnit.objects.filter(is_active=True), label=_("Handling unit")
+    )
+    deadline = forms.DateField(
+        required=False,
+        label=_("Deadline"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty for the standard limit of %(days)d days.")
+        % {"days": settings.PETITION_HANDLE_DAYS},
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Instructions")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = HandlingUnit.objects.filter(is_active=True).select_related("town")
+        if self.petition.accused_unit_id:
+            qs = qs.exclude(pk=self.petition.accused_unit_id)
+        self.fields["unit"].queryset = qs
+
+    def perform(self, *, actor):
+        d = self.cleaned_data
+        return workflow.petition_assign(
+            petition=self.petition,
+            actor=actor,
+            unit=d["unit"],
+            deadline=d["deadline"],
+            note=d["note"],
+        )
+
+
+class AcceptForm(ActionForm):
+    action = "accept"
+
+    def perform(self, *, actor):
+        return workflow.petition_accept(petition=self.petition, actor=actor)
+
+
+class ReturnForm(ActionForm):
+    action = "return"
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Why the assignment is wrong"),
+        max_length=1000,
+    )
+
+    def perform(self, *, actor):
+        return workflow.petition_return(
+            petition=self.petition, actor=actor, reason=self.cleaned_data["reason"]
+        )
+
+
+class NoteForm(ActionForm):
+    action = "note"
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label=_("Note"), max_length=2000
+    )
+
+    def perform(self, *, actor):
+        return workflow.petition_add_note(
+            petition=self.petition, actor=actor, note=self.cleaned_data["note"]
+        )
+
+
+class RemindForm(ActionForm):
+    action = "remind"
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label=_("Message to the unit"),
+        max_length=1000,
+    )
+
+    def perform(self, *, actor):
+        return workflow.petition_remind(
+            petition=self.petition, actor=actor, note=self.cleaned_data["note"]
+        )
+
+
+class ReplyForm(ActionForm):
+    action = "reply"
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Reply"),
+        max_length=2000,
+        help_text=_("The citizen reads this on the tracking page."),
+    )
+
+    def perform(self, *, actor):
+        return workflow.petition_reply(
+            petition=self.petition, actor=actor, text=self.cleaned_data["text"]
+        )
+
+
+class ExtendForm(ActionForm):
+    action = "extend"
+    days = forms.IntegerField(
+        min_value=1, max_value=settings.PETITION_MAX_EXTENSION_DAYS, label=_("Extra days")
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label=_("Reason"), max_length=1000
+    )
+
+    def perform(self, *, actor):
+        return workflow.petition_extend(
+            petition=self.petition,
+            actor=actor,
+            days=self.cleaned_data["days"],
+            reason=self.cleaned_data["reason"],
+        )
+
+
+class ReportForm(ActionForm):
+    action = "report"
+    result = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), label=_("Result"), max_length=4000
+    )
+    outcome = forms.ChoiceField(choices=Petition.Outcome.choices, label=_("Closing outcome"))
+    attachment1 = forms.FileField(required=False, label=_("Attachment"))
+    attachment2 = forms.FileField(required=False, label=_("Attachment"))
+    attachment3 = forms.FileField(required=False, label=_("Attachment"))
+
+    def clean(self):
+        data = super().clean()
+        files = []
+        for name in ("attachment1", "attachment2", "attachment3"):
+            upload = data.get(name)
+            if not upload:
+                continue
+            ext = "." + upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+            if ext not in ATTACHMENT_TYPES:
+                self.add_error(name, _("Attach PDF, OFD, Word, Excel, JPEG or PNG files only."))
+            elif upload.size > settings.PETITION_ATTACHMENT_MAX_BYTES:
+                self.add_error(
+                    name,
+                    _("Each attachment may be at most %(mb)d MB.")
+                    % {"mb": settings.PETITION_ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+                )
+            else:
+                files.append(upload)
+        data["attachments"] = files
+        return data
+
+    def perform(self, *, actor):
+        d = self.cleaned_data
+        return workflow.petition_report(
+            petition=self.petition,
+            actor=actor,
+            result=d["result"],
+            outcome=d["outcome"],
+            attachments=d["attachments"],
+        )
+
+
+class RecordSurveyForm(ActionForm):
+    action = "record_survey"
+    rating = forms.ChoiceField(
+        choices=Survey.Rating.choices, widget=forms.RadioSelect, label=_("The citizen's rating")
+    )
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label=_("What the citizen said"),
+        max_length=1000,
+    )
+
+    def perform(self, *, actor):
+        return workflow.petition_survey(
+            petition=self.petition,
+            actor=actor,
+            rating=self.cleaned_data["rating"],
+            comment=self.cleaned_data["comment"],
+        )
+
+
+class CloseForm(ActionForm):
+    action = "close"
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Why close without a rating"),
+        max_length=1000,
+    )
+
+    def perform(self, *, actor):
+        return workflow.petition_close(
+            petition=self.petition, actor=actor, note=self.cleaned_data["note"]
+        )
+
+
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    f.action: f
+    for f in [
+        CollectForm,
+        RejectForm,
+        MergeForm,
+        AssignForm,
+        AcceptForm,
+        ReturnForm,
+        NoteForm,
+        RemindForm,
+        ReplyForm,
+        ExtendForm,
+        ReportForm,
+        RecordSurveyForm,
+        CloseForm,
+    ]
+}
+assert set(ACTION_FORMS) == set(workflow.ACTIONS), "every workflow action has its form"

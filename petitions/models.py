@@ -1,0 +1,615 @@
+"""Citizens' concerns (群众诉求) and the six-step loop (六步工作法).
+
+Only ``petitions/workflow.py`` changes a petition's step; everything here is the shape of
+the data and the invariants the database can hold.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from liaison.models import Representative, Station, Town, Village, mainland_mobile_validator
+
+
+class Category(models.Model):
+    """A staff-editable kind of concern (道路交通, 环境卫生 …)."""
+
+    name = models.CharField(_("name"), max_length=30, unique=True)
+    order = models.PositiveSmallIntegerField(_("display order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_accusation = models.BooleanField(
+        _("accusation (检举控告)"),
+        default=False,
+        help_text=_(
+            "Concerns of this kind are confidential: never shown to the unit or person accused."
+        ),
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HandlingUnit(models.Model):
+    """A body a concern is assigned to (承办单位)."""
+
+    class Kind(models.TextChoices):
+        TOWN_GOVERNMENT = "town_government", _("town government")
+        COUNTY_DEPARTMENT = "county_department", _("county department")
+        GOVERNMENT = "government", _("county government")
+        COURT = "court", _("county court")
+        PROCURATORATE = "procuratorate", _("county procuratorate")
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    town = models.ForeignKey(
+        Town,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+        verbose_name=_("town"),
+        help_text=_("Only for town governments."),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="handling_units",
+        verbose_name=_("members"),
+    )
+    email = models.EmailField(_("notification e-mail"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("handling unit")
+        verbose_name_plural = _("handling units")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffScope(models.Model):
+    """Which petitions a staff member works on: the whole county, one town or one station."""
+
+    class Level(models.TextChoices):
+        COUNTY = "county", _("county congress staff")
+        TOWN = "town", _("town congress staff")
+        STATION = "station", _("station staff")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_scope",
+        verbose_name=_("user"),
+    )
+    level = models.CharField(_("level"), max_length=8, choices=Level.choices)
+    town = models.ForeignKey(
+        Town, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("town")
+    )
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("station")
+    )
+
+    class Meta:
+        verbose_name = _("staff scope")
+        verbose_name_plural = _("staff scopes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level="county", town__isnull=True, station__isnull=True)
+                | Q(level="town", town__isnull=False, station__isnull=True)
+                | Q(level="station", station__isnull=False),
+                name="staffscope_fields_match_level",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_level_display()}"
+
+
+class CalendarDay(models.Model):
+    """A public holiday or a make-up working day (调休), which deadlines respect."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("public holiday")
+        WORKDAY = "workday", _("make-up working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=30)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("holiday calendar")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
+
+
+class TrackingCounter(models.Model):
+    """The last tracking number handed out each year (ZS-2026-000123)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Step(models.TextChoices):
+    RECEIVED = "received", _("received")
+    COLLECTED = "collected", _("collected")
+    ASSIGNED = "assigned", _("assigned")
+    SUPERVISING = "supervising", _("supervising")
+    REPORTED = "reported", _("reported")
+    SURVEYED = "surveyed", _("surveyed")
+    CLOSED = "closed", _("closed")
+    REJECTED = "rejected", _("not accepted")
+    MERGED = "merged", _("merged")
+
+
+OPEN_STEPS = [Step.RECEIVED, Step.COLLECTED, Step.ASSIGNED, Step.SUPERVISING, Step.REPORTED]
+
+
+class Petition(models.Model):
+    """A citizen's concern, whatever its channel."""
+
+    class Channel(models.TextChoices):
+        QR = "qr", _("representative's QR code")
+        STATION_PAGE = "station_page", _("station's online page")
+        RECEPTION = "reception", _("reception at a station")
+        OUTREACH = "outreach", _("outreach visit")
+        SNAPSHOT = "snapshot", _("representative's snapshot (随手拍)")
+        ACTIVITY = "activity", _("congress activity")
+        PETITION_HALL = "petition_hall", _("petition hall")
+        PHONE = "phone", _("phone call")
+
+    class Level(models.TextChoices):
+        TOWN = "town", _("town level")
+        COUNTY = "county", _("county level")
+
+    class Outcome(models.TextChoices):
+        SOLVED = "solved", _("solved")
+        ANSWERED = "answered", _("answered, not solved")
+        NOT_REMIT = "not_remit", _("not this unit's remit")
+        DUPLICATE = "duplicate", _("duplicate")
+        REFERRED = "referred", _("referred elsewhere")
+
+    class Warning(models.TextChoices):
+        NONE = "", _("none")
+        YELLOW = "yellow", _("yellow: deadline near")
+        RED = "red", _("red: overdue")
+
+    tracking_no = models.CharField(_("tracking number"), max_length=20, unique=True)
+    # The secret tracking link's token is never stored, only its SHA-256.
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The form's one-time key: a replayed or double-tapped form finds its petition here.
+    submit_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    step = models.CharField(
+        _("step"), max_length=12, choices=Step.choices, default=Step.RECEIVED, editable=False
+    )
+    representative = models.ForeignKey(
+        Representative,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions",
+        verbose_name=_("representative"),
+    )
+    station = models.ForeignKey(
+        Station,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions",
+        verbose_name=_("station"),
+    )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions",
+        verbose_name=_("category"),
+    )
+    text = models.TextField(_("concern"))
+    town = models.ForeignKey(
+        Town,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions",
+        verbose_name=_("town"),
+    )
+    village = models.ForeignKey(
+        Village,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions",
+        verbose_name=_("village or community"),
+    )
+    level = models.CharField(_("level"), max_length=8, choices=Level.choices, blank=True)
+    citizen_name = models.CharField(_("citizen's name"), max_length=30, blank=True)
+    citizen_phone = models.CharField(
+        _("citizen's mobile"), max_length=11, blank=True, validators=[mainland_mobile_validator]
+    )
+    consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    # Who or what the concern accuses (检举控告): they must never see it.
+    accused_unit = models.ForeignKey(
+        HandlingUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accused unit"),
+    )
+    accused_representative = models.ForeignKey(
+        Representative,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accused representative"),
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_petitions",
+        verbose_name=_("common issue"),
+    )
+    rejection_reason = models.TextField(_("reason not accepted"), blank=True)
+    guidance = models.TextField(_("guidance for the citizen"), blank=True)
+    unit = models.ForeignKey(
+        HandlingUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions",
+        verbose_name=_("handling unit"),
+    )
+    collect_by = models.DateField(_("decide acceptance by"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    extension_days = models.PositiveSmallIntegerField(_("extension (days)"), default=0)
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    warning = models.CharField(
+        _("warning"), max_length=6, choices=Warning.choices, blank=True, default=""
+    )
+    result_text = models.TextField(_("result"), blank=True)
+    outcome = models.CharField(
+        _("closing outcome"), max_length=10, choices=Outcome.choices, blank=True
+    )
+    reported_at = models.DateTimeField(_("reported"), null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    source_activity_id = models.BigIntegerField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("concern")
+        verbose_name_plural = _("concerns")
+        constraints = [
+            # 不满意 sends a concern back to supervising at most twice (MISSION.md).
+            models.CheckConstraint(
+                condition=Q(reopen_count__lte=2), name="petition_reopened_at_most_twice"
+            ),
+            # One extension of at most 30 days (信访工作条例 Art. 34).
+            models.CheckConstraint(
+                condition=Q(extension_days__lte=30), name="petition_extension_at_most_30_days"
+            ),
+            models.CheckConstraint(
+                condition=~Q(step="merged") | Q(merged_into__isnull=False),
+                name="petition_merged_has_target",
+            ),
+        ]
+        indexes = [
+            # The overdue job and the units' queues: open petitions by deadline.
+            models.Index(
+                fields=["deadline"],
+                name="petition_open_deadline_idx",
+                condition=Q(step__in=["assigned", "supervising"]),
+            ),
+            # Staff queues by step and town.
+            models.Index(fields=["step", "town"], name="petition_step_town_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_no
+
+    def get_admin_url(self) -> str:
+        return reverse("admin:petitions_petition_change", args=[self.pk])
+
+    @property
+    def is_accusation(self) -> bool:
+        return bool(self.category_id and self.category.is_accusation)
+
+    @property
+    def masked_phone(self) -> str:
+        from liaison.services import mask_phone
+
+        return mask_phone(self.citizen_phone)
+
+
+def photo_upload_to(instance, filename):
+    # Random names only: the original file name never reaches the disk.
+    return f"petitions/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.jpg"
+
+
+def attachment_upload_to(instance, filename):
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"results/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{ext[:5]}"
+
+
+class PetitionPhoto(models.Model):
+    """A photo sent with a concern, re-encoded, metadata stripped, served only by a view."""
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="photos", verbose_name=_("concern")
+    )
+    image = models.FileField(_("photo"), upload_to=photo_upload_to)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return f"{self.petition} #{self.pk}"
+
+
+class ResultAttachment(models.Model):
+    """A file the handling unit attaches to its result."""
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("concern")
+    )
+    file = models.FileField(_("file"), upload_to=attachment_upload_to)
+    name = models.CharField(_("file name"), max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("result attachment")
+        verbose_name_plural = _("result attachments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PetitionEvent(models.Model):
+    """One line of a petition's history. Appended, never changed, never deleted."""
+
+    class Kind(models.TextChoices):
+        TRANSITION = "transition", _("step change")
+        NOTE = "note", _("supervision note")
+        REMINDER = "reminder", _("reminder")
+        REPLY = "reply", _("public reply")
+        EXTENSION = "extension", _("extension")
+        WARNING = "warning", _("deadline warning")
+        SURVEY = "survey", _("satisfaction survey")
+
+    class ActorKind(models.TextChoices):
+        USER = "user", _("user")
+        CITIZEN = "citizen", _("citizen")
+        SYSTEM = "system", _("system")
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.PROTECT, related_name="events", verbose_name=_("concern")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    action = models.CharField(_("action"), max_length=20, blank=True)
+    from_step = models.CharField(_("from"), max_length=12, choices=Step.choices, blank=True)
+    to_step = models.CharField(_("to"), max_length=12, choices=Step.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    actor_kind = models.CharField(_("actor"), max_length=8, choices=ActorKind.choices)
+    note = models.TextField(_("note"), blank=True)
+    # Shown on the citizen's tracking page.
+    is_public = models.BooleanField(_("public"), default=False)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} {self.kind} {self.from_step}→{self.to_step}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValidationError("Petition events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Petition events are append-only.")
+
+
+class Survey(models.Model):
+    """A satisfaction rating (满意度测评) of a reported result."""
+
+    class Rating(models.TextChoices):
+        SATISFIED = "satisfied", _("satisfied")
+        BASICALLY = "basically", _("basically satisfied")
+        UNSATISFIED = "unsatisfied", _("unsatisfied")
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.PROTECT, related_name="surveys", verbose_name=_("concern")
+    )
+    round = models.PositiveSmallIntegerField(_("round"))
+    rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    by_citizen = models.BooleanField(_("by the citizen"), default=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["petition", "round"]
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "round"], name="survey_one_per_round"),
+            models.CheckConstraint(
+                condition=Q(round__gte=1, round__lte=3), name="survey_at_most_three_rounds"
+            ),
+            models.CheckConstraint(
+                condition=Q(by_citizen=True) | Q(recorded_by__isnull=False),
+                name="survey_recorded_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petition} #{self.round}: {self.get_rating_display()}"
+
+
+class Notification(models.Model):
+    """An in-app notice, and its e-mail, for a representative, a unit member or staff.
+
+    Written in the same transaction as the change it reports, so a Redis outage can delay
+    the e-mail but never lose it: undelivered rows are retried by a beat job.
+    """
+
+    class EmailStatus(models.TextChoices):
+        NONE = "none", _("no e-mail")
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    petition = models.ForeignKey(
+        Petition,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("concern"),
+    )
+    subject = models.CharField(_("subject"), max_length=120)
+    body = models.TextField(_("text"), blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    email_status = models.CharField(
+        _("e-mail"), max_length=8, choices=EmailStatus.choices, default=EmailStatus.PENDING
+    )
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            # The unread badge.
+            models.Index(
+                fields=["recipient"],
+                name="notification_unread_idx",
+                condition=Q(read_at__isnull=True),
+            ),
+            # The retry sweep of undelivered e-mail.
+            models.Index(
+                fields=["created_at"],
+                name="notification_email_pending_idx",
+                condition=Q(email_status="pending"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Reception(models.Model):
+    """A walk-in reception (接待选民) at a station, with the "六个一" checklist."""
+
+    petition = models.OneToOneField(
+        Petition, on_delete=models.PROTECT, related_name="reception", verbose_name=_("concern")
+    )
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="receptions", verbose_name=_("station")
+    )
+    representative = models.ForeignKey(
+        Representative,
+        on_delete=models.PROTECT,
+        related_name="receptions",
+        verbose_name=_("representative"),
+    )
+    smile = models.BooleanField(_("a smiling face (一张笑脸)"), default=False)
+    tea = models.BooleanField(_("a cup of hot tea (一杯热茶)"), default=False)
+    record = models.BooleanField(_("a written record (一份记录)"), default=False)
+    comfort = models.BooleanField(_("a word of comfort (一句安慰)"), default=False)
+    feedback = models.BooleanField(_("a feedback (一个反馈)"), default=False)
+    satisfied = models.BooleanField(_("a satisfied visitor (一个满意)"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    CHECKLIST = ["smile", "tea", "record", "comfort", "feedback", "satisfied"]
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("reception")
+        verbose_name_plural = _("receptions")
+
+    def __str__(self) -> str:
+        return f"{self.station} {self.created_at:%Y-%m-%d}"
+
+
+class PersonalDataView(models.Model):
+    """A record that a staff member saw a citizen's unmasked phone number."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    petition = models.ForeignKey(
+        Petition, on_delete=models.PROTECT, related_name="+", verbose_name=_("concern")
+    )
+    viewed_at = models.DateTimeField(_("time"), auto_now_add=True)
+    where = models.CharField(_("where"), max_length=40)
+
+    class Meta:
+        ordering = ["-viewed_at"]
+        verbose_name = _("personal data view")
+        verbose_name_plural = _("personal data views")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.petition} {self.viewed_at:%Y-%m-%d %H:%M}"

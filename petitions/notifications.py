@@ -1,0 +1,218 @@
+"""In-app notices and their e-mails. Rows are written in the caller's transaction; the
+e-mail is enqueued on commit. If the broker is down, the row stays "pending" and the
+retry sweep (a beat job) sends it later: a Redis outage delays a notice, never loses it."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from petitions.models import Notification, Petition, StaffScope
+
+logger = logging.getLogger(__name__)
+MAX_EMAIL_ATTEMPTS = 5
+
+
+def _staff_users(petition: Petition):
+    """Congress staff responsible for a petition: its station's and town's staff, and the
+    county staff when nobody closer is set up."""
+    User = get_user_model()
+    town_ids = {
+        t
+        for t in (petition.town_id, petition.station.town_id if petition.station_id else None)
+        if t
+    }
+    q = Q(staff_scope__level=StaffScope.Level.TOWN, staff_scope__town_id__in=town_ids)
+    if petition.station_id:
+        q |= Q(
+            staff_scope__level=StaffScope.Level.STATION, staff_scope__station_id=petition.station_id
+        )
+    users = list(User.objects.filter(q, is_active=True).distinct())
+    if not users:
+        users = list(
+            User.objects.filter(staff_scope__level=StaffScope.Level.COUNTY, is_active=True)
+        )
+    return users
+
+
+def _representative_users(petition: Petition):
+    rep = petition.representative
+    if rep is None or rep.user_id is None or rep.pk == petition.accused_representative_id:
+        return []
+    return [rep.user]
+
+
+def _unit_users(petition: Petition):
+    if petition.unit_id is None or petition.unit_id == petition.accused_unit_id:
+        return []
+    return list(petition.unit.members.filter(is_active=True))
+
+
+def notify(*, petition: Petition | None, users, subject: str, body: str = "") -> list[Notification]:
+    """Write one notice per user and enqueue its e-mail once the transaction commits."""
+    seen, rows = set(), []
+    for user in users:
+        if user.pk in seen:
+            continue
+        seen.add(user.pk)
+        rows.append(
+            Notification(
+                recipient=user,
+                petition=petition,
+                subject=subject[:120],
+                body=body,
+                email_status=(
+                    Notification.EmailStatus.PENDING
+                    if user.email
+                    else Notification.EmailStatus.NONE
+                ),
+            )
+        )
+    created = Notification.objects.bulk_create(rows)
+    ids = [n.pk for n in created if n.email_status == Notification.EmailStatus.PENDING]
+    if ids:
+        transaction.on_commit(lambda: enqueue_emails(ids))
+    return created
+
+
+def enqueue_emails(ids) -> None:
+    """Hand e-mails to Celery; if the broker is unreachable, leave them for the sweep."""
+    from petitions.tasks import send_notification_email
+
+    for pk in ids:
+        try:
+            send_notification_email.delay(pk)
+        except Exception:  # noqa: BLE001 - any broker error: the sweep retries later
+            logger.warning("Broker unavailable; notification %s left for the retry sweep", pk)
+
+
+def notification_send_email(*, notification_id: int) -> bool:
+    """Send one pending e-mail. Idempotent: claims the row first, so two workers never
+    send it twice."""
+    claimed = Notification.objects.filter(
+        pk=notification_id, email_status=Notification.EmailStatus.PENDING
+    ).update(
+        email_status=Notification.EmailStatus.SENT,
+        email_attempts=F("email_attempts") + 1,
+        email_sent_at=timezone.now(),
+    )
+    if not claimed:
+        return False
+    n = Notification.objects.select_related("recipient").get(pk=notification_id)
+    try:
+        send_mail(n.subject, n.body or n.subject, settings.DEFAULT_FROM_EMAIL, [n.recipient.email])
+    except Exception:
+        status = (
+            Notification.EmailStatus.FAILED
+            if n.email_attempts >= MAX_EMAIL_ATTEMPTS
+            else Notification.EmailStatus.PENDING
+        )
+        Notification.objects.filter(pk=n.pk).update(email_status=status, email_sent_at=None)
+        raise
+    return True
+
+
+def notifications_retry_pending(*, older_than_seconds: int = 60, limit: int = 500) -> int:
+    """The sweep: enqueue e-mails still pending (the broker was down when they were made)."""
+    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    ids = list(
+        Notification.objects.filter(
+            email_status=Notification.EmailStatus.PENDING, created_at__lte=cutoff
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    enqueue_emails(ids)
+    return len(ids)
+
+
+def mark_read(*, user, ids=None) -> int:
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())
+
+
+def unread_count(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+# --- what each change tells whom --------------------------------------------------------------
+
+
+def petition_received(petition: Petition):
+    notify(
+        petition=petition,
+        users=_representative_users(petition) + _staff_users(petition),
+        subject=_("New concern %(no)s") % {"no": petition.tracking_no},
+        body=petition.text[:200],
+    )
+
+
+def petition_assigned(petition: Petition):
+    notify(
+        petition=petition,
+        users=_unit_users(petition),
+        subject=_("Concern %(no)s assigned to you, due %(date)s")
+        % {"no": petition.tracking_no, "date": petition.deadline},
+        body=petition.text[:200],
+    )
+
+
+def petition_returned(petition: Petition, *, reason: str):
+    notify(
+        petition=petition,
+        users=_staff_users(petition),
+        subject=_("Concern %(no)s returned by the unit") % {"no": petition.tracking_no},
+        body=reason,
+    )
+
+
+def petition_reminded(petition: Petition, *, note: str):
+    notify(
+        petition=petition,
+        users=_unit_users(petition),
+        subject=_("Reminder: concern %(no)s is due %(date)s")
+        % {"no": petition.tracking_no, "date": petition.deadline},
+        body=note,
+    )
+
+
+def petition_reported(petition: Petition):
+    notify(
+        petition=petition,
+        users=_representative_users(petition) + _staff_users(petition),
+        subject=_("Result reported for concern %(no)s") % {"no": petition.tracking_no},
+        body=petition.result_text[:200],
+    )
+
+
+def petition_reopened(petition: Petition):
+    notify(
+        petition=petition,
+        users=_unit_users(petition) + _staff_users(petition) + _representative_users(petition),
+        subject=_("Citizen unsatisfied: concern %(no)s is back in supervision")
+        % {"no": petition.tracking_no},
+    )
+
+
+def petition_warning(petition: Petition):
+    colour = Petition.Warning(petition.warning).label
+    notify(
+        petition=petition,
+        users=_unit_users(petition) + _staff_users(petition),
+        subject=_("%(colour)s: concern %(no)s, due %(date)s")
+        % {"colour": colour, "no": petition.tracking_no, "date": petition.deadline},
+    )
+
+
+def petition_closed_for_citizen(petition: Petition):
+    """Nothing to tell staff; the citizen reads the outcome on the tracking page."""
+    return None

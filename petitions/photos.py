@@ -1,0 +1,78 @@
+"""Citizens' photos: checked by decoding, never by extension; re-encoded without metadata.
+
+A photo is accepted only if Pillow decodes it as JPEG, PNG or WebP within the size and
+pixel limits. It is then turned upright (EXIF orientation), shrunk to at most 2,048 px,
+and re-encoded as a fresh JPEG that carries no EXIF, GPS, XMP or ICC data at all.
+"""
+
+import io
+import warnings
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
+
+
+class PhotoRejected(ValueError):
+    """The upload is not an acceptable photo; the message says why, in the user's language."""
+
+
+def clean_photo(data: bytes) -> bytes:
+    """Validate ``data`` and return the re-encoded JPEG bytes, or raise PhotoRejected."""
+    if len(data) > settings.PETITION_PHOTO_MAX_BYTES:
+        raise PhotoRejected(
+            _("Each photo may be at most %(mb)d MB.")
+            % {"mb": settings.PETITION_PHOTO_MAX_BYTES // (1024 * 1024)}
+        )
+    previous_limit = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = settings.PETITION_PHOTO_MAX_PIXELS
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns between the limit and twice the limit: refuse those too.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            try:
+                image = Image.open(io.BytesIO(data), formats=sorted(ALLOWED_FORMATS))
+                if image.format not in ALLOWED_FORMATS:
+                    raise PhotoRejected(_("Only JPEG, PNG or WebP photos are accepted."))
+                if image.format == "JPEG":
+                    # Decode at a reduced scale when the photo is far bigger than we keep.
+                    image.draft(
+                        "RGB", (settings.PETITION_PHOTO_MAX_SIDE, settings.PETITION_PHOTO_MAX_SIDE)
+                    )
+                image.load()
+            except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+                raise PhotoRejected(_("This image is too large to process.")) from None
+            except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+                raise PhotoRejected(_("Only JPEG, PNG or WebP photos are accepted.")) from None
+            image = ImageOps.exif_transpose(image)
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous_limit
+    if image.mode in ("RGBA", "LA", "P"):
+        image = image.convert("RGBA")
+        background = Image.new("RGB", image.size, (255, 255, 255))
+        background.paste(image, mask=image.getchannel("A"))
+        image = background
+    elif image.mode != "RGB":
+        image = image.convert("RGB")
+    image.thumbnail((settings.PETITION_PHOTO_MAX_SIDE, settings.PETITION_PHOTO_MAX_SIDE))
+    out = io.BytesIO()
+    # A new image object carries no info dict: no exif, no icc_profile, no xmp.
+    clean = Image.new("RGB", image.size)
+    clean.paste(image)
+    clean.save(out, format="JPEG", quality=85, optimize=True)
+    return out.getvalue()
+
+
+def save_photo(*, petition, data: bytes):
+    """Store an already cleaned photo under a random name."""
+    from petitions.models import PetitionPhoto
+
+    with Image.open(io.BytesIO(data)) as img:
+        width, height = img.size
+    photo = PetitionPhoto(petition=petition, width=width, height=height)
+    photo.image.save("photo.jpg", ContentFile(data), save=False)
+    photo.save()
+    return photo

@@ -1,0 +1,3 @@
+"""citizen pages (to be written)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""unit pages (to be written)."""
+
+urlpatterns = []

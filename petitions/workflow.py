@@ -1,0 +1,770 @@
+"""The six-step loop. The ONLY module that changes a petition's step.
+
+``ACTIONS`` is the one table of what may happen: from which steps, to which step, and who
+may do it. ``allowed_actions`` reads it to draw the buttons; every transition function
+checks it again before touching the database. Each transition runs in one transaction, is a
+compare-and-set on the step (two people acting at once: one wins, the other gets
+``TransitionConflict``), and appends a ``PetitionEvent``.
+"""
+
+import base64
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from petitions import notifications
+from petitions.access import Roles, hash_token, roles_for
+from petitions.deadlines import Calendar
+from petitions.models import (
+    OPEN_STEPS,
+    Category,
+    HandlingUnit,
+    Petition,
+    PetitionEvent,
+    ResultAttachment,
+    Step,
+    Survey,
+    TrackingCounter,
+)
+
+MAX_REOPENS = 2  # also a CheckConstraint on Petition
+
+
+class WorkflowError(Exception):
+    """A transition that may not happen; ``message`` is shown to the user as is."""
+
+    status = 400
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class TransitionNotAllowed(WorkflowError):
+    status = 403
+
+
+class TransitionConflict(WorkflowError):
+    status = 409
+
+
+# --- who may act ---------------------------------------------------------------------------
+
+
+def _station_town_id(p: Petition):
+    return p.station.town_id if p.station_id else None
+
+
+def _staff_in_scope(r: Roles, p: Petition) -> bool:
+    if r.county:
+        return True
+    if r.town_id is not None and r.town_id in (p.town_id, _station_town_id(p)):
+        return True
+    return r.station_id is not None and r.station_id == p.station_id
+
+
+def _representative_of(r: Roles, p: Petition) -> bool:
+    if r.representative_id is None:
+        return False
+    if p.accused_representative_id == r.representative_id:
+        return False
+    return p.representative_id == r.representative_id or (
+        p.station_id is not None and p.station_id in r.rep_station_ids
+    )
+
+
+def _collector(r, p):
+    return _staff_in_scope(r, p) or _representative_of(r, p)
+
+
+def _congress_staff(r, p):
+    """County staff, or town staff of the petition's town (not station staff)."""
+    return r.county or (r.town_id is not None and r.town_id in (p.town_id, _station_town_id(p)))
+
+
+def _assigner(r, p):
+    # 分级交办: town-level concerns are assigned by the town congress, county-level ones by
+    # the county standing committee.
+    if r.county:
+        return True
+    return p.level == Petition.Level.TOWN and r.town_id is not None and r.town_id == p.town_id
+
+
+def _unit(r, p):
+    return p.unit_id is not None and p.unit_id in r.unit_ids and p.accused_unit_id != p.unit_id
+
+
+def _unit_or_county(r, p):
+    return _unit(r, p) or r.county
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: object
+    from_steps: tuple[str, ...]
+    to_step: str | None  # None: the step does not change
+    who: Callable[[Roles, Petition], bool]
+    style: str = "secondary"
+
+
+ACTIONS: dict[str, Action] = {
+    a.name: a
+    for a in [
+        Action(
+            "collect",
+            gettext_lazy("Collect"),
+            (Step.RECEIVED,),
+            Step.COLLECTED,
+            _collector,
+            "primary",
+        ),
+        Action(
+            "reject",
+            gettext_lazy("Do not accept"),
+            (Step.RECEIVED, Step.COLLECTED),
+            Step.REJECTED,
+            _collector,
+            "danger",
+        ),
+        Action(
+            "merge",
+            gettext_lazy("Merge into a common issue"),
+            (Step.RECEIVED, Step.COLLECTED),
+            Step.MERGED,
+            _congress_staff,
+        ),
+        Action(
+            "assign", gettext_lazy("Assign"), (Step.COLLECTED,), Step.ASSIGNED, _assigner, "primary"
+        ),
+        Action(
+            "accept",
+            gettext_lazy("Acknowledge"),
+            (Step.ASSIGNED,),
+            Step.SUPERVISING,
+            _unit,
+            "primary",
+        ),
+        Action(
+            "return",
+            gettext_lazy("Return as wrongly assigned"),
+            (Step.ASSIGNED, Step.SUPERVISING),
+            Step.COLLECTED,
+            _unit,
+            "warning",
+        ),
+        Action(
+            "note",
+            gettext_lazy("Add a supervision note"),
+            (Step.ASSIGNED, Step.SUPERVISING, Step.REPORTED),
+            None,
+            lambda r, p: _collector(r, p),
+        ),
+        Action(
+            "remind",
+            gettext_lazy("Send a reminder"),
+            (Step.ASSIGNED, Step.SUPERVISING),
+            None,
+            lambda r, p: _collector(r, p),
+        ),
+        Action("reply", gettext_lazy("Reply to the citizen"), tuple(OPEN_STEPS), None, _collector),
+        Action(
+            "extend",
+            gettext_lazy("Extend the deadline"),
+            (Step.ASSIGNED, Step.SUPERVISING),
+            None,
+            _congress_staff,
+        ),
+        Action(
+            "report",
+            gettext_lazy("Report the result"),
+            (Step.ASSIGNED, Step.SUPERVISING),
+            Step.REPORTED,
+            _unit_or_county,
+            "primary",
+        ),
+        Action(
+            "record_survey",
+            gettext_lazy("Record the citizen's rating"),
+            (Step.REPORTED,),
+            Step.SURVEYED,
+            _collector,
+        ),
+        Action(
+            "close",
+            gettext_lazy("Close without a rating"),
+            (Step.REPORTED,),
+            Step.CLOSED,
+            _congress_staff,
+        ),
+    ]
+}
+
+
+def allowed_actions(petition: Petition, user) -> list[Action]:
+    """The actions ``user`` may take on ``petition`` now: the buttons to draw."""
+    roles = roles_for(user)
+    return [a for a in ACTIONS.values() if petition.step in a.from_steps and a.who(roles, petition)]
+
+
+def _check(action: str, petition: Petition, actor) -> Action:
+    spec = ACTIONS[action]
+    if petition.step not in spec.from_steps:
+        raise TransitionNotAllowed(
+            _("This cannot be done while the concern is “%(step)s”.")
+            % {"step": petition.get_step_display()}
+        )
+    if not spec.who(roles_for(actor), petition):
+        raise TransitionNotAllowed(_("You may not do this to this concern."))
+    return spec
+
+
+# --- the machinery -------------------------------------------------------------------------
+
+
+def _event(
+    petition,
+    *,
+    kind,
+    action="",
+    from_step="",
+    to_step="",
+    actor=None,
+    note="",
+    is_public=False,
+    actor_kind=None,
+):
+    return PetitionEvent.objects.create(
+        petition=petition,
+        kind=kind,
+        action=action,
+        from_step=from_step,
+        to_step=to_step,
+        actor=actor,
+        actor_kind=actor_kind
+        or (PetitionEvent.ActorKind.USER if actor else PetitionEvent.ActorKind.SYSTEM),
+        note=note,
+        is_public=is_public,
+    )
+
+
+def _compare_and_set(petition: Petition, *, from_step: str, to_step: str, **fields) -> None:
+    """Move ``petition`` from ``from_step`` to ``to_step`` only if nobody moved it first."""
+    updated = Petition.objects.filter(pk=petition.pk, step=from_step).update(
+        step=to_step, updated_at=timezone.now(), **fields
+    )
+    if updated != 1:
+        raise TransitionConflict(
+            _("Someone else has just changed this concern. Reload the page to see its state.")
+        )
+
+
+def _transition(
+    petition, *, action, actor, note="", is_public=True, actor_kind=None, to_step=None, **fields
+):
+    spec = ACTIONS.get(action)
+    from_step = petition.step
+    to_step = to_step or spec.to_step
+    _compare_and_set(petition, from_step=from_step, to_step=to_step, **fields)
+    event = _event(
+        petition,
+        kind=PetitionEvent.Kind.TRANSITION,
+        action=action,
+        from_step=from_step,
+        to_step=to_step,
+        actor=actor,
+        note=note,
+        is_public=is_public,
+        actor_kind=actor_kind,
+    )
+    petition.refresh_from_db()
+    return event
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+# --- receive -------------------------------------------------------------------------------
+
+
+def token_for_submit_key(submit_key) -> str:
+    """The tracking token of a citizen's form: derived from its one-time key with the
+    server's secret, so a replayed form can be shown the same link again while only the
+    token's hash is stored. 192 bits, URL-safe."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"petition-token:{submit_key}".encode(), hashlib.sha256
+    ).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")
+
+
+def _next_tracking_no(year: int) -> str:
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                TrackingCounter.objects.get_or_create(year=year)
+                counter = TrackingCounter.objects.select_for_update().get(year=year)
+                counter.last = F("last") + 1
+                counter.save(update_fields=["last"])
+                counter.refresh_from_db()
+                return f"{settings.TRACKING_PREFIX}-{year}-{counter.last:06d}"
+        except IntegrityError:  # two first petitions of a year at once
+            continue
+    raise WorkflowError(_("The service is busy. Please try again."))
+
+
+@transaction.atomic
+def petition_receive(
+    *,
+    channel: str,
+    text: str,
+    representative=None,
+    station=None,
+    category=None,
+    village=None,
+    town=None,
+    citizen_name: str = "",
+    citizen_phone: str = "",
+    consent: bool = False,
+    submit_key=None,
+    actor=None,
+    photos: Iterable[bytes] = (),
+    source_activity_id=None,
+) -> tuple[Petition, str, bool]:
+    """Receive a concern by any channel. Returns (petition, tracking token, created).
+
+    With a ``submit_key`` the call is idempotent: the same form sent twice gives the same
+    petition and token, and ``created`` is False the second time.
+    """
+    from petitions.photos import save_photo
+
+    if submit_key is not None:
+        existing = Petition.objects.filter(submit_key=submit_key).first()
+        if existing is not None:
+            return existing, token_for_submit_key(submit_key), False
+        token = token_for_submit_key(submit_key)
+    else:
+        token = secrets.token_urlsafe(24)
+    if town is None:
+        if village is not None:
+            town = village.town
+        elif station is not None:
+            town = station.town
+    now = timezone.now()
+    calendar = Calendar.from_db()
+    try:
+        with transaction.atomic():
+            petition = Petition.objects.create(
+                tracking_no=_next_tracking_no(timezone.localdate(now).year),
+                token_hash=hash_token(token),
+                submit_key=submit_key,
+                channel=channel,
+                text=text,
+                representative=representative,
+                station=station,
+                category=category,
+                village=village,
+                town=town,
+                citizen_name=citizen_name,
+                citizen_phone=citizen_phone,
+                consent_at=now if consent else None,
+                collect_by=calendar.add_days(
+                    timezone.localdate(now), settings.PETITION_COLLECT_DAYS
+                ),
+                source_activity_id=source_activity_id,
+            )
+    except IntegrityError:
+        # The same form, sent twice at the same moment: the other request created it.
+        if submit_key is None:
+            raise
+        return Petition.objects.get(submit_key=submit_key), token, False
+    for data in photos:
+        save_photo(petition=petition, data=data)
+    _event(
+        petition,
+        kind=PetitionEvent.Kind.TRANSITION,
+        action="receive",
+        to_step=Step.RECEIVED,
+        actor=actor,
+        actor_kind=PetitionEvent.ActorKind.USER if actor else PetitionEvent.ActorKind.CITIZEN,
+        is_public=True,
+    )
+    notifications.petition_received(petition)
+    return petition, token, True
+
+
+# --- collect, reject, merge ------------------------------------------------------------------
+
+
+@transaction.atomic
+def petition_collect(
+    *, petition, actor, category: Category, level: str, town=None, village=None, note: str = ""
+):
+    """Verify and classify a received concern (收集问题)."""
+    _check("collect", petition, actor)
+    if level not in Petition.Level.values:
+        raise WorkflowError(_("Choose town level or county level."))
+    town = town or (village.town if village else petition.town)
+    if town is None:
+        raise WorkflowError(_("Choose the town the concern belongs to."))
+    return _transition(
+        petition,
+        action="collect",
+        actor=actor,
+        note=note,
+        category=category,
+        level=level,
+        town=town,
+        village=village or petition.village,
+    )
+
+
+@transaction.atomic
+def petition_reject(*, petition, actor, reason: str, guidance: str):
+    """Do not accept a concern (不予受理): a reason and guidance for the citizen."""
+    _check("reject", petition, actor)
+    if not reason.strip() or not guidance.strip():
+        raise WorkflowError(_("Give both the reason and guidance on where to turn."))
+    event = _transition(
+        petition,
+        action="reject",
+        actor=actor,
+        note=reason,
+        rejection_reason=reason,
+        guidance=guidance,
+        closed_at=timezone.now(),
+    )
+    notifications.petition_closed_for_citizen(petition)
+    return event
+
+
+@transaction.atomic
+def petition_merge(*, petition, actor, into: Petition, note: str = ""):
+    """Merge a duplicate into a common issue (共性问题); it follows that issue from now on."""
+    _check("merge", petition, actor)
+    if into.pk == petition.pk or into.step in (Step.MERGED, Step.REJECTED, Step.CLOSED):
+        raise WorkflowError(_("Choose another open concern to merge into."))
+    return _transition(
+        petition,
+        action="merge",
+        actor=actor,
+        note=note or _("Merged into %(no)s.") % {"no": into.tracking_no},
+        merged_into=into,
+        outcome=Petition.Outcome.DUPLICATE,
+        closed_at=timezone.now(),
+    )
+
+
+# --- assign, accept, return -----------------------------------------------------------------
+
+
+def default_deadline(start: date | None = None) -> date:
+    return Calendar.from_db().add_days(start or _today(), settings.PETITION_HANDLE_DAYS)
+
+
+@transaction.atomic
+def petition_assign(
+    *, petition, actor, unit: HandlingUnit, deadline: date | None = None, note: str = ""
+):
+    """Hand a collected concern to a handling unit with a deadline (分级交办)."""
+    _check("assign", petition, actor)
+    if not unit.is_active:
+        raise WorkflowError(_("This unit is no longer active."))
+    if petition.accused_unit_id == unit.pk:
+        raise WorkflowError(_("An accusation may never be assigned to the unit it accuses."))
+    calendar = Calendar.from_db()
+    latest = calendar.add_days(_today(), settings.PETITION_HANDLE_DAYS)
+    deadline = calendar.next_working_day(deadline) if deadline else latest
+    if deadline < _today() or deadline > latest:
+        raise WorkflowError(
+            _("The deadline must be between today and %(latest)s.") % {"latest": latest}
+        )
+    event = _transition(
+        petition,
+        action="assign",
+        actor=actor,
+        note=note,
+        unit=unit,
+        deadline=deadline,
+        assigned_at=timezone.now(),
+        warning="",
+    )
+    notifications.petition_assigned(petition)
+    return event
+
+
+@transaction.atomic
+def petition_accept(*, petition, actor):
+    """The unit acknowledges the assignment and starts work (签收)."""
+    _check("accept", petition, actor)
+    return _transition(petition, action="accept", actor=actor)
+
+
+def return_deadline(petition: Petition) -> date | None:
+    if petition.assigned_at is None:
+        return None
+    start = timezone.localdate(petition.assigned_at)
+    return Calendar.from_db().add_working_days(start, settings.PETITION_RETURN_WORKING_DAYS)
+
+
+@transaction.atomic
+def petition_return(*, petition, actor, reason: str):
+    """A unit returns a wrong assignment within 5 working days (信访工作条例 Art. 23)."""
+    _check("return", petition, actor)
+    if not reason.strip():
+        raise WorkflowError(_("Say why the assignment is wrong."))
+    last_day = return_deadline(petition)
+    if last_day is not None and _today() > last_day:
+        raise WorkflowError(
+            _("The time to return this assignment ended on %(date)s.") % {"date": last_day}
+        )
+    event = _transition(
+        petition,
+        action="return",
+        actor=actor,
+        note=reason,
+        is_public=False,
+        unit=None,
+        deadline=None,
+        assigned_at=None,
+        warning="",
+    )
+    notifications.petition_returned(petition, reason=reason)
+    return event
+
+
+# --- supervise ---------------------------------------------------------------------------------
+
+
+def _same_step_event(petition, *, action, actor, kind, note, is_public=False):
+    """An event that does not change the step, still guarded like a transition."""
+    _check(action, petition, actor)
+    # Lock the row so a note never lands on a petition that moved on under our feet.
+    locked = Petition.objects.select_for_update().get(pk=petition.pk)
+    if locked.step != petition.step:
+        raise TransitionConflict(
+            _("Someone else has just changed this concern. Reload the page to see its state.")
+        )
+    return _event(
+        petition,
+        kind=kind,
+        action=action,
+        from_step=petition.step,
+        to_step=petition.step,
+        actor=actor,
+        note=note,
+        is_public=is_public,
+    )
+
+
+@transaction.atomic
+def petition_add_note(*, petition, actor, note: str):
+    """A supervision note (督办), for staff, the representative and the unit."""
+    if not note.strip():
+        raise WorkflowError(_("Write the note first."))
+    return _same_step_event(
+        petition, action="note", actor=actor, kind=PetitionEvent.Kind.NOTE, note=note
+    )
+
+
+@transaction.atomic
+def petition_remind(*, petition, actor, note: str = ""):
+    """A reminder to the unit (催办)."""
+    event = _same_step_event(
+        petition, action="remind", actor=actor, kind=PetitionEvent.Kind.REMINDER, note=note
+    )
+    notifications.petition_reminded(petition, note=note)
+    return event
+
+
+@transaction.atomic
+def petition_reply(*, petition, actor, text: str):
+    """A public reply, shown to the citizen on the tracking page."""
+    if not text.strip():
+        raise WorkflowError(_("Write the reply first."))
+    return _same_step_event(
+        petition,
+        action="reply",
+        actor=actor,
+        kind=PetitionEvent.Kind.REPLY,
+        note=text,
+        is_public=True,
+    )
+
+
+@transaction.atomic
+def petition_extend(*, petition, actor, days: int, reason: str):
+    """One extension of at most 30 days, with a reason (信访工作条例 Art. 34)."""
+    _check("extend", petition, actor)
+    if not 1 <= days <= settings.PETITION_MAX_EXTENSION_DAYS:
+        raise WorkflowError(
+            _("An extension is 1 to %(max)d days.") % {"max": settings.PETITION_MAX_EXTENSION_DAYS}
+        )
+    if not reason.strip():
+        raise WorkflowError(_("Give the reason for the extension."))
+    if petition.deadline is None:
+        raise WorkflowError(_("This concern has no deadline to extend."))
+    new_deadline = Calendar.from_db().add_days(petition.deadline, days)
+    updated = Petition.objects.filter(pk=petition.pk, step=petition.step, extension_days=0).update(
+        deadline=new_deadline,
+        extension_days=days,
+        extension_reason=reason,
+        warning="",
+        updated_at=timezone.now(),
+    )
+    if updated != 1:
+        raise WorkflowError(_("This concern has already been extended once."))
+    event = _event(
+        petition,
+        kind=PetitionEvent.Kind.EXTENSION,
+        action="extend",
+        from_step=petition.step,
+        to_step=petition.step,
+        actor=actor,
+        note=reason,
+        is_public=True,
+    )
+    petition.refresh_from_db()
+    return event
+
+
+# --- report, survey, close ------------------------------------------------------------------
+
+
+@transaction.atomic
+def petition_report(*, petition, actor, result: str, outcome: str, attachments: Iterable = ()):
+    """The unit's result (结果反馈), shown to the citizen."""
+    _check("report", petition, actor)
+    if not result.strip():
+        raise WorkflowError(_("Describe the result."))
+    if outcome not in Petition.Outcome.values:
+        raise WorkflowError(_("Choose the closing outcome."))
+    event = _transition(
+        petition,
+        action="report",
+        actor=actor,
+        note=result,
+        result_text=result,
+        outcome=outcome,
+        reported_at=timezone.now(),
+        warning="",
+    )
+    for upload in attachments:
+        ResultAttachment.objects.create(petition=petition, file=upload, name=upload.name[:120])
+    notifications.petition_reported(petition)
+    return event
+
+
+@transaction.atomic
+def petition_survey(*, petition, rating: str, comment: str = "", actor=None):
+    """Rate a reported result (满意度测评): by the citizen through the tracking link
+    (``actor`` None) or recorded by staff or the representative after a phone call.
+
+    满意 / 基本满意 close the concern. 不满意 sends it back to supervising with a new
+    deadline, at most twice; the third rating closes it with the rating kept.
+    """
+    if actor is not None:
+        _check("record_survey", petition, actor)
+    elif petition.step != Step.REPORTED:
+        raise TransitionNotAllowed(_("This concern is not waiting for your rating."))
+    if rating not in Survey.Rating.values:
+        raise WorkflowError(_("Choose satisfied, basically satisfied or unsatisfied."))
+    actor_kind = PetitionEvent.ActorKind.USER if actor else PetitionEvent.ActorKind.CITIZEN
+    round_no = petition.reopen_count + 1
+    Survey.objects.create(
+        petition=petition,
+        round=round_no,
+        rating=rating,
+        comment=comment,
+        by_citizen=actor is None,
+        recorded_by=actor,
+    )
+    label = Survey.Rating(rating).label
+    note = f"{label}：{comment}" if comment else str(label)
+    if actor is not None:
+        note = _("Recorded after a phone call: %(note)s") % {"note": note}
+    if rating == Survey.Rating.UNSATISFIED and petition.reopen_count < MAX_REOPENS:
+        event = _transition(
+            petition,
+            action="reopen",
+            to_step=Step.SUPERVISING,
+            actor=actor,
+            actor_kind=actor_kind,
+            note=note,
+            reopen_count=F("reopen_count") + 1,
+            deadline=Calendar.from_db().add_days(_today(), settings.PETITION_REOPEN_DAYS),
+            warning="",
+        )
+        notifications.petition_reopened(petition)
+        return event
+    _transition(
+        petition,
+        action="survey",
+        to_step=Step.SURVEYED,
+        actor=actor,
+        actor_kind=actor_kind,
+        note=note,
+    )
+    return _transition(
+        petition,
+        action="close",
+        to_step=Step.CLOSED,
+        actor=None,
+        note="",
+        closed_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def petition_close(*, petition, actor, note: str):
+    """Close a reported concern whose citizen cannot be reached for a rating."""
+    _check("close", petition, actor)
+    if not note.strip():
+        raise WorkflowError(_("Say why the concern is closed without a rating."))
+    return _transition(petition, action="close", actor=actor, note=note, closed_at=timezone.now())
+
+
+# --- the overdue job ---------------------------------------------------------------------------
+
+
+def petition_update_warning(*, petition: Petition, today: date | None = None) -> bool:
+    """Set the yellow/red card of one assigned or supervised petition. Returns True when
+    the colour changed (and the unit and staff were notified, once per change)."""
+    from petitions.deadlines import warning_for
+
+    new = warning_for(
+        deadline=petition.deadline,
+        today=today or _today(),
+        warn_days=settings.PETITION_WARNING_DAYS,
+    )
+    if new == petition.warning:
+        return False
+    with transaction.atomic():
+        # Compare-and-set on the colour: two runs at once change it, and notify, once.
+        updated = Petition.objects.filter(
+            pk=petition.pk, warning=petition.warning, step__in=[Step.ASSIGNED, Step.SUPERVISING]
+        ).update(warning=new)
+        if updated != 1:
+            return False
+        petition.warning = new
+        if new:
+            _event(
+                petition,
+                kind=PetitionEvent.Kind.WARNING,
+                action=new,
+                from_step=petition.step,
+                to_step=petition.step,
+                note=str(Petition.Warning(new).label),
+            )
+            notifications.petition_warning(petition)
+    return True
