@@ -59,6 +59,8 @@ done
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/zhashui"
 export REDIS_URL="redis://127.0.0.1:$redis_port/0"
+# The outage test stops this redis-server and starts it again on the same port and pidfile.
+export TEST_REDIS_PIDFILE="$tmp/redis.pid" TEST_REDIS_DIR="$tmp"
 
 set +e
 "$@"

@@ -49,3 +49,19 @@ def test_it_locks_an_account_out_after_repeated_failures(client, url, settings):
 def test_it_expires_sessions():
     assert settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+def test_it_still_signs_in_when_the_cache_is_down(client, monkeypatch):
+    make_user("staff2", staff=True, password="right-password-1")
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    for name in ("get", "add", "incr", "set", "delete"):
+        monkeypatch.setattr(cache, name, broken)
+    response = client.post("/accounts/login/", {"username": "staff2", "password": "wrong"})
+    assert response.status_code == 200
+    response = client.post(
+        "/accounts/login/", {"username": "staff2", "password": "right-password-1"}
+    )
+    assert response.status_code == 302

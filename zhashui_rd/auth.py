@@ -1,11 +1,15 @@
 """Sign-in throttling for staff and representatives (the admin and /accounts/login/)."""
 
+import logging
+
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request) -> str:
@@ -35,10 +39,28 @@ class ThrottledLoginMixin:
             (f"login-fail:{name}", settings.LOGIN_MAX_FAILURES * 4),
         )
 
+    def _failures(self, key) -> int:
+        try:
+            return cache.get(key) or 0
+        except Exception:  # noqa: BLE001 - a cache outage must not lock everyone out
+            logger.warning("Cache unavailable: sign-in throttling skipped")
+            return 0
+
+    def _record_failure(self, keys) -> None:
+        try:
+            for key, _limit in keys:
+                cache.add(key, 0, settings.LOGIN_LOCKOUT_SECONDS)
+                try:
+                    cache.incr(key)
+                except ValueError:
+                    cache.set(key, 1, settings.LOGIN_LOCKOUT_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("Cache unavailable: a failed sign-in was not counted")
+
     def clean(self):
         username = self.cleaned_data.get("username")
         keys = self._keys(username)
-        if any((cache.get(key) or 0) >= limit for key, limit in keys):
+        if any(self._failures(key) >= limit for key, limit in keys):
             raise forms.ValidationError(
                 self.error_messages["throttled"],
                 code="throttled",
@@ -47,14 +69,12 @@ class ThrottledLoginMixin:
         try:
             cleaned = super().clean()
         except forms.ValidationError:
-            for key, _limit in keys:
-                cache.add(key, 0, settings.LOGIN_LOCKOUT_SECONDS)
-                try:
-                    cache.incr(key)
-                except ValueError:
-                    cache.set(key, 1, settings.LOGIN_LOCKOUT_SECONDS)
+            self._record_failure(keys)
             raise
-        cache.delete(keys[0][0])
+        try:
+            cache.delete(keys[0][0])
+        except Exception:  # noqa: BLE001
+            logger.warning("Cache unavailable: sign-in counter not reset")
         return cleaned
 
 

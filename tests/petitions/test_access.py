@@ -1,0 +1,81 @@
+"""Who sees which petition (issue #3, item 6)."""
+
+import pytest
+from django.http import Http404
+
+from petitions import access, workflow
+from petitions.models import PersonalDataView, Petition
+from tests.petitions.personas import make_world, receive, to_step
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return make_world()
+
+
+def _visible(user):
+    return set(access.petitions_for_user(user).values_list("pk", flat=True))
+
+
+def test_each_persona_sees_exactly_its_scope(world):
+    a, _ = receive(world, rep=world.rep_a)
+    b, _ = receive(world, rep=world.rep_b)
+    to_step(world, b, "assigned")  # to world.unit
+    assert _visible(world.county) == {a.pk, b.pk}
+    assert _visible(world.town_staff_a) == {a.pk}
+    assert _visible(world.town_staff_b) == {b.pk}
+    assert _visible(world.station_staff_a) == {a.pk}
+    assert _visible(world.rep_a_user) == {a.pk}
+    assert _visible(world.rep_b_user) == {b.pk}
+    assert _visible(world.unit_user) == {b.pk}
+    assert _visible(world.other_unit_user) == set()
+
+
+@pytest.mark.parametrize("persona", ["rep_b_user", "town_staff_b", "unit_user", "other_unit_user"])
+def test_it_answers_404_outside_the_scope_whatever_the_id(world, persona):
+    petition, _ = receive(world, rep=world.rep_a)
+    user = getattr(world, persona)
+    for pk in (petition.pk, str(petition.pk), "abc", -1, 10**30):
+        with pytest.raises(Http404):
+            access.get_petition_for_user(user, pk)
+
+
+def test_an_accusation_is_never_visible_to_the_unit_it_accuses(world):
+    petition, _ = receive(world)
+    to_step(world, petition, "assigned")  # assigned to world.unit
+    assert petition.pk in _visible(world.unit_user)
+    Petition.objects.filter(pk=petition.pk).update(
+        category=world.accusation, accused_unit=world.unit
+    )
+    assert petition.pk not in _visible(world.unit_user)
+    assert petition.pk in _visible(world.county)
+
+
+def test_an_accusation_is_never_visible_to_the_representative_it_accuses(world):
+    petition, _ = receive(world, rep=world.rep_a)
+    Petition.objects.filter(pk=petition.pk).update(
+        category=world.accusation, accused_representative=world.rep_a
+    )
+    assert petition.pk not in _visible(world.rep_a_user)
+    petition.refresh_from_db()
+    assert workflow.allowed_actions(petition, world.rep_a_user) == []
+
+
+def test_only_county_staff_see_the_full_phone_and_each_view_is_recorded(world):
+    petition, _ = receive(world, citizen_phone="13812345678")
+    assert access.phone_for(world.town_staff_a, petition, where="test") == "138****5678"
+    assert access.phone_for(world.rep_a_user, petition, where="test") == "138****5678"
+    assert PersonalDataView.objects.count() == 0
+    assert access.phone_for(world.county, petition, where="test") == "13812345678"
+    view = PersonalDataView.objects.get()
+    assert (view.user, view.petition) == (world.county, petition)
+
+
+def test_the_tracking_token_finds_its_petition_and_nothing_else(world):
+    petition, token = receive(world)
+    assert access.get_petition_by_token(token) == petition
+    for wrong in ("", token[:-1], token + "x", "x" * 200):
+        with pytest.raises(Http404):
+            access.get_petition_by_token(wrong)
