@@ -56,7 +56,7 @@ format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .
 
 bench: $(VENV)/.installed-dev
-	scripts/with-services.sh $(PY) bench/public_pages.py
+	scripts/with-services.sh $(PY) bench/citizen_pages.py
 
 clean:
 	rm -rf $(VENV) var/static

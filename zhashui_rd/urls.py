@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
@@ -12,7 +13,14 @@ admin.site.site_title = _("Zhashui people's congress portal")
 admin.site.index_title = _("Administration")
 admin.site.login_form = ThrottledAdminAuthenticationForm
 
+
+def healthz(request):
+    """A bare Django view: for load balancers, and the floor in bench/citizen_pages.py."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 urlpatterns = [
+    path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path(
         "accounts/login/",
