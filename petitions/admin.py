@@ -1,0 +1,417 @@
+"""The staff's view of concerns in the administration.
+
+Staff never edit a petition here: every field is read-only and each step change goes
+through ``petitions/workflow.py``. The change page draws one button per action that
+``workflow.allowed_actions`` gives this user; each links to the work page, whose POST checks
+the same table again. Lists are limited to the petitions ``access.petitions_for_user``
+allows, and phones are masked except where ``access.phone_for`` records the view.
+"""
+
+import re
+
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from petitions import access, workflow
+from petitions.models import (
+    CalendarDay,
+    Category,
+    HandlingUnit,
+    Notification,
+    PersonalDataView,
+    Petition,
+    PetitionEvent,
+    Reception,
+    StaffScope,
+    Step,
+    Survey,
+)
+
+# What staff type to find a citizen by phone: the masked form shown in the lists
+# (138****1234) or just the last four digits. A full number is never typed into a URL,
+# so it never reaches a log.
+MASKED_PHONE_RE = re.compile(r"^(\d{3})\*+(\d{4})$")
+LAST_FOUR_RE = re.compile(r"^\d{4}$")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records the system writes: staff look, never add, change or delete."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _in_scope(request, queryset, field="petition"):
+    """Rows whose petition the user may see (all of them for county staff)."""
+    if access.roles_for(request.user).county:
+        return queryset
+    visible = access.petitions_for_user(request.user).values("pk")
+    return queryset.filter(**{f"{field}__in": visible})
+
+
+# --- reference data -------------------------------------------------------------------------
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "order", "is_accusation", "is_active"]
+    list_filter = ["is_accusation", "is_active"]
+    list_editable = ["order", "is_active"]
+    search_fields = ["name"]
+
+
+@admin.register(HandlingUnit)
+class HandlingUnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "town", "email", "member_count", "is_active"]
+    list_filter = ["kind", "town", "is_active"]
+    search_fields = ["name", "email"]
+    list_select_related = ["town"]
+    filter_horizontal = ["members"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_member_count=Count("members"))
+
+    @admin.display(description=_("members"), ordering="_member_count")
+    def member_count(self, obj):
+        return obj._member_count
+
+
+@admin.register(StaffScope)
+class StaffScopeAdmin(admin.ModelAdmin):
+    list_display = ["user", "level", "town", "station"]
+    list_filter = ["level", "town"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    list_select_related = ["user", "town", "station"]
+    autocomplete_fields = ["user", "station"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "kind", "name"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+
+
+# --- concerns ---------------------------------------------------------------------------------
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("deadline")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("yellow", _("yellow card: deadline near")),
+            ("red", _("red card: deadline passed")),
+            ("late", _("past the deadline today")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yellow", "red"):
+            return queryset.filter(warning=self.value())
+        if self.value() == "late":
+            # By date, whether or not the overdue job has run yet.
+            return queryset.filter(
+                step__in=[Step.ASSIGNED, Step.SUPERVISING], deadline__lt=timezone.localdate()
+            )
+        return queryset
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Part of the concern's record: shown to whoever may view the concern, never edited."""
+
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("petitions.view_petition")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(ReadOnlyInline):
+    """The petition's history: its audit trail, appended, never changed or deleted."""
+
+    model = PetitionEvent
+    fields = ["created_at", "kind", "action", "from_step", "to_step", "actor", "note", "is_public"]
+    readonly_fields = fields
+    verbose_name_plural = _("history")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class SurveyInline(ReadOnlyInline):
+    model = Survey
+    fields = ["round", "rating", "comment", "by_citizen", "recorded_by", "created_at"]
+    readonly_fields = fields
+    verbose_name_plural = _("ratings")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by")
+
+
+@admin.register(Petition)
+class PetitionAdmin(admin.ModelAdmin):
+    list_display = [
+        "tracking_no",
+        "step",
+        "warning_badge",
+        "category",
+        "town",
+        "level",
+        "unit",
+        "deadline",
+        "channel",
+        "created_at",
+        "masked_phone_display",
+    ]
+    list_filter = [
+        "step",
+        OverdueFilter,
+        ("town", admin.RelatedOnlyFieldListFilter),
+        "level",
+        ("unit", admin.RelatedOnlyFieldListFilter),
+        "channel",
+        ("category", admin.RelatedOnlyFieldListFilter),
+        "outcome",
+    ]
+    search_fields = ["tracking_no", "text"]
+    search_help_text = _(
+        "Tracking number, words of the concern, or the citizen's mobile as shown "
+        "(138****1234) or its last four digits."
+    )
+    list_select_related = ["category", "town", "unit"]
+    date_hierarchy = "created_at"
+    list_per_page = 100
+    inlines = [EventInline, SurveyInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "tracking_no",
+                    "step",
+                    "warning",
+                    "channel",
+                    "created_at",
+                    "text",
+                    "photo_links",
+                ]
+            },
+        ),
+        (
+            _("Source"),
+            {"fields": ["representative", "station", "citizen_name", "phone", "consent_at"]},
+        ),
+        (
+            _("Classification"),
+            {
+                "fields": [
+                    "category",
+                    "town",
+                    "village",
+                    "level",
+                    "accused_unit",
+                    "accused_representative",
+                    "merged_into",
+                    "collect_by",
+                    "rejection_reason",
+                    "guidance",
+                ]
+            },
+        ),
+        (
+            _("Handling"),
+            {
+                "fields": [
+                    "unit",
+                    "assigned_at",
+                    "deadline",
+                    "extension_days",
+                    "extension_reason",
+                    "result_text",
+                    "attachment_links",
+                    "outcome",
+                    "reported_at",
+                    "reopen_count",
+                    "closed_at",
+                ]
+            },
+        ),
+    ]
+    # Every field read-only: the workflow is the only way a petition changes.
+    readonly_fields = [f for _title, opts in fieldsets for f in opts["fields"]]
+
+    def get_queryset(self, request):
+        qs = (
+            super()
+            .get_queryset(request)
+            .select_related("category", "town", "unit", "station", "representative")
+        )
+        return access.petitions_for_user(request.user, qs)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            # The phone field needs to know who is looking (see ``phone``); the object is
+            # this request's own, so nothing leaks between requests.
+            obj._admin_viewer = request.user
+        return obj
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        masked = MASKED_PHONE_RE.match(term)
+        if masked:
+            phone_q = Q(citizen_phone__startswith=masked[1], citizen_phone__endswith=masked[2])
+        elif LAST_FOUR_RE.match(term):
+            phone_q = Q(citizen_phone__endswith=term)
+        else:
+            return results, may_have_duplicates
+        return results | queryset.filter(phone_q), may_have_duplicates
+
+    # Concerns arrive through the citizens' and representatives' channels; staff change
+    # them only through the workflow; nothing is ever deleted.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["workflow_actions"] = workflow.allowed_actions(obj, request.user)
+            context["work_url"] = reverse("petitions:work_detail", args=[obj.pk])
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @admin.display(description=_("warning"), ordering="warning")
+    def warning_badge(self, obj):
+        if not obj.warning:
+            return ""
+        colour = "#b58100" if obj.warning == Petition.Warning.YELLOW else "#ba2121"
+        return format_html(
+            '<strong style="color:{}">{}</strong>', colour, obj.get_warning_display()
+        )
+
+    @admin.display(description=_("citizen's mobile"))
+    def masked_phone_display(self, obj):
+        return obj.masked_phone or "—"
+
+    @admin.display(description=_("citizen's mobile"))
+    def phone(self, obj):
+        viewer = getattr(obj, "_admin_viewer", None)
+        if viewer is None:
+            return obj.masked_phone or "—"
+        return access.phone_for(viewer, obj, where="admin") or "—"
+
+    @admin.display(description=_("photos"))
+    def photo_links(self, obj):
+        photos = list(obj.photos.all())
+        if not photos:
+            return "—"
+        return format_html_join(
+            " ",
+            '<a href="{}" target="_blank" rel="noopener">{} {}</a>',
+            (
+                (reverse("petitions:work_photo", args=[obj.pk, p.pk]), _("photo"), n)
+                for n, p in enumerate(photos, 1)
+            ),
+        )
+
+    @admin.display(description=_("result attachments"))
+    def attachment_links(self, obj):
+        attachments = list(obj.attachments.all())
+        if not attachments:
+            return "—"
+        return format_html_join(
+            " · ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse("petitions:work_attachment", args=[obj.pk, a.pk]), a.name)
+                for a in attachments
+            ),
+        )
+
+
+# --- records the system writes ------------------------------------------------------------
+
+
+@admin.register(Survey)
+class SurveyAdmin(ReadOnlyAdmin):
+    list_display = ["petition", "round", "rating", "by_citizen", "recorded_by", "created_at"]
+    list_filter = ["rating", "by_citizen"]
+    search_fields = ["petition__tracking_no"]
+    list_select_related = ["petition", "recorded_by"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return _in_scope(request, super().get_queryset(request))
+
+
+@admin.register(Reception)
+class ReceptionAdmin(ReadOnlyAdmin):
+    list_display = ["petition", "station", "representative", "checklist", "created_at"]
+    list_filter = ["station__town"]
+    search_fields = ["petition__tracking_no", "station__name", "representative__name"]
+    list_select_related = ["petition", "station", "representative"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return _in_scope(request, super().get_queryset(request))
+
+    @admin.display(description=_("checklist (六个一)"))
+    def checklist(self, obj):
+        done = sum(1 for name in Reception.CHECKLIST if getattr(obj, name))
+        return f"{done}/{len(Reception.CHECKLIST)}"
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["subject", "recipient", "petition", "created_at", "read_at", "email_status"]
+    list_filter = ["email_status"]
+    search_fields = ["subject", "recipient__username", "petition__tracking_no"]
+    list_select_related = ["recipient", "petition"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if access.roles_for(request.user).county:
+            return qs
+        visible = access.petitions_for_user(request.user).values("pk")
+        return qs.filter(Q(petition__in=visible) | Q(recipient=request.user))
+
+
+@admin.register(PersonalDataView)
+class PersonalDataViewAdmin(ReadOnlyAdmin):
+    """Who saw a citizen's full phone number, when, and where (个人信息保护法)."""
+
+    list_display = ["viewed_at", "user", "petition", "where"]
+    list_filter = ["where"]
+    search_fields = ["user__username", "petition__tracking_no"]
+    list_select_related = ["user", "petition"]
+    date_hierarchy = "viewed_at"
+
+    def get_queryset(self, request):
+        return _in_scope(request, super().get_queryset(request))

@@ -1,0 +1,225 @@
+"""Figures for congress staff: how many concerns, where they stand, how well they were handled.
+
+Pure aggregation over the petitions the user may see (``access.petitions_for_user``): one
+grouped query per table and one query for the totals and rates, whatever the number of
+petitions. The export (CSV, XLSX) writes the same rows the page shows.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from petitions import access
+from petitions.models import Petition, Step, Survey
+
+NOT_SET = _("not classified yet")
+
+# A closing outcome stands once the result is reported; a concern sent back to
+# supervising by 不满意 keeps its old outcome field until the next report, so it is not
+# counted, and neither is its earlier report in the on-time share.
+RESULT_STEPS = [Step.REPORTED, Step.SURVEYED, Step.CLOSED]
+OUTCOME_STEPS = [*RESULT_STEPS, Step.MERGED]
+HANDLING_STEPS = [Step.ASSIGNED, Step.SUPERVISING]
+SATISFIED_RATINGS = [Survey.Rating.SATISFIED, Survey.Rating.BASICALLY]
+
+
+def may_see_statistics(user) -> bool:
+    """Congress staff (county, town or station) who sign in to the administration."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_staff
+        and access.roles_for(user).is_staff_member
+    )
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: object  # a str or a lazy translation
+    count: int
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: object
+    rows: tuple[Row, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(r.count for r in self.rows)
+
+    @property
+    def bars(self) -> list[tuple[Row, float]]:
+        """Each row with its bar's length, 0–100, the longest row at 100."""
+        longest = max((r.count for r in self.rows), default=0)
+        return [(r, round(100 * r.count / longest, 1) if longest else 0.0) for r in self.rows]
+
+
+@dataclass(frozen=True)
+class Statistics:
+    total: int
+    overdue: int
+    reported: int
+    on_time: int
+    surveyed: int
+    satisfied: int
+    tables: tuple[Table, ...]
+
+    @property
+    def on_time_share(self) -> float | None:
+        """Reported on or before the deadline, among reported ones; None when none is."""
+        return self.on_time / self.reported if self.reported else None
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        """满意 + 基本满意 among surveyed concerns, by each one's latest rating."""
+        return self.satisfied / self.surveyed if self.surveyed else None
+
+
+def scoped_petitions(*, user, year: int | None = None, town=None) -> QuerySet:
+    """The petitions the figures count: the user's scope, then the optional filters."""
+    qs = access.petitions_for_user(user)
+    if year is not None:
+        qs = qs.filter(created_at__year=year)
+    if town is not None:
+        qs = qs.filter(town=town)
+    # No default ordering: it has no place in a GROUP BY.
+    return qs.order_by()
+
+
+def _counts(qs: QuerySet, field: str, **filters) -> dict:
+    return {
+        row[field]: row["n"]
+        for row in qs.filter(**filters).values(field).annotate(n=Count("pk")).order_by()
+    }
+
+
+def _choice_table(qs, *, key, title, field, choices, blank_label=None, **filters) -> Table:
+    """Every choice, zeros included, in the choices' own order."""
+    counts = _counts(qs, field, **filters)
+    rows = [Row(value, label, counts.get(value, 0)) for value, label in choices]
+    if blank_label is not None and counts.get(""):
+        rows.append(Row("", blank_label, counts[""]))
+    return Table(key, title, tuple(rows))
+
+
+def _named_table(qs, *, key, title, relation, unset_label=NOT_SET) -> Table:
+    """The related rows that occur, most frequent first; none set counted apart."""
+    result = qs.values(f"{relation}_id", f"{relation}__name").annotate(n=Count("pk")).order_by("-n")
+    rows, unset = [], 0
+    for row in result:
+        if row[f"{relation}_id"] is None:
+            unset = row["n"]
+        else:
+            rows.append(Row(str(row[f"{relation}_id"]), row[f"{relation}__name"], row["n"]))
+    rows.sort(key=lambda r: (-r.count, r.label))
+    if unset:
+        rows.append(Row("", unset_label, unset))
+    return Table(key, title, tuple(rows))
+
+
+def petition_statistics(
+    *, user, year: int | None = None, town=None, today: date | None = None
+) -> Statistics:
+    """Counts by step, town, level, channel, category, unit and outcome; overdue; on-time
+    share; satisfaction rate. Eight queries, whatever the number of petitions."""
+    today = today or timezone.localdate()
+    qs = scoped_petitions(user=user, year=year, town=town)
+    latest_rating = Subquery(
+        Survey.objects.filter(petition=OuterRef("pk")).order_by("-round").values("rating")[:1]
+    )
+    reported = Q(step__in=RESULT_STEPS, reported_at__isnull=False, deadline__isnull=False)
+    totals = qs.annotate(
+        latest_rating=latest_rating, reported_on=TruncDate("reported_at")
+    ).aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=Q(step__in=HANDLING_STEPS, deadline__lt=today)),
+        reported=Count("pk", filter=reported),
+        on_time=Count("pk", filter=reported & Q(reported_on__lte=F("deadline"))),
+        surveyed=Count("pk", filter=Q(latest_rating__isnull=False)),
+        satisfied=Count("pk", filter=Q(latest_rating__in=SATISFIED_RATINGS)),
+    )
+    tables = (
+        _choice_table(qs, key="step", title=_("By step"), field="step", choices=Step.choices),
+        _named_table(qs, key="town", title=_("By town"), relation="town"),
+        _choice_table(
+            qs,
+            key="level",
+            title=_("By level"),
+            field="level",
+            choices=Petition.Level.choices,
+            blank_label=NOT_SET,
+        ),
+        _choice_table(
+            qs,
+            key="channel",
+            title=_("By channel"),
+            field="channel",
+            choices=Petition.Channel.choices,
+        ),
+        _named_table(qs, key="category", title=_("By category"), relation="category"),
+        _named_table(
+            qs,
+            key="unit",
+            title=_("By handling unit"),
+            relation="unit",
+            unset_label=_("not assigned"),
+        ),
+        _choice_table(
+            qs,
+            key="outcome",
+            title=_("By closing outcome"),
+            field="outcome",
+            choices=Petition.Outcome.choices,
+            step__in=OUTCOME_STEPS,
+            outcome__gt="",
+        ),
+    )
+    return Statistics(tables=tables, **totals)
+
+
+# --- export -----------------------------------------------------------------------------------
+
+# A spreadsheet reads a cell that starts with one of these as a formula (CSV injection):
+# such cells are written with a leading apostrophe, which makes them plain text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """``value`` safe to put in a spreadsheet cell: text that could start a formula gets a
+    leading apostrophe; numbers pass unchanged."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_STARTS) or value.lstrip(" ").startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def export_rows(stats: Statistics, *, year: int | None = None, town=None) -> list[list]:
+    """The rows of the CSV and of the XLSX sheet: table, item, number. Shares are numbers
+    from 0 to 1 (the XLSX shows them as percentages); a share with nothing to divide is
+    empty."""
+    everything = str(_("all"))
+    summary = str(_("Summary"))
+    rows = [
+        [str(_("Table")), str(_("Item")), str(_("Number"))],
+        [str(_("Filter")), str(_("Year")), str(year) if year else everything],
+        [str(_("Filter")), str(_("Town")), town.name if town is not None else everything],
+        [summary, str(_("Concerns")), stats.total],
+        [summary, str(_("Overdue")), stats.overdue],
+        [summary, str(_("Results reported")), stats.reported],
+        [summary, str(_("Reported on time")), stats.on_time],
+        [summary, str(_("On-time share")), stats.on_time_share],
+        [summary, str(_("Rated")), stats.surveyed],
+        [summary, str(_("Satisfied or basically satisfied")), stats.satisfied],
+        [summary, str(_("Satisfaction rate")), stats.satisfaction_rate],
+    ]
+    for table in stats.tables:
+        rows.extend([str(table.title), str(row.label), row.count] for row in table.rows)
+    return [[neutralise(cell) for cell in row] for row in rows]
