@@ -1,9 +1,11 @@
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -20,6 +22,7 @@ from liaison.models import (
     Town,
     Village,
 )
+from liaison.tasks import recompute_station_ratings
 
 
 class VillageInline(admin.TabularInline):
@@ -94,7 +97,9 @@ class StationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("public page"))
     def public_page(self, obj):
-        return format_html('<a href="{}" target="_blank">{}</a>', obj.get_absolute_url(), _("open page"))
+        return format_html(
+            '<a href="{}" target="_blank">{}</a>', obj.get_absolute_url(), _("open page")
+        )
 
     @admin.display(description=_("QR code"))
     def qr_preview(self, obj):
@@ -229,6 +234,14 @@ class RatingCriterionAdmin(admin.ModelAdmin):
     list_filter = ["group", "is_active", "is_measured"]
     search_fields = ["name", "code", "description"]
     list_editable = ["max_score", "order", "is_active"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if {"max_score", "is_active"} & set(form.changed_data):
+            # Stars are shares of the maximum: this year's and last year's ratings follow.
+            year = timezone.localdate().year
+            for y in (year - 1, year):
+                transaction.on_commit(lambda y=y: recompute_station_ratings.delay(y))
 
 
 @admin.register(RetiredQrToken)

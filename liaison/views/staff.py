@@ -29,7 +29,12 @@ def qr_cards(request):
     if form.is_valid():
         station = None
         if form.cleaned_data["station"]:
-            station = Station.objects.filter(pk=form.cleaned_data["station"]).first()
+            station = (
+                Station.objects.active()
+                .select_related("town")
+                .filter(pk=form.cleaned_data["station"])
+                .first()
+            )
         if station is not None:
             heading = station.name
             cards.append(

@@ -123,7 +123,9 @@ def _listed(response):
 def test_it_lists_every_active_station_without_filters(client, two_towns):
     response = client.get(reverse("liaison:station_list"))
     assert response.status_code == 200
-    assert sorted(_listed(response)) == sorted(["北镇中心站", "北镇联络点", "南镇联络点", "南镇专业站"])
+    assert sorted(_listed(response)) == sorted(
+        ["北镇中心站", "北镇联络点", "南镇联络点", "南镇专业站"]
+    )
     assert tr(BAD_FILTER) not in page_text(response)
 
 
@@ -174,9 +176,7 @@ def test_it_says_so_when_no_station_matches(client, two_towns):
         {"town": "abc", "kind": "<script>"},
     ],
 )
-def test_it_shows_all_stations_and_a_clear_message_for_a_hostile_filter(
-    client, two_towns, query
-):
+def test_it_shows_all_stations_and_a_clear_message_for_a_hostile_filter(client, two_towns, query):
     response = client.get(reverse("liaison:station_list"), query)
 
     assert response.status_code == 200
@@ -336,7 +336,9 @@ def test_it_answers_404_for_a_representatives_old_token_used_as_a_station_token(
     assert client.get(reverse("liaison:station_qr_page", args=[old])).status_code == 404
 
 
-@pytest.mark.parametrize("token", ["short", "a" * 65, "has.dots.in.it.and.more", "%3Cscript%3E" * 3])
+@pytest.mark.parametrize(
+    "token", ["short", "a" * 65, "has.dots.in.it.and.more", "%3Cscript%3E" * 3]
+)
 def test_it_answers_404_for_a_malformed_token(client, token):
     assert client.get(f"/s/{token}/").status_code == 404
     assert client.get(f"/r/{token}/").status_code == 404

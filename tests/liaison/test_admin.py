@@ -1,0 +1,466 @@
+"""The administration, as congress staff use it: every page opens, lists stay fast, the
+actions print cards and replace codes, and a rating's totals follow from its scores."""
+
+from datetime import date
+from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django_celery_beat.models import (
+    ClockedSchedule,
+    CrontabSchedule,
+    IntervalSchedule,
+    PeriodicTask,
+    SolarSchedule,
+)
+
+from liaison import services
+from liaison.models import (
+    RatingCriterion,
+    RatingScore,
+    Representative,
+    RetiredQrToken,
+    Station,
+    StationRating,
+)
+from tests.base import (
+    ensure_default_criteria,
+    make_rating,
+    make_representative,
+    make_station,
+    make_town,
+    make_user,
+    make_village,
+)
+from tests.liaison.helpers import page_text, tr
+
+pytestmark = pytest.mark.django_db
+
+LIAISON_MODELS = [
+    "liaison.Town",
+    "liaison.Village",
+    "liaison.Station",
+    "liaison.Representative",
+    "liaison.StationRating",
+    "liaison.RatingCriterion",
+    "liaison.RetiredQrToken",
+]
+# The apps whose administration this suite vouches for: the liaison app and the parts of
+# Django and django-celery-beat the staff see next to it. Other apps test their own admin.
+COVERED_APPS = {"liaison", "auth", "django_celery_beat"}
+REGISTERED = sorted(
+    model._meta.label for model in admin.site._registry if model._meta.app_label in COVERED_APPS
+)
+
+
+def _url(label, view, *args):
+    app_label, model_name = label.lower().split(".")
+    return reverse(f"admin:{app_label}_{model_name}_{view}", args=args)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # These tests make many users; the slow production hasher adds nothing here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_criteria():
+    ensure_default_criteria()
+
+
+@pytest.fixture
+def superuser():
+    return make_user(superuser=True)
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+@pytest.fixture
+def one_of_everything(superuser):
+    """At least one row of every model the administration shows."""
+    town = make_town("样板镇")
+    village = make_village(town, "样板村")
+    station = make_station(town, "样板联络站", village=village, kind=Station.Kind.POINT)
+    make_station(town, "样板专业站", kind=Station.Kind.PROFESSIONAL)
+    rep = make_representative("样板代表", station=station, mobile="13987654321")
+    make_rating(station, fraction=0.8)
+    services.representative_rotate_qr_token(representative=make_representative())
+    Group.objects.create(name="联络站工作人员")
+    interval = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.DAYS)
+    CrontabSchedule.objects.create(minute="0", hour="3")
+    SolarSchedule.objects.create(event="sunrise", latitude=33.68, longitude=109.11)
+    ClockedSchedule.objects.create(clocked_time="2030-01-01T00:00:00+08:00")
+    PeriodicTask.objects.create(
+        name="recompute ratings",
+        task="liaison.tasks.recompute_station_ratings",
+        interval=interval,
+        args="[2025]",
+    )
+    return {"station": station, "rep": rep}
+
+
+def test_it_registers_every_liaison_model_the_staff_manage():
+    assert set(LIAISON_MODELS) <= set(REGISTERED)
+
+
+@pytest.mark.parametrize("label", REGISTERED)
+def test_it_opens_the_changelist_of_every_registered_model(admin_client, one_of_everything, label):
+    response = admin_client.get(_url(label, "changelist"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("label", [m for m in REGISTERED if m != "liaison.RetiredQrToken"])
+def test_it_opens_the_add_page_of_every_registered_model(admin_client, label):
+    response = admin_client.get(_url(label, "add"))
+    assert response.status_code == 200
+
+
+def test_it_lets_nobody_add_a_retired_qr_token_by_hand(admin_client):
+    assert admin_client.get(_url("liaison.RetiredQrToken", "add")).status_code == 403
+
+
+@pytest.mark.parametrize("label", REGISTERED)
+def test_it_opens_the_change_page_of_every_registered_model(admin_client, one_of_everything, label):
+    model = next(m for m in admin.site._registry if m._meta.label == label)
+    obj = model._default_manager.order_by("pk").first()
+    assert obj is not None, f"the fixture made no {label}"
+    response = admin_client.get(_url(label, "change", obj.pk))
+    assert response.status_code == 200
+
+
+def test_it_shows_a_retired_token_read_only(admin_client, one_of_everything):
+    retired = RetiredQrToken.objects.get()
+    response = admin_client.get(_url("liaison.RetiredQrToken", "change", retired.pk))
+    assert response.status_code == 200
+    assert response.context["has_change_permission"] is False
+    assert admin_client.post(_url("liaison.RetiredQrToken", "change", retired.pk)).status_code in (
+        302,
+        403,
+    )
+    assert RetiredQrToken.objects.get().token == retired.token
+
+
+def test_it_shows_a_representatives_qr_preview_on_the_change_page(admin_client, one_of_everything):
+    rep = one_of_everything["rep"]
+    response = admin_client.get(_url("liaison.Representative", "change", rep.pk))
+    html = response.content.decode()
+    assert reverse("liaison:representative_qr", args=[rep.qr_token, "png"]) in html
+    assert reverse("liaison:representative_qr", args=[rep.qr_token, "svg"]) in html
+
+
+def test_it_shows_a_stations_qr_preview_on_the_change_page(admin_client, one_of_everything):
+    station = one_of_everything["station"]
+    response = admin_client.get(_url("liaison.Station", "change", station.pk))
+    html = response.content.decode()
+    assert reverse("liaison:station_qr", args=[station.qr_token, "png"]) in html
+    assert station.get_qr_path() in html
+
+
+def test_it_masks_mobiles_in_the_representative_list(admin_client, one_of_everything):
+    response = admin_client.get(_url("liaison.Representative", "changelist"))
+    html = response.content.decode()
+    assert "139****4321" in html
+    assert "13987654321" not in html
+
+
+@pytest.mark.parametrize("query", ["q=样板", "level__exact=county", "is_active__exact=1"])
+def test_it_searches_and_filters_the_representative_list(admin_client, one_of_everything, query):
+    response = admin_client.get(_url("liaison.Representative", "changelist") + "?" + query)
+    assert response.status_code == 200
+    assert "样板代表" in page_text(response)
+
+
+def test_it_filters_representatives_by_the_town_of_their_station(admin_client, one_of_everything):
+    town = one_of_everything["station"].town
+    make_representative("别镇代表", station=make_station(make_town("别镇")))
+    response = admin_client.get(
+        _url("liaison.Representative", "changelist"),
+        {"memberships__station__town__id__exact": town.pk},
+    )
+    assert response.status_code == 200
+    assert [r.name for r in response.context["cl"].result_list] == ["样板代表"]
+
+
+def test_it_searches_stations_and_answers_the_autocomplete(admin_client, one_of_everything):
+    response = admin_client.get(_url("liaison.Station", "changelist"), {"q": "样板"})
+    assert response.status_code == 200
+    assert "样板联络站" in page_text(response)
+    autocomplete = admin_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "样板",
+            "app_label": "liaison",
+            "model_name": "stationrating",
+            "field_name": "station",
+        },
+    )
+    assert autocomplete.status_code == 200
+    assert "样板联络站" in {r["text"] for r in autocomplete.json()["results"]}
+
+
+# --- constant queries on the busiest lists ------------------------------------------------------
+
+ROWS = [1, 50]
+# The session, the user, the count, the page of rows, and the choices of the filters.
+REPRESENTATIVE_CHANGELIST_QUERIES = 6
+STATION_CHANGELIST_QUERIES = 6
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_it_lists_representatives_in_constant_queries(
+    admin_client, django_assert_num_queries, rows
+):
+    station = make_station()
+    for _ in range(rows):
+        make_representative(station=station, mobile="13812341234", user=make_user())
+    with django_assert_num_queries(REPRESENTATIVE_CHANGELIST_QUERIES):
+        response = admin_client.get(_url("liaison.Representative", "changelist"))
+    assert len(response.context["cl"].result_list) == rows
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_it_lists_stations_in_constant_queries(admin_client, django_assert_num_queries, rows):
+    town = make_town()
+    for _ in range(rows):
+        make_station(town, village=make_village(town))
+    with django_assert_num_queries(STATION_CHANGELIST_QUERIES):
+        response = admin_client.get(_url("liaison.Station", "changelist"))
+    assert len(response.context["cl"].result_list) == rows
+
+
+# --- actions ----------------------------------------------------------------------------------------
+
+
+def _act(client, label, action, objects, **extra):
+    return client.post(
+        _url(label, "changelist"),
+        {"action": action, "_selected_action": [o.pk for o in objects], "index": 0, **extra},
+    )
+
+
+def test_it_prints_the_cards_of_the_chosen_representatives(admin_client):
+    chosen = [make_representative("甲代表"), make_representative("乙代表")]
+    make_representative("丙代表")
+
+    response = _act(admin_client, "liaison.Representative", "print_qr_cards", chosen)
+
+    assert response.status_code == 302
+    url = urlsplit(response.url)
+    assert url.path == reverse("liaison:qr_cards")
+    assert sorted(parse_qs(url.query)["representative"]) == sorted(str(r.pk) for r in chosen)
+    sheet = admin_client.get(response.url)
+    assert sheet.status_code == 200
+    assert {c["title"] for c in sheet.context["cards"]} == {"甲代表", "乙代表"}
+
+
+def test_it_prints_the_cards_of_one_station_and_its_representatives(admin_client):
+    station = make_station(name="打印联络站")
+    make_representative("站内代表", station=station)
+
+    response = _act(admin_client, "liaison.Station", "print_qr_cards", [station])
+
+    assert response.status_code == 302
+    url = urlsplit(response.url)
+    assert url.path == reverse("liaison:qr_cards")
+    assert parse_qs(url.query) == {"station": [str(station.pk)]}
+    sheet = admin_client.get(response.url)
+    assert [c["title"] for c in sheet.context["cards"]] == ["打印联络站", "站内代表"]
+
+
+def test_it_prints_one_station_at_a_time(admin_client):
+    stations = [make_station(), make_station()]
+
+    response = _act(admin_client, "liaison.Station", "print_qr_cards", stations)
+
+    assert response.status_code == 302
+    assert urlsplit(response.url).path == _url("liaison.Station", "changelist")
+    page = admin_client.get(response.url)
+    messages = [str(m) for m in page.context["messages"]]
+    assert messages == [tr("QR cards are printed one station at a time.")]
+
+
+def test_it_replaces_the_codes_of_the_chosen_representatives(admin_client):
+    chosen = [make_representative(), make_representative()]
+    untouched = make_representative()
+    old = {r.pk: r.qr_token for r in chosen}
+
+    response = _act(admin_client, "liaison.Representative", "rotate_qr_token", chosen)
+
+    assert response.status_code == 302
+    for rep in chosen:
+        rep.refresh_from_db()
+        assert rep.qr_token != old[rep.pk]
+    assert set(RetiredQrToken.objects.values_list("token", flat=True)) == set(old.values())
+    assert set(RetiredQrToken.objects.values_list("kind", flat=True)) == {"representative"}
+    assert Representative.objects.get(pk=untouched.pk).qr_token == untouched.qr_token
+    page = admin_client.get(response.url)
+    assert len(list(page.context["messages"])) == 1
+
+
+def test_it_replaces_the_codes_of_the_chosen_stations(admin_client, client):
+    chosen = [make_station(), make_station()]
+    untouched = make_station()
+    old = {s.pk: s.qr_token for s in chosen}
+
+    response = _act(admin_client, "liaison.Station", "rotate_qr_token", chosen)
+
+    assert response.status_code == 302
+    for station in chosen:
+        station.refresh_from_db()
+        assert station.qr_token != old[station.pk]
+    assert set(RetiredQrToken.objects.values_list("token", flat=True)) == set(old.values())
+    assert set(RetiredQrToken.objects.values_list("kind", flat=True)) == {"station"}
+    assert Station.objects.get(pk=untouched.pk).qr_token == untouched.qr_token
+    for token in old.values():
+        assert admin_client.get(reverse("liaison:station_qr_page", args=[token])).status_code == (
+            410
+        )
+
+
+def test_it_refuses_actions_to_staff_without_permissions(client):
+    client.force_login(make_user(staff=True))
+    rep = make_representative()
+    response = _act(client, "liaison.Representative", "rotate_qr_token", [rep])
+    assert response.status_code == 403
+    assert not RetiredQrToken.objects.exists()
+
+
+# --- ratings: totals follow from the scores ------------------------------------------------------
+
+
+def _score_formset(scores):
+    data = {
+        "scores-TOTAL_FORMS": str(len(scores)),
+        "scores-INITIAL_FORMS": "0",
+        "scores-MIN_NUM_FORMS": "0",
+        "scores-MAX_NUM_FORMS": "1000",
+    }
+    for index, (criterion, score) in enumerate(scores):
+        data[f"scores-{index}-criterion"] = str(criterion.pk)
+        data[f"scores-{index}-score"] = score
+    return data
+
+
+def test_it_computes_a_new_ratings_total_and_stars_from_its_scores(admin_client, superuser):
+    station = make_station()
+    criteria = list(RatingCriterion.objects.filter(is_active=True))
+    # 24 criteria at full marks (96) and one at nothing: 96 of 100, five stars.
+    scores = [(c, "4") for c in criteria[:-1]] + [(criteria[-1], "0")]
+
+    response = admin_client.post(
+        _url("liaison.StationRating", "add"),
+        {
+            "station": station.pk,
+            "year": "2025",
+            "rated_on": "2025-12-20",
+            "notes": "",
+            **_score_formset(scores),
+        },
+    )
+
+    assert response.status_code == 302, response.context and response.context.get("errors")
+    rating = StationRating.objects.get(station=station, year=2025)
+    assert rating.scores.count() == 25
+    assert rating.total == Decimal(96)
+    assert rating.max_total == Decimal(100)
+    assert rating.stars == 5
+    assert rating.rated_by == superuser
+
+
+def test_it_recomputes_a_ratings_stars_when_staff_change_a_score(admin_client):
+    station = make_station()
+    rating = make_rating(station, fraction=0.8)  # 80 of 100: four stars
+    assert rating.stars == 4
+    scores = list(rating.scores.order_by("criterion__order"))
+    data = {
+        "station": station.pk,
+        "year": str(rating.year),
+        "rated_on": rating.rated_on.isoformat(),
+        "notes": "复核",
+        "scores-TOTAL_FORMS": str(len(scores)),
+        "scores-INITIAL_FORMS": str(len(scores)),
+        "scores-MIN_NUM_FORMS": "0",
+        "scores-MAX_NUM_FORMS": "1000",
+    }
+    for index, score in enumerate(scores):
+        data[f"scores-{index}-id"] = str(score.pk)
+        data[f"scores-{index}-rating"] = str(rating.pk)
+        data[f"scores-{index}-criterion"] = str(score.criterion_id)
+        # Down to 2 of 4 on the first ten checks: 80 − 12 = 68 points, two stars.
+        data[f"scores-{index}-score"] = "2" if index < 10 else str(score.score)
+
+    response = admin_client.post(_url("liaison.StationRating", "change", rating.pk), data)
+
+    assert response.status_code == 302
+    rating.refresh_from_db()
+    assert rating.total == Decimal("68.0")
+    assert rating.stars == 2
+
+
+def test_it_ignores_totals_typed_into_the_rating_form(admin_client):
+    station = make_station()
+    response = admin_client.post(
+        _url("liaison.StationRating", "add"),
+        {
+            "station": station.pk,
+            "year": "2025",
+            "rated_on": "2025-12-20",
+            "total": "100",
+            "max_total": "100",
+            "stars": "5",
+            **_score_formset([]),
+        },
+    )
+    assert response.status_code == 302
+    rating = StationRating.objects.get(station=station)
+    assert (rating.total, rating.stars) == (0, 1)
+
+
+def test_it_refuses_a_score_above_the_criterions_maximum(admin_client):
+    station = make_station()
+    criterion = RatingCriterion.objects.filter(is_active=True).first()
+    response = admin_client.post(
+        _url("liaison.StationRating", "add"),
+        {
+            "station": station.pk,
+            "year": "2025",
+            "rated_on": date(2025, 12, 20).isoformat(),
+            **_score_formset([(criterion, "5")]),
+        },
+    )
+    assert response.status_code == 200
+    assert not StationRating.objects.exists()
+    assert not RatingScore.objects.exists()
+
+
+def test_it_recomputes_the_stars_when_staff_change_a_criterions_weight(
+    client, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    client.force_login(make_user(superuser=True))
+    rating = make_rating(make_station(), year=timezone.localdate().year - 1, fraction=1.0)
+    criterion = RatingCriterion.objects.get(code="have-place")
+    data = {
+        "group": criterion.group,
+        "code": criterion.code,
+        "name": criterion.name,
+        "description": criterion.description,
+        "max_score": 30,
+        "order": criterion.order,
+        "is_active": "on",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/liaison/ratingcriterion/{criterion.pk}/change/", data)
+    assert response.status_code == 302
+    rating.refresh_from_db()
+    assert rating.max_total == 126  # 24 criteria × 4 + 30
+    assert rating.stars == 3  # 100 / 126 = 79 %
