@@ -23,3 +23,9 @@ def retry_pending_notifications() -> int:
 def mark_overdue_petitions() -> int:
     """Beat: yellow and red cards for deadlines near or passed."""
     return services.petitions_mark_warnings()
+
+
+@shared_task(acks_late=True)
+def anonymise_expired_petitions() -> int:
+    """Beat: erase personal data of concerns closed longer ago than the retention period."""
+    return services.petitions_anonymise_expired()

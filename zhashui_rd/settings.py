@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "zhashui_rd.context_processors.portal",
+                "zhashui_rd.context_processors.notices",
             ],
         },
     },

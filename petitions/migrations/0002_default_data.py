@@ -47,6 +47,7 @@ SCHEDULES = [
     # (name, task, crontab minute, hour)
     ("标记临期与逾期诉求（黄牌/红牌）", "petitions.tasks.mark_overdue_petitions", "15", "1,13"),
     ("补发待发送的通知邮件", "petitions.tasks.retry_pending_notifications", "*/5", "*"),
+    ("匿名化超过保存期限的个人信息", "petitions.tasks.anonymise_expired_petitions", "40", "3"),
 ]
 
 

@@ -1,3 +1,258 @@
-"""representative pages (to be written)."""
+"""A representative's pages, made for a phone: the task list, recording a walk-in
+reception (接待选民) and a 随手拍; and the in-app notices of every signed-in user."""
 
-urlpatterns = []
+import functools
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from liaison import qrcodes
+from liaison.models import StationMembership
+from petitions import access, notifications, services, workflow
+from petitions.models import Notification, Petition, Step
+from petitions.representative_forms import ReceptionForm, SnapshotForm
+
+SECTION_ROWS = 30  # rows shown per section of the task list; the badge counts them all
+NOTICES_PER_PAGE = 30
+WORKING = [Step.ASSIGNED, Step.SUPERVISING]
+
+
+def _representative(request):
+    """The signed-in user's active representative, or None."""
+    if access.roles_for(request.user).representative_id is None:
+        return None
+    # roles_for has just read it through the same relation: no further query.
+    return request.user.representative
+
+
+def _not_a_representative(request, *, status=200):
+    return render(request, "petitions/not_a_representative.html", status=status)
+
+
+def overdue_q(today) -> Q:
+    """Assigned or supervised and past its deadline, or already carded red by the job."""
+    return Q(step__in=WORKING) & (Q(deadline__lt=today) | Q(warning=Petition.Warning.RED))
+
+
+def task_queryset(user, roles):
+    """The concerns a representative answers for: addressed to them or received at one of
+    their stations, minus any that accuse them (access.petitions_for_user)."""
+    mine = Q(representative_id=roles.representative_id)
+    if roles.rep_station_ids:
+        mine |= Q(station_id__in=roles.rep_station_ids)
+    today = timezone.localdate()
+    return (
+        access.petitions_for_user(user)
+        .filter(mine)
+        .select_related("category", "unit", "station", "town")
+        .annotate(is_overdue=ExpressionWrapper(overdue_q(today), output_field=BooleanField()))
+    )
+
+
+@login_required
+@require_GET
+def my_tasks(request):
+    """A representative's task list: what to collect, follow up, call about, chase."""
+    rep = _representative(request)
+    if rep is None:
+        return _not_a_representative(request)
+    roles = access.roles_for(request.user)
+    today = timezone.localdate()
+    qs = task_queryset(request.user, roles)
+    overdue = overdue_q(today)
+    sections = [
+        # (key, title, hint, filter, order)
+        (
+            "collect",
+            _("New concerns to collect"),
+            _("Check them, then classify them or decline them with guidance."),
+            Q(step=Step.RECEIVED),
+            ("collect_by", "created_at"),
+        ),
+        (
+            "overdue",
+            _("Overdue"),
+            _("Past the deadline: remind the unit, or tell the congress staff."),
+            overdue,
+            ("deadline", "pk"),
+        ),
+        (
+            "follow_up",
+            _("Awaiting your follow-up"),
+            _("With a handling unit: add supervision notes and reminders."),
+            Q(step__in=WORKING) & ~overdue,
+            ("deadline", "pk"),
+        ),
+        (
+            "survey",
+            _("Awaiting a survey call"),
+            _("The result is reported: call the citizen and record their rating."),
+            Q(step=Step.REPORTED),
+            ("reported_at", "pk"),
+        ),
+    ]
+    counts = qs.aggregate(**{key: Count("pk", filter=q) for key, _t, _h, q, _o in sections})
+    context_sections = [
+        {
+            "key": key,
+            "title": title,
+            "hint": hint,
+            "count": counts[key],
+            "rows": list(qs.filter(q).order_by(*order)[:SECTION_ROWS]),
+        }
+        for key, title, hint, q, order in sections
+    ]
+    duties = (
+        StationMembership.objects.filter(representative=rep, station__is_active=True)
+        .select_related("station")
+        .order_by("station__name")
+    )
+    return render(
+        request,
+        "petitions/my_tasks.html",
+        {
+            "rep": rep,
+            "sections": context_sections,
+            "duties": duties,
+            "section_rows": SECTION_ROWS,
+            "today": today,
+        },
+    )
+
+
+def _tracking_url(token: str) -> str:
+    """The absolute secret tracking link, as a QR code and a printout carry it."""
+    return settings.SITE_URL + reverse("petitions:track", args=[token])
+
+
+def _one_time(view):
+    """For forms carrying a one-time key and pages showing a tracking link: never cached
+    (a cached form would hand out the same key twice), and the link never leaves in a
+    Referer header."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return wrapper
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_one_time
+def reception_new(request):
+    """Record a walk-in reception at one of the representative's stations."""
+    rep = _representative(request)
+    if rep is None:
+        return _not_a_representative(request, status=403 if request.method == "POST" else 200)
+    if request.method == "POST":
+        form = ReceptionForm(request.POST, representative=rep)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                petition, token, created = services.reception_record(
+                    representative=rep,
+                    station=d["station"],
+                    actor=request.user,
+                    text=d["text"],
+                    category=d["category"],
+                    citizen_name=d["citizen_name"],
+                    citizen_phone=d["citizen_phone"],
+                    consent=d["consent"],
+                    checklist=form.checklist,
+                    submit_key=d["submit_key"],
+                )
+            except workflow.WorkflowError as error:
+                messages.error(request, error.message)
+            else:
+                # Shown once, now, to be read out or printed for the citizen. A replay of
+                # the same form (refresh, double tap) shows the same concern again.
+                url = _tracking_url(token)
+                return render(
+                    request,
+                    "petitions/reception_done.html",
+                    {
+                        "petition": petition,
+                        "created": created,
+                        "tracking_url": url,
+                        "qr_svg": qrcodes.qr_svg_inline(url),
+                    },
+                )
+        return render(request, "petitions/reception_form.html", {"form": form}, status=400)
+    form = ReceptionForm(representative=rep)
+    return render(request, "petitions/reception_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_one_time
+def snapshot_new(request):
+    """Post a 随手拍: photos and a note that become a concern of channel snapshot."""
+    rep = _representative(request)
+    if rep is None:
+        return _not_a_representative(request, status=403 if request.method == "POST" else 200)
+    if request.method == "POST":
+        form = SnapshotForm(request.POST, request.FILES)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                petition, created = services.snapshot_create(
+                    representative=rep,
+                    actor=request.user,
+                    text=d["text"],
+                    photos=d["photos"],
+                    village=d["village"],
+                    submit_key=d["submit_key"],
+                )
+            except workflow.WorkflowError as error:
+                messages.error(request, error.message)
+            else:
+                if created:
+                    messages.success(
+                        request,
+                        _("Snapshot %(no)s received. Collect it when you are ready.")
+                        % {"no": petition.tracking_no},
+                    )
+                return redirect("petitions:work_detail", pk=petition.pk)
+        return render(request, "petitions/snapshot_form.html", {"form": form}, status=400)
+    return render(request, "petitions/snapshot_form.html", {"form": SnapshotForm()})
+
+
+@login_required
+@require_GET
+def notices(request):
+    """The signed-in user's notices, newest first; unread ones stand out."""
+    qs = Notification.objects.filter(recipient=request.user).select_related("petition")
+    page = Paginator(qs, NOTICES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "petitions/notices.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notices_mark_read(request):
+    """Mark every notice of the signed-in user read."""
+    changed = notifications.mark_read(user=request.user)
+    if changed:
+        messages.success(request, _("All notices marked as read."))
+    return redirect("petitions:notices")
+
+
+urlpatterns = [
+    path("me/tasks/", my_tasks, name="my_tasks"),
+    path("me/reception/", reception_new, name="reception_new"),
+    path("me/snapshot/", snapshot_new, name="snapshot_new"),
+    path("me/notices/", notices, name="notices"),
+    path("me/notices/read/", notices_mark_read, name="notices_mark_read"),
+]

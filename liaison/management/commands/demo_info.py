@@ -5,8 +5,11 @@ from django.urls import reverse
 
 from liaison.management.commands.load_demo import (
     DEMO_ADMIN,
+    DEMO_COUNTY_STAFF,
     DEMO_REPRESENTATIVE,
     DEMO_REPRESENTATIVE_NAME,
+    DEMO_TOWN_STAFF,
+    DEMO_UNIT,
 )
 from liaison.models import Representative, Station
 
@@ -27,8 +30,14 @@ class Command(BaseCommand):
             f"  Portal:              {base}/",
             f"  Staff admin:         {base}{reverse('admin:index')}   "
             f"login {DEMO_ADMIN[0]} / {DEMO_ADMIN[1]}",
-            f"  Representative:      {base}{reverse('login')}   "
+            f"  County staff:        {base}{reverse('admin:index')}   "
+            f"login {DEMO_COUNTY_STAFF[0]} / {DEMO_COUNTY_STAFF[1]}",
+            f"  Town staff:          {base}{reverse('admin:index')}   "
+            f"login {DEMO_TOWN_STAFF[0]} / {DEMO_TOWN_STAFF[1]}   (乾佑街道)",
+            f"  Representative:      {base}{reverse('petitions:my_tasks')}   "
             f"login {DEMO_REPRESENTATIVE[0]} / {DEMO_REPRESENTATIVE[1]}",
+            f"  Handling unit:       {base}{reverse('petitions:unit_list')}   "
+            f"login {DEMO_UNIT[0]} / {DEMO_UNIT[1]}   (柞水县交通运输局)",
         ]
         if rep:
             lines.append(f"  {rep.name}'s QR page: {base}{rep.get_absolute_url()}")

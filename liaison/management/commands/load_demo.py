@@ -1,6 +1,8 @@
 """Demo data shaped like Zhashui county: 9 towns, 41 stations (22 village points, 3
 professional), about 150 representatives of the five levels, last year's star ratings,
-and two demo logins. Idempotent: a second run adds nothing.
+the handling units (town governments, county departments, 一府两院), about forty concerns
+in every step of the six-step loop, and five demo logins. Idempotent: a second run adds
+nothing.
 
 Every person here is invented; the bios say so.
 """
@@ -14,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from liaison import services
+from liaison.management import demo_petitions
 from liaison.models import (
     RatingCriterion,
     RatingScore,
@@ -24,10 +27,18 @@ from liaison.models import (
     Town,
     Village,
 )
+from petitions.models import HandlingUnit, Petition, StaffScope
 
 DEMO_ADMIN = ("admin", "Zhashui-admin-2026")
 DEMO_REPRESENTATIVE = ("daibiao", "Zhashui-daibiao-2026")
 DEMO_REPRESENTATIVE_NAME = "柳春和"
+# A member of 柞水县交通运输局: the handling unit's pages.
+DEMO_UNIT = ("danwei", "Zhashui-danwei-2026")
+# Congress staff of 乾佑街道 (the town level) and of the county standing committee.
+DEMO_TOWN_STAFF = ("zhenjie", "Zhashui-zhenjie-2026")
+DEMO_COUNTY_STAFF = ("xianrenda", "Zhashui-xianrenda-2026")
+TOWN_STAFF_GROUP = "town staff"
+COUNTY_STAFF_GROUP = "county staff"
 
 TOWNS = [
     # (name, kind, slug stem)
@@ -181,10 +192,14 @@ class Command(BaseCommand):
         reps = self._representatives(stations, rng)
         self._ratings(stations, rng)
         self._users(reps)
+        units = demo_petitions.handling_units(towns)
+        logins = self._staff_users(towns)
+        demo_petitions.PetitionDemo(units=units, **logins).load()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data: {Station.objects.count()} stations, "
-                f"{Representative.objects.count()} representatives."
+                f"{Representative.objects.count()} representatives, "
+                f"{len(units)} handling units, {Petition.objects.count()} concerns."
             )
         )
 
@@ -371,3 +386,44 @@ class Command(BaseCommand):
         if rep.user_id is None:
             rep.user = user
             rep.save(update_fields=["user"])
+
+    def _login(self, credentials, **fields):
+        User = get_user_model()
+        username, password = credentials
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User.objects.create_user(username=username, password=password, **fields)
+        return user
+
+    def _staff_users(self, towns):
+        """The unit, town-staff and county-staff logins; the admin is county staff too."""
+        User = get_user_model()
+        town_group = demo_petitions.staff_group(
+            TOWN_STAFF_GROUP, demo_petitions.TOWN_STAFF_PERMISSIONS
+        )
+        county_group = demo_petitions.staff_group(
+            COUNTY_STAFF_GROUP, demo_petitions.COUNTY_STAFF_PERMISSIONS
+        )
+        admin = User.objects.get(username=DEMO_ADMIN[0])
+        demo_petitions.staff_scope(admin, StaffScope.Level.COUNTY)
+
+        town = towns[demo_petitions.DEMO_STAFF_TOWN]
+        town_staff = self._login(DEMO_TOWN_STAFF, is_staff=True, first_name="乾佑街道人大工委")
+        demo_petitions.staff_scope(town_staff, StaffScope.Level.TOWN, town)
+        town_staff.groups.add(town_group)
+
+        county = self._login(DEMO_COUNTY_STAFF, is_staff=True, first_name="县人大常委会")
+        demo_petitions.staff_scope(county, StaffScope.Level.COUNTY)
+        county.groups.add(county_group)
+
+        unit_user = self._login(DEMO_UNIT, first_name="县交通运输局")
+        HandlingUnit.objects.get(name=demo_petitions.DEMO_UNIT_NAME).members.add(unit_user)
+
+        rep = Representative.objects.get(name=DEMO_REPRESENTATIVE_NAME)
+        return {
+            "rep": rep,
+            "rep_user": rep.user,
+            "county": county,
+            "town_staff": town_staff,
+            "unit_user": unit_user,
+        }

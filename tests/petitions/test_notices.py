@@ -1,0 +1,160 @@
+"""In-app notices (issue #3, item 11): the header badge and the list, for representatives,
+units and staff alike; marking them read is a POST."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from petitions.models import Notification
+from tests.base import make_user
+from tests.liaison.helpers import page_text, tags, tr
+from tests.petitions.personas import make_world, receive, to_step
+
+pytestmark = pytest.mark.django_db
+
+ROWS = [1, 50]
+SESSION_AND_USER = 2
+NOTICES_QUERIES = SESSION_AND_USER + 2 + 1  # the count and the page; the unread badge
+
+
+def _notice(user, petition=None, subject="有新的群众诉求", read=False):
+    return Notification.objects.create(
+        recipient=user,
+        petition=petition,
+        subject=subject,
+        read_at=timezone.now() if read else None,
+        email_status=Notification.EmailStatus.NONE,
+    )
+
+
+def _badge(response):
+    """The number on the header's notices link, or None when it shows no badge."""
+    link = re.search(
+        rf'<a[^>]*href="{re.escape(reverse("petitions:notices"))}"[^>]*>(.*?)</a>',
+        response.content.decode(),
+        re.S,
+    )
+    assert link, "the header links to the notices"
+    badge = re.search(r'<span class="badge[^"]*"[^>]*>\s*(\d+)\s*</span>', link.group(1))
+    return int(badge.group(1)) if badge else None
+
+
+@pytest.fixture
+def world():
+    return make_world()
+
+
+def test_it_lists_the_users_notices_newest_first_with_unread_ones_marked(client, world):
+    petition, _ = receive(world)
+    old = _notice(world.unit_user, subject="较早的通知", read=True)
+    new = _notice(world.unit_user, petition, subject="最新的通知")
+    _notice(world.county, subject="别人的通知")
+    client.force_login(world.unit_user)
+    response = client.get(reverse("petitions:notices"))
+    assert response.status_code == 200
+    assert list(response.context["page"].object_list) == [new, old]
+    text = page_text(response)
+    assert "别人的通知" not in text
+    unread = [li for li in tags(response, "li") if "notice-unread" in (li.get("class") or "")]
+    assert len(unread) == 1
+    hrefs = [a["href"] for a in tags(response, "a")]
+    assert reverse("petitions:work_detail", args=[petition.pk]) in hrefs
+
+
+def test_it_pages_the_notices_thirty_at_a_time(client):
+    user = make_user()
+    for index in range(31):
+        _notice(user, subject=f"通知{index}")
+    client.force_login(user)
+    first = client.get(reverse("petitions:notices"))
+    assert len(first.context["page"].object_list) == 30
+    second = client.get(reverse("petitions:notices"), {"page": 2})
+    assert [n.subject for n in second.context["page"].object_list] == ["通知0"]
+
+
+def test_the_workflow_notices_reach_each_kind_of_user(client, world):
+    """A received concern tells its representative; an assignment tells the unit."""
+    petition, _ = receive(world)
+    to_step(world, petition, "assigned")
+    for user in (world.rep_a_user, world.unit_user):
+        client.force_login(user)
+        response = client.get(reverse("petitions:notices"))
+        assert any(n.petition_id == petition.pk for n in response.context["page"].object_list)
+
+
+def test_the_header_shows_the_unread_count_on_every_work_page(client, world):
+    petition, _ = receive(world)
+    to_step(world, petition, "assigned")
+    _notice(world.unit_user)
+    expected = Notification.objects.filter(recipient=world.unit_user, read_at=None).count()
+    assert expected >= 2
+    client.force_login(world.unit_user)
+    for url in (
+        reverse("petitions:unit_list"),
+        reverse("petitions:work_detail", args=[petition.pk]),
+        reverse("liaison:my_page"),
+    ):
+        response = client.get(url)
+        assert _badge(response) == expected
+        hrefs = [a["href"] for a in tags(response, "a")]
+        assert reverse("petitions:work_home") in hrefs
+
+
+def test_marking_all_read_is_a_post_and_touches_only_the_users_notices(client, world):
+    _notice(world.unit_user)
+    others = _notice(world.county)
+    client.force_login(world.unit_user)
+    url = reverse("petitions:notices_mark_read")
+    assert client.get(url).status_code == 405
+    assert Notification.objects.filter(recipient=world.unit_user, read_at=None).exists()
+
+    response = client.post(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("petitions:notices")
+    assert not Notification.objects.filter(recipient=world.unit_user, read_at=None).exists()
+    others.refresh_from_db()
+    assert others.read_at is None
+    page = client.get(reverse("petitions:notices"))
+    assert _badge(page) is None
+    assert tr("All notices marked as read.") in page_text(page)
+    assert tr("Mark all as read") not in page_text(page)
+
+
+def test_it_says_so_when_there_are_no_notices(client):
+    client.force_login(make_user(staff=True))
+    response = client.get(reverse("petitions:notices"))
+    assert tr("No notices yet.") in page_text(response)
+    assert _badge(response) is None
+
+
+def test_it_asks_an_anonymous_visitor_to_sign_in(client):
+    for response in (
+        client.get(reverse("petitions:notices")),
+        client.post(reverse("petitions:notices_mark_read")),
+    ):
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_admin_pays_no_query_for_the_badge(admin_client):
+    """The count is lazy: pages that do not show the badge never run it."""
+    with CaptureQueriesContext(connection) as captured:
+        assert admin_client.get(reverse("admin:index")).status_code == 200
+    assert captured.captured_queries
+    assert not any("petitions_notification" in q["sql"] for q in captured.captured_queries)
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_it_renders_the_notices_in_constant_queries(client, world, django_assert_num_queries, rows):
+    petition, _ = receive(world)
+    Notification.objects.filter(recipient=world.unit_user).delete()
+    for index in range(rows):
+        _notice(world.unit_user, petition if index % 2 else None, read=index % 3 == 0)
+    client.force_login(world.unit_user)
+    with django_assert_num_queries(NOTICES_QUERIES):
+        response = client.get(reverse("petitions:notices"))
+    assert len(response.context["page"].object_list) == min(rows, 30)
