@@ -1,0 +1,225 @@
+"""Forms of the citizen pages: posting a concern and rating its result.
+
+Photos are checked and re-encoded here (``photos.clean_photo``), while the form is being
+validated: a bad photo makes the whole form invalid before anything is created, so it
+leaves no petition and no file behind.
+"""
+
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.utils.translation import gettext_lazy as _
+
+from liaison.models import mainland_mobile_validator
+from petitions.models import Category, Survey
+from petitions.photos import PhotoRejected, clean_photo
+
+PHOTO_FIELDS = [f"photo{i}" for i in range(1, settings.PETITION_MAX_PHOTOS + 1)]
+
+
+def photo_too_big_message() -> str:
+    return _("Each photo may be at most %(mb)d MB.") % {
+        "mb": settings.PETITION_PHOTO_MAX_BYTES // (1024 * 1024)
+    }
+
+
+class PhotoUploadLimit(FileUploadHandler):
+    """Drops an uploaded file as soon as it passes the photo size limit, and every file
+    sent under a name the form does not have, so a 50 MB post never lands on disk whole.
+
+    Put first in ``request.upload_handlers`` before the body is read; ``oversized`` then
+    names the fields whose file was dropped for its size, for the form to say so.
+    """
+
+    def __init__(self, request=None, *, allowed_fields=()):
+        super().__init__(request)
+        self.allowed_fields = set(allowed_fields)
+        self.oversized: set[str] = set()
+
+    def receive_data_chunk(self, raw_data, start):
+        # SkipFile is raised here rather than in new_file(): by now every handler has
+        # started this file, so Django closes this file and not the previous one.
+        if self.field_name not in self.allowed_fields:
+            raise SkipFile
+        if start + len(raw_data) > settings.PETITION_PHOTO_MAX_BYTES:
+            self.oversized.add(self.field_name)
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None  # the next handler (memory or temporary file) holds the data
+
+
+class MobileField(forms.CharField):
+    """A mainland mobile number; spaces, dashes and a +86 prefix are forgiven."""
+
+    default_validators = [mainland_mobile_validator]
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        value = value.replace(" ", "").replace("-", "")
+        if value.startswith("+86"):
+            value = value[3:]
+        return value
+
+
+def _css_class(widget) -> str:
+    if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+        return "form-check-input"
+    if isinstance(widget, forms.Select):
+        return "form-select"
+    return "form-control"
+
+
+class ConcernForm(forms.Form):
+    """A citizen's concern, posted from a representative's or a station's page."""
+
+    category = forms.ModelChoiceField(
+        Category.objects.none(),
+        label=_("Kind of concern"),
+        empty_label=_("Choose…"),
+        error_messages={"required": _("Choose the kind of concern.")},
+    )
+    text = forms.CharField(
+        label=_("Your concern"),
+        min_length=settings.PETITION_TEXT_MIN,
+        max_length=settings.PETITION_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": _("Describe your concern."),
+            "min_length": _(
+                "Please describe your concern in at least %(limit_value)d characters "
+                "(you wrote %(show_value)d)."
+            ),
+            "max_length": _(
+                "Please keep your concern within %(limit_value)d characters "
+                "(you wrote %(show_value)d)."
+            ),
+        },
+    )
+    village = forms.ModelChoiceField(
+        None,
+        required=False,
+        label=_("Village or community"),
+        empty_label=_("Not sure / not listed"),
+    )
+    name = forms.CharField(
+        label=_("Your name"),
+        required=False,
+        max_length=30,
+        help_text=_("You may stay anonymous."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    mobile = MobileField(
+        label=_("Your mobile phone"),
+        required=False,
+        max_length=20,
+        help_text=_(
+            "Without a number nobody can call you back: only the tracking link you get "
+            "after sending will show you the result."
+        ),
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+    )
+    consent = forms.BooleanField(
+        label=_("I have read the notice above and agree."),
+        error_messages={
+            "required": _("Please tick the box to agree, or your concern cannot be sent.")
+        },
+    )
+    # A one-time key drawn with the form: the same form sent twice (a double tap, a
+    # refresh of the result page) finds the petition it already made.
+    submit_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, villages, oversized=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        self.fields["text"].help_text = _(
+            "What is the problem, where, and since when? %(min)d to %(max)d characters."
+        ) % {"min": settings.PETITION_TEXT_MIN, "max": settings.PETITION_TEXT_MAX}
+        self.fields["village"].queryset = villages
+        for name in PHOTO_FIELDS:
+            self.fields[name] = forms.FileField(
+                label=_("Photo"),
+                required=False,
+                widget=forms.FileInput(attrs={"accept": "image/*"}),
+            )
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", _css_class(field.widget))
+        self.oversized = set(oversized)
+        self.key_replaced = False
+        if self.is_bound:
+            try:
+                uuid.UUID(str(self.data.get("submit_key", "")))
+            except ValueError:
+                # A form without a valid key is refused; its redisplay carries a fresh one.
+                self.data = self.data.copy()
+                self.data["submit_key"] = str(uuid.uuid4())
+                self.key_replaced = True
+        else:
+            self.initial["submit_key"] = uuid.uuid4()
+
+    @property
+    def first_photo(self):
+        return self[PHOTO_FIELDS[0]]
+
+    @property
+    def more_photos(self):
+        """The other photo inputs, one file each: WeChat's picker breaks on ``multiple``."""
+        return [self[name] for name in PHOTO_FIELDS[1:]]
+
+    @property
+    def more_photos_open(self) -> bool:
+        return any(name in self.errors for name in PHOTO_FIELDS[1:])
+
+    @property
+    def had_photos(self) -> bool:
+        """Whether photos were sent: browsers never refill a file input, so say so."""
+        return bool(self.files) or bool(self.oversized)
+
+    def clean(self):
+        data = super().clean()
+        if self.key_replaced:
+            raise forms.ValidationError(
+                _("This form has expired. Please check it and send it again.")
+            )
+        photos = []
+        for name in PHOTO_FIELDS:
+            if name in self.oversized:
+                self.add_error(name, photo_too_big_message())
+                continue
+            upload = data.get(name)
+            if not upload:
+                continue
+            if upload.size > settings.PETITION_PHOTO_MAX_BYTES:
+                self.add_error(name, photo_too_big_message())
+                continue
+            try:
+                photos.append(clean_photo(upload.read()))
+            except PhotoRejected as error:
+                self.add_error(name, str(error))
+        data["photos"] = photos
+        return data
+
+
+class SurveyForm(forms.Form):
+    """The citizen's rating of the reported result (满意度测评)."""
+
+    rating = forms.ChoiceField(
+        choices=Survey.Rating.choices,
+        widget=forms.RadioSelect,
+        label=_("Are you satisfied with the result?"),
+        error_messages={"required": _("Choose one of the three answers.")},
+    )
+    comment = forms.CharField(
+        label=_("Anything to add?"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", _css_class(field.widget))
