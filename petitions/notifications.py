@@ -53,9 +53,12 @@ def _unit_users(petition: Petition):
     return list(petition.unit.members.filter(is_active=True))
 
 
-def notify(*, petition: Petition | None, users, subject: str, body: str = "") -> list[Notification]:
-    """Write one notice per user and enqueue its e-mail once the transaction commits."""
-    seen, rows = set(), []
+def notify(
+    *, petition: Petition | None, users, subject: str, body: str = "", actor=None
+) -> list[Notification]:
+    """Write one notice per user (never to the person who acted) and enqueue its e-mail
+    once the transaction commits."""
+    seen, rows = {actor.pk} if actor is not None else set(), []
     for user in users:
         if user.pk in seen:
             continue
@@ -147,18 +150,20 @@ def unread_count(user) -> int:
 # --- what each change tells whom --------------------------------------------------------------
 
 
-def petition_received(petition: Petition):
+def petition_received(petition: Petition, *, actor=None):
     notify(
         petition=petition,
+        actor=actor,
         users=_representative_users(petition) + _staff_users(petition),
         subject=_("New concern %(no)s") % {"no": petition.tracking_no},
         body=petition.text[:200],
     )
 
 
-def petition_assigned(petition: Petition):
+def petition_assigned(petition: Petition, *, actor=None):
     notify(
         petition=petition,
+        actor=actor,
         users=_unit_users(petition),
         subject=_("Concern %(no)s assigned to you, due %(date)s")
         % {"no": petition.tracking_no, "date": petition.deadline},
@@ -166,18 +171,20 @@ def petition_assigned(petition: Petition):
     )
 
 
-def petition_returned(petition: Petition, *, reason: str):
+def petition_returned(petition: Petition, *, reason: str, actor=None):
     notify(
         petition=petition,
+        actor=actor,
         users=_staff_users(petition),
         subject=_("Concern %(no)s returned by the unit") % {"no": petition.tracking_no},
         body=reason,
     )
 
 
-def petition_reminded(petition: Petition, *, note: str):
+def petition_reminded(petition: Petition, *, note: str, actor=None):
     notify(
         petition=petition,
+        actor=actor,
         users=_unit_users(petition),
         subject=_("Reminder: concern %(no)s is due %(date)s")
         % {"no": petition.tracking_no, "date": petition.deadline},
@@ -185,34 +192,37 @@ def petition_reminded(petition: Petition, *, note: str):
     )
 
 
-def petition_reported(petition: Petition):
+def petition_reported(petition: Petition, *, actor=None):
     notify(
         petition=petition,
+        actor=actor,
         users=_representative_users(petition) + _staff_users(petition),
         subject=_("Result reported for concern %(no)s") % {"no": petition.tracking_no},
         body=petition.result_text[:200],
     )
 
 
-def petition_reopened(petition: Petition):
+def petition_reopened(petition: Petition, *, actor=None):
     notify(
         petition=petition,
+        actor=actor,
         users=_unit_users(petition) + _staff_users(petition) + _representative_users(petition),
         subject=_("Citizen unsatisfied: concern %(no)s is back in supervision")
         % {"no": petition.tracking_no},
     )
 
 
-def petition_warning(petition: Petition):
+def petition_warning(petition: Petition, *, actor=None):
     colour = Petition.Warning(petition.warning).label
     notify(
         petition=petition,
+        actor=actor,
         users=_unit_users(petition) + _staff_users(petition),
         subject=_("%(colour)s: concern %(no)s, due %(date)s")
         % {"colour": colour, "no": petition.tracking_no, "date": petition.deadline},
     )
 
 
-def petition_closed_for_citizen(petition: Petition):
+def petition_closed_for_citizen(petition: Petition, *, actor=None):
     """Nothing to tell staff; the citizen reads the outcome on the tracking page."""
     return None

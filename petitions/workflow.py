@@ -340,6 +340,8 @@ def petition_receive(
     actor=None,
     photos: Iterable[bytes] = (),
     source_activity_id=None,
+    accused_unit=None,
+    accused_representative=None,
 ) -> tuple[Petition, str, bool]:
     """Receive a concern by any channel. Returns (petition, tracking token, created).
 
@@ -382,6 +384,8 @@ def petition_receive(
                     timezone.localdate(now), settings.PETITION_COLLECT_DAYS
                 ),
                 source_activity_id=source_activity_id,
+                accused_unit=accused_unit,
+                accused_representative=accused_representative,
             )
     except IntegrityError:
         # The same form, sent twice at the same moment: the other request created it.
@@ -399,7 +403,7 @@ def petition_receive(
         actor_kind=PetitionEvent.ActorKind.USER if actor else PetitionEvent.ActorKind.CITIZEN,
         is_public=True,
     )
-    notifications.petition_received(petition)
+    notifications.petition_received(petition, actor=actor)
     return petition, token, True
 
 
@@ -444,7 +448,7 @@ def petition_reject(*, petition, actor, reason: str, guidance: str):
         guidance=guidance,
         closed_at=timezone.now(),
     )
-    notifications.petition_closed_for_citizen(petition)
+    notifications.petition_closed_for_citizen(petition, actor=actor)
     return event
 
 
@@ -499,7 +503,7 @@ def petition_assign(
         assigned_at=timezone.now(),
         warning="",
     )
-    notifications.petition_assigned(petition)
+    notifications.petition_assigned(petition, actor=actor)
     return event
 
 
@@ -539,7 +543,7 @@ def petition_return(*, petition, actor, reason: str):
         assigned_at=None,
         warning="",
     )
-    notifications.petition_returned(petition, reason=reason)
+    notifications.petition_returned(petition, reason=reason, actor=actor)
     return event
 
 
@@ -583,7 +587,7 @@ def petition_remind(*, petition, actor, note: str = ""):
     event = _same_step_event(
         petition, action="remind", actor=actor, kind=PetitionEvent.Kind.REMINDER, note=note
     )
-    notifications.petition_reminded(petition, note=note)
+    notifications.petition_reminded(petition, note=note, actor=actor)
     return event
 
 
@@ -661,7 +665,7 @@ def petition_report(*, petition, actor, result: str, outcome: str, attachments: 
     )
     for upload in attachments:
         ResultAttachment.objects.create(petition=petition, file=upload, name=upload.name[:120])
-    notifications.petition_reported(petition)
+    notifications.petition_reported(petition, actor=actor)
     return event
 
 
@@ -705,7 +709,7 @@ def petition_survey(*, petition, rating: str, comment: str = "", actor=None):
             deadline=Calendar.from_db().add_days(_today(), settings.PETITION_REOPEN_DAYS),
             warning="",
         )
-        notifications.petition_reopened(petition)
+        notifications.petition_reopened(petition, actor=actor)
         return event
     _transition(
         petition,
