@@ -20,6 +20,13 @@ class PhotoRejected(ValueError):
     """The upload is not an acceptable photo; the message says why, in the user's language."""
 
 
+# Set once for the whole process (changing them per call would not be thread-safe):
+# Pillow refuses images above twice this many pixels, and warns above it; the warning is
+# turned into an error so that anything above the limit is refused.
+Image.MAX_IMAGE_PIXELS = settings.PETITION_PHOTO_MAX_PIXELS
+warnings.simplefilter("error", Image.DecompressionBombWarning)
+
+
 def clean_photo(data: bytes) -> bytes:
     """Validate ``data`` and return the re-encoded JPEG bytes, or raise PhotoRejected."""
     if len(data) > settings.PETITION_PHOTO_MAX_BYTES:
@@ -27,29 +34,26 @@ def clean_photo(data: bytes) -> bytes:
             _("Each photo may be at most %(mb)d MB.")
             % {"mb": settings.PETITION_PHOTO_MAX_BYTES // (1024 * 1024)}
         )
-    previous_limit = Image.MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = settings.PETITION_PHOTO_MAX_PIXELS
+    too_large = PhotoRejected(_("This image is too large to process."))
     try:
-        with warnings.catch_warnings():
-            # Pillow only warns between the limit and twice the limit: refuse those too.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            try:
-                image = Image.open(io.BytesIO(data), formats=sorted(ALLOWED_FORMATS))
-                if image.format not in ALLOWED_FORMATS:
-                    raise PhotoRejected(_("Only JPEG, PNG or WebP photos are accepted."))
-                if image.format == "JPEG":
-                    # Decode at a reduced scale when the photo is far bigger than we keep.
-                    image.draft(
-                        "RGB", (settings.PETITION_PHOTO_MAX_SIDE, settings.PETITION_PHOTO_MAX_SIDE)
-                    )
-                image.load()
-            except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-                raise PhotoRejected(_("This image is too large to process.")) from None
-            except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-                raise PhotoRejected(_("Only JPEG, PNG or WebP photos are accepted.")) from None
-            image = ImageOps.exif_transpose(image)
-    finally:
-        Image.MAX_IMAGE_PIXELS = previous_limit
+        image = Image.open(io.BytesIO(data), formats=sorted(ALLOWED_FORMATS))
+        if image.format not in ALLOWED_FORMATS:
+            raise PhotoRejected(_("Only JPEG, PNG or WebP photos are accepted."))
+        # Checked here too, whatever the process-wide setting says.
+        if image.width * image.height > settings.PETITION_PHOTO_MAX_PIXELS:
+            raise too_large
+        if image.format == "JPEG":
+            # Decode at a reduced scale when the photo is far bigger than we keep.
+            side = settings.PETITION_PHOTO_MAX_SIDE
+            image.draft("RGB", (side, side))
+        image.load()
+        image = ImageOps.exif_transpose(image)
+    except PhotoRejected:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise too_large from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        raise PhotoRejected(_("Only JPEG, PNG or WebP photos are accepted.")) from None
     if image.mode in ("RGBA", "LA", "P"):
         image = image.convert("RGBA")
         background = Image.new("RGB", image.size, (255, 255, 255))

@@ -392,8 +392,15 @@ def petition_receive(
         if submit_key is None:
             raise
         return Petition.objects.get(submit_key=submit_key), token, False
-    for data in photos:
-        save_photo(petition=petition, data=data)
+    saved = []
+    try:
+        for data in photos:
+            saved.append(save_photo(petition=petition, data=data))
+    except Exception:
+        # The transaction rolls the rows back; the files are ours to remove.
+        for photo in saved:
+            photo.image.delete(save=False)
+        raise
     _event(
         petition,
         kind=PetitionEvent.Kind.TRANSITION,
@@ -681,6 +688,10 @@ def petition_survey(*, petition, rating: str, comment: str = "", actor=None):
         _check("record_survey", petition, actor)
     elif petition.step != Step.REPORTED:
         raise TransitionNotAllowed(_("This concern is not waiting for your rating."))
+    # Two ratings at once: the second waits here, then finds the step moved on.
+    locked = Petition.objects.select_for_update().get(pk=petition.pk)
+    if locked.step != petition.step or locked.reopen_count != petition.reopen_count:
+        raise TransitionConflict(_("This concern has just been rated. Reload the page."))
     if rating not in Survey.Rating.values:
         raise WorkflowError(_("Choose satisfied, basically satisfied or unsatisfied."))
     actor_kind = PetitionEvent.ActorKind.USER if actor else PetitionEvent.ActorKind.CITIZEN

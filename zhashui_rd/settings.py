@@ -241,6 +241,8 @@ PETITION_PHOTO_MAX_BYTES = env_int("PETITION_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 # Pillow refuses images above this many pixels (decompression bombs); 50 MP covers phones.
 PETITION_PHOTO_MAX_PIXELS = env_int("PETITION_PHOTO_MAX_PIXELS", 50_000_000)
 PETITION_PHOTO_MAX_SIDE = 2048
+# A concern form holds at most six photos; refuse bodies with many more files outright.
+DATA_UPLOAD_MAX_NUMBER_FILES = PETITION_MAX_PHOTOS + 4
 PETITION_ATTACHMENT_MAX_BYTES = env_int("PETITION_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 # Personal data of closed concerns is anonymised after this many days (个人信息保护法 Art. 19, 47).
 PETITION_RETENTION_DAYS = env_int("PETITION_RETENTION_DAYS", 3 * 365)
