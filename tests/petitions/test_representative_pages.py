@@ -142,7 +142,10 @@ def test_it_shows_a_friendly_page_to_anyone_who_is_not_an_active_representative(
     for name in ("petitions:my_tasks", "petitions:reception_new", "petitions:snapshot_new"):
         response = client.get(reverse(name))
         assert response.status_code == 200
-        assert tr("Your account is not linked to an active representative.") in page_text(response)
+        assert tr(
+            "These pages are for people's congress representatives. Your account is not "
+            "linked to an active representative."
+        ) in page_text(response)
 
 
 def test_it_asks_an_anonymous_visitor_to_sign_in(client):
