@@ -36,6 +36,7 @@ from petitions.models import (
     Survey,
     TrackingCounter,
 )
+from petitions.signals import petition_step_changed
 
 MAX_REOPENS = 2  # also a CheckConstraint on Petition
 
@@ -288,6 +289,7 @@ def _transition(
         actor_kind=actor_kind,
     )
     petition.refresh_from_db()
+    petition_step_changed.send(sender=Petition, petition=petition, action=action)
     return event
 
 

@@ -6,3 +6,7 @@ class PointsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "points"
     verbose_name = _("Performance points")
+
+    def ready(self):
+        # Automatic entries follow their sources (concerns reaching "reported").
+        from points import signals  # noqa: F401

@@ -1,0 +1,484 @@
+"""Performance points (履职积分): rules, activities and attendance, duty days, entries,
+appeals, and the year-end reports.
+
+Scoring itself is pure (``points/scoring.py``); changes go through ``points/services.py``;
+the year-end build is ``points/reports.py``.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from liaison.models import Representative, Station
+
+
+class Category(models.TextChoices):
+    """The seven categories of 《柞水县人大代表履职积分实施办法》."""
+
+    MEETINGS = "meetings", _("attending meetings")
+    TRAINING = "training", _("study and training")
+    INSPECTION = "inspection", _("inspections and research")
+    PROPOSALS = "proposals", _("proposals and suggestions")
+    VOTERS = "voters", _("contacting voters")
+    DEEDS = "deeds", _("practical deeds for the people")
+    REPORTING = "reporting", _("reporting on duties")
+
+
+class PointRule(models.Model):
+    """One line of the points table, valid from a year on.
+
+    A change next year is a new row with the same code and a later ``applies_from``, so
+    last year's totals never change (the year's rule is the latest one not after it).
+    """
+
+    code = models.SlugField(_("code"), max_length=40)
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    name = models.CharField(_("name"), max_length=120)
+    points_first = models.DecimalField(
+        _("points for the first item"), max_digits=6, decimal_places=1
+    )
+    points_further = models.DecimalField(
+        _("points for each further item"), max_digits=6, decimal_places=1
+    )
+    yearly_cap = models.DecimalField(
+        _("yearly cap"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("Empty: no cap (deductions have none)."),
+    )
+    needs_evidence = models.BooleanField(_("needs evidence"), default=False)
+    needs_approval = models.BooleanField(_("needs approval"), default=True)
+    claimable = models.BooleanField(
+        _("representatives may claim it"),
+        default=False,
+        help_text=_("Otherwise only the system (attendance, duty days, concerns) or staff add it."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    applies_from = models.PositiveSmallIntegerField(_("applies from year"), default=2000)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "code", "-applies_from"]
+        verbose_name = _("point rule")
+        verbose_name_plural = _("point rules")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "applies_from"], name="pointrule_code_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.applies_from}–)"
+
+
+class CategoryCap(models.Model):
+    """An optional yearly cap on a whole category, from a year on."""
+
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    cap = models.DecimalField(_("yearly cap"), max_digits=6, decimal_places=1)
+    applies_from = models.PositiveSmallIntegerField(_("applies from year"), default=2000)
+
+    class Meta:
+        ordering = ["category", "-applies_from"]
+        verbose_name = _("category cap")
+        verbose_name_plural = _("category caps")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "applies_from"], name="categorycap_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} ≤ {self.cap}"
+
+
+class GradeBand(models.Model):
+    """A grade by yearly total: the highest band whose minimum the total reaches."""
+
+    name = models.CharField(_("grade"), max_length=20)
+    min_total = models.DecimalField(_("minimum total"), max_digits=6, decimal_places=1)
+    applies_from = models.PositiveSmallIntegerField(_("applies from year"), default=2000)
+
+    class Meta:
+        ordering = ["-applies_from", "-min_total"]
+        verbose_name = _("grade band")
+        verbose_name_plural = _("grade bands")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "applies_from"], name="gradeband_name_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ≥ {self.min_total}"
+
+
+class Activity(models.Model):
+    """A congress activity whose attendance earns (or costs) points."""
+
+    class Kind(models.TextChoices):
+        SESSION = "session", _("people's congress session")
+        STANDING_MEETING = "standing_meeting", _("standing committee meeting")
+        LECTURE = "lecture", _("人大讲堂 lecture")
+        TRAINING = "training", _("other training")
+        INSPECTION = "inspection", _("inspection or research")
+        LAW_CHECK = "law_check", _("law-enforcement check")
+        DIRECTOR_RECEPTION = "director_reception", _("director receives representatives")
+        FACE_TO_FACE = "face_to_face", _("representatives meet bureau chiefs")
+        BRIEFING = "briefing", _("work briefing")
+        OUTREACH = "outreach", _("outreach visit")
+        DUTY_REPORT = "duty_report", _("report to voters")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=120)
+    date = models.DateField(_("date"), db_index=True)
+    place = models.CharField(_("place"), max_length=120, blank=True)
+    station = models.ForeignKey(
+        Station,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("station"),
+    )
+    organiser = models.CharField(_("organiser"), max_length=80, blank=True)
+    is_cancelled = models.BooleanField(_("cancelled"), default=False)
+
+    class Meta:
+        ordering = ["-date", "pk"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.title}"
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        PRESENT = "present", _("present")
+        EXCUSED = "excused", _("excused")
+        ABSENT = "absent", _("absent")
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("activity")
+    )
+    representative = models.ForeignKey(
+        Representative,
+        on_delete=models.PROTECT,
+        related_name="attendances",
+        verbose_name=_("representative"),
+    )
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices)
+    excuse = models.CharField(_("excuse"), max_length=200, blank=True)
+    excuse_approved = models.BooleanField(_("excuse approved"), default=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+
+    class Meta:
+        ordering = ["activity", "representative__name"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "representative"], name="attendance_once_per_activity"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.representative} · {self.get_status_display()}"
+
+
+class DutyDay(models.Model):
+    """A reception day (接待日) at a station, with its roster planned in advance."""
+
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="duty_days", verbose_name=_("station")
+    )
+    date = models.DateField(_("date"), db_index=True)
+    hours = models.CharField(_("hours"), max_length=40, default="9:00–12:00")
+    is_cancelled = models.BooleanField(_("cancelled"), default=False)
+
+    class Meta:
+        ordering = ["date", "station"]
+        verbose_name = _("duty day")
+        verbose_name_plural = _("duty days")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "date"], name="dutyday_once_per_station_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.station} {self.date}"
+
+
+class DutyShift(models.Model):
+    """A representative on a duty day's roster; ``served`` once they sat it."""
+
+    duty_day = models.ForeignKey(
+        DutyDay, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("duty day")
+    )
+    representative = models.ForeignKey(
+        Representative,
+        on_delete=models.PROTECT,
+        related_name="duty_shifts",
+        verbose_name=_("representative"),
+    )
+    served = models.BooleanField(_("served"), default=False)
+
+    class Meta:
+        ordering = ["duty_day__date"]
+        verbose_name = _("duty shift")
+        verbose_name_plural = _("duty shifts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["duty_day", "representative"], name="dutyshift_once_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.representative} @ {self.duty_day}"
+
+
+def evidence_upload_to(instance, filename):
+    import uuid
+
+    ext = filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else "bin"
+    return f"evidence/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{ext}"
+
+
+class PointEntry(models.Model):
+    """One item of a representative's record: a rule, a date, a quantity, its status, and the
+    source that made it, if the system did."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    class Source(models.TextChoices):
+        CLAIM = "", _("claimed by the representative")
+        STAFF = "staff", _("entered by staff")
+        ATTENDANCE = "attendance", _("attendance")
+        DUTY = "duty", _("duty day")
+        PETITION = "petition", _("concern carried to a result")
+
+    representative = models.ForeignKey(
+        Representative,
+        on_delete=models.PROTECT,
+        related_name="point_entries",
+        verbose_name=_("representative"),
+    )
+    rule = models.ForeignKey(
+        PointRule, on_delete=models.PROTECT, related_name="entries", verbose_name=_("rule")
+    )
+    date = models.DateField(_("date"))
+    year = models.PositiveSmallIntegerField(_("year"), editable=False)
+    quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
+    points = models.DecimalField(
+        _("points"),
+        max_digits=7,
+        decimal_places=1,
+        default=0,
+        help_text=_("What this item adds, in date order, before the yearly cap."),
+    )
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    evidence = models.FileField(_("evidence"), upload_to=evidence_upload_to, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    rejection_reason = models.CharField(_("reason for rejection"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices, blank=True)
+    source_id = models.BigIntegerField(_("source id"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("point entry")
+        verbose_name_plural = _("point entries")
+        constraints = [
+            # A source (an attendance, a duty shift, a concern) counts once per representative.
+            models.UniqueConstraint(
+                fields=["source", "source_id", "representative"],
+                condition=Q(source__in=["attendance", "duty", "petition"]),
+                name="pointentry_source_counts_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=["", "staff"]) | Q(source_id__isnull=False),
+                name="pointentry_system_source_has_id",
+            ),
+        ]
+        indexes = [
+            # The year-end totals: approved entries of a year, grouped by representative.
+            models.Index(
+                fields=["year", "representative", "rule"],
+                name="pointentry_year_rep_rule_idx",
+                condition=Q(status="approved"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.representative} {self.rule.name} {self.date}"
+
+    def save(self, *args, **kwargs):
+        self.year = self.date.year
+        if kwargs.get("update_fields") is not None and "date" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "year"}
+        super().save(*args, **kwargs)
+
+
+class Appeal(models.Model):
+    """A representative's one appeal against a rejected entry, and staff's answer."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        UPHELD = "upheld", _("upheld: entry approved")
+        DISMISSED = "dismissed", _("dismissed")
+
+    entry = models.OneToOneField(
+        PointEntry, on_delete=models.CASCADE, related_name="appeal", verbose_name=_("entry")
+    )
+    text = models.TextField(_("appeal"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+
+    def __str__(self) -> str:
+        return f"{self.entry} · {self.get_status_display()}"
+
+
+class ReportRun(models.Model):
+    """One build of a year's reports; staff watch its progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    total = models.PositiveIntegerField(_("representatives"), default=0)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    pdf_done = models.PositiveIntegerField(_("PDFs done"), default=0)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    workbook = models.FileField(_("county workbook"), upload_to="reports/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report run")
+        verbose_name_plural = _("report runs")
+        constraints = [
+            # Two runs of one year at once are refused.
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=Q(status__in=["queued", "running"]),
+                name="reportrun_one_active_per_year",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.get_status_display()}"
+
+
+class AnnualReport(models.Model):
+    """A representative's year: points per category, total, ranks, grade, flags, PDF."""
+
+    run = models.ForeignKey(
+        ReportRun, on_delete=models.CASCADE, related_name="reports", verbose_name=_("run")
+    )
+    representative = models.ForeignKey(
+        Representative,
+        on_delete=models.PROTECT,
+        related_name="annual_reports",
+        verbose_name=_("representative"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    by_category = models.JSONField(_("points per category"), default=dict)
+    total = models.DecimalField(_("total"), max_digits=7, decimal_places=1)
+    rank = models.PositiveIntegerField(_("rank"), default=0)
+    rank_in_level = models.PositiveIntegerField(_("rank within level"), default=0)
+    grade = models.CharField(_("grade"), max_length=20, blank=True)
+    flags = models.JSONField(_("flags"), default=list)
+    pdf = models.FileField(_("PDF"), upload_to="reports/", blank=True)
+
+    class Meta:
+        ordering = ["year", "rank", "representative__name"]
+        verbose_name = _("annual report")
+        verbose_name_plural = _("annual reports")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "representative"], name="report_once_per_run")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.representative} {self.year}"
+
+
+class Publication(models.Model):
+    """A year whose totals and grades staff have published (代表法 Art. 58)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    run = models.ForeignKey(ReportRun, on_delete=models.PROTECT, verbose_name=_("report run"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    published_at = models.DateTimeField(_("published"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+
+    def __str__(self) -> str:
+        return str(self.year)

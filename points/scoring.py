@@ -1,0 +1,91 @@
+"""Pure scoring: no database. Rules and counts in, points, totals, grades and ranks out.
+
+The county's table has one shape (MISSION.md): a rule gives ``first`` points for the first
+item of a year and ``further`` for each further one, up to a yearly cap; deductions
+(negative rules) have no cap. A category may also have a yearly cap. The grade is the
+highest band whose minimum the total reaches. Ranks are competition ranks: equal totals
+share a rank and the next rank skips (1, 2, 2, 4).
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+ZERO = Decimal("0")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: int
+    category: str
+    first: Decimal
+    further: Decimal
+    cap: Decimal | None = None
+
+
+def rule_points(rule: Rule, count: int) -> Decimal:
+    """Points for ``count`` items of ``rule`` in a year, the rule's cap applied."""
+    if count <= 0:
+        return ZERO
+    raw = Decimal(rule.first) + Decimal(rule.further) * (count - 1)
+    if rule.cap is not None and raw > 0:
+        return min(raw, Decimal(rule.cap))
+    return raw
+
+
+def item_points(rule: Rule, ordinal: int) -> Decimal:
+    """What the ``ordinal``-th item (1-based, in date order) adds before the cap."""
+    return Decimal(rule.first) if ordinal == 1 else Decimal(rule.further)
+
+
+def category_totals(
+    rules: Mapping[int, Rule],
+    counts: Mapping[int, int],
+    category_caps: Mapping[str, Decimal] | None = None,
+) -> dict[str, Decimal]:
+    """Points per category from ``counts`` (rule id → items in the year).
+
+    A category cap limits what the category's positive rules add; deductions still count
+    in full, so a cap can never hide an unexcused absence.
+    """
+    category_caps = category_caps or {}
+    positive: dict[str, Decimal] = {}
+    negative: dict[str, Decimal] = {}
+    for rule_id, count in counts.items():
+        rule = rules[rule_id]
+        pts = rule_points(rule, count)
+        bucket = positive if pts >= 0 else negative
+        bucket[rule.category] = bucket.get(rule.category, ZERO) + pts
+    totals = {}
+    for category in set(positive) | set(negative):
+        pos = positive.get(category, ZERO)
+        cap = category_caps.get(category)
+        if cap is not None:
+            pos = min(pos, Decimal(cap))
+        totals[category] = pos + negative.get(category, ZERO)
+    return totals
+
+
+def total(by_category: Mapping[str, Decimal]) -> Decimal:
+    return sum(by_category.values(), ZERO)
+
+
+def grade_for(total_points: Decimal, bands: Iterable[tuple[str, Decimal]]) -> str:
+    """The name of the highest band (name, minimum) the total reaches; '' if none."""
+    best_name, best_min = "", None
+    for name, minimum in bands:
+        if Decimal(total_points) >= Decimal(minimum) and (best_min is None or minimum > best_min):
+            best_name, best_min = name, minimum
+    return best_name
+
+
+def competition_ranks(totals: Mapping[object, Decimal]) -> dict[object, int]:
+    """Rank keys by total, highest first; equal totals share a rank (1, 2, 2, 4)."""
+    ordered = sorted(totals.items(), key=lambda kv: kv[1], reverse=True)
+    ranks: dict[object, int] = {}
+    previous, previous_rank = None, 0
+    for position, (key, value) in enumerate(ordered, start=1):
+        if value != previous:
+            previous_rank, previous = position, value
+        ranks[key] = previous_rank
+    return ranks

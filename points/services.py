@@ -1,0 +1,467 @@
+"""Points rules that change data: claims, review, appeals, automatic entries, totals.
+
+Scoring arithmetic is in ``points/scoring.py``; this module feeds it from the database.
+"""
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from points import scoring
+from points.models import (
+    Activity,
+    Appeal,
+    Attendance,
+    Category,
+    CategoryCap,
+    DutyShift,
+    GradeBand,
+    PointEntry,
+    PointRule,
+)
+
+
+class PointsError(Exception):
+    """A change that may not happen; ``message`` is shown to the user as is."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+# --- the year's table -------------------------------------------------------------------------
+
+
+def rules_for_year(year: int) -> dict[str, PointRule]:
+    """code → the rule in force in ``year`` (the latest row not after it). One query."""
+    rules: dict[str, PointRule] = {}
+    for rule in PointRule.objects.filter(applies_from__lte=year).order_by("code", "-applies_from"):
+        rules.setdefault(rule.code, rule)
+    return {code: rule for code, rule in rules.items() if rule.is_active}
+
+
+def scoring_rules(rules: dict[str, PointRule]) -> dict[int, scoring.Rule]:
+    """The year's rules as scoring sees them, keyed by id. Entries of an older row of the same
+    code count under the row in force, so a rule change applies to the whole year."""
+    return {
+        r.pk: scoring.Rule(r.pk, r.category, r.points_first, r.points_further, r.yearly_cap)
+        for r in rules.values()
+    }
+
+
+def category_caps_for_year(year: int) -> dict[str, Decimal]:
+    caps: dict[str, Decimal] = {}
+    for cap in CategoryCap.objects.filter(applies_from__lte=year).order_by(
+        "category", "-applies_from"
+    ):
+        caps.setdefault(cap.category, cap.cap)
+    return caps
+
+
+def grade_bands_for_year(year: int) -> list[tuple[str, Decimal]]:
+    latest = (
+        GradeBand.objects.filter(applies_from__lte=year)
+        .order_by("-applies_from")
+        .values_list("applies_from", flat=True)
+        .first()
+    )
+    if latest is None:
+        return []
+    return list(GradeBand.objects.filter(applies_from=latest).values_list("name", "min_total"))
+
+
+def rule_for(code: str, year: int) -> PointRule | None:
+    return rules_for_year(year).get(code)
+
+
+# --- totals -----------------------------------------------------------------------------------
+
+
+def counts_by_representative(year: int, representative_ids=None) -> dict[int, dict[str, int]]:
+    """representative id → {rule code → approved items in ``year``}. One aggregate query."""
+    qs = PointEntry.objects.filter(year=year, status=PointEntry.Status.APPROVED)
+    if representative_ids is not None:
+        qs = qs.filter(representative_id__in=representative_ids)
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = qs.values("representative_id", "rule__code").annotate(n=Sum("quantity")).order_by()
+    for row in rows:
+        counts[row["representative_id"]][row["rule__code"]] = row["n"]
+    return counts
+
+
+def score(counts_by_code: dict[str, int], rules: dict[str, PointRule], caps) -> dict[str, Decimal]:
+    """Points per category for one representative's counts."""
+    srules = scoring_rules(rules)
+    by_id = {rules[code].pk: n for code, n in counts_by_code.items() if code in rules}
+    return scoring.category_totals(srules, by_id, caps)
+
+
+def year_summary(*, representative, year: int) -> dict:
+    """What "My points" shows: per category (caps applied), per rule progress, total,
+    grade and rank among representatives of the same level."""
+    rules = rules_for_year(year)
+    caps = category_caps_for_year(year)
+    all_counts = counts_by_representative(year)
+    from liaison.models import Representative
+
+    same_level = set(
+        Representative.objects.filter(level=representative.level, is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+    totals = {
+        rep_id: scoring.total(score(c, rules, caps))
+        for rep_id, c in all_counts.items()
+        if rep_id in same_level
+    }
+    for rep_id in same_level:
+        totals.setdefault(rep_id, Decimal("0"))
+    ranks = scoring.competition_ranks(totals)
+    mine = all_counts.get(representative.pk, {})
+    by_category = score(mine, rules, caps)
+    srules = scoring_rules(rules)
+    progress = []
+    for code, rule in rules.items():
+        earned = scoring.rule_points(srules[rule.pk], mine.get(code, 0))
+        progress.append(
+            {"rule": rule, "count": mine.get(code, 0), "points": earned, "cap": rule.yearly_cap}
+        )
+    total_points = scoring.total(by_category)
+    return {
+        "year": year,
+        "by_category": [
+            (value, label, by_category.get(value, Decimal("0")))
+            for value, label in Category.choices
+        ],
+        "progress": progress,
+        "total": total_points,
+        "grade": scoring.grade_for(total_points, grade_bands_for_year(year)),
+        "rank": ranks.get(representative.pk),
+        "rank_of": len(same_level),
+    }
+
+
+# --- entries ----------------------------------------------------------------------------------
+
+
+def _recompute_item_points(representative_id: int, rule: PointRule, year: int) -> None:
+    """Store what each non-rejected item adds, in date order (first / further)."""
+    srule = scoring.Rule(
+        rule.pk, rule.category, rule.points_first, rule.points_further, rule.yearly_cap
+    )
+    ordinal = 0
+    entries = (
+        PointEntry.objects.filter(
+            representative_id=representative_id, rule__code=rule.code, year=year
+        )
+        .exclude(status=PointEntry.Status.REJECTED)
+        .order_by("date", "pk")
+    )
+    changed = []
+    for entry in entries:
+        pts = Decimal("0")
+        for _i in range(entry.quantity):
+            ordinal += 1
+            pts += scoring.item_points(srule, ordinal)
+        if entry.points != pts:
+            entry.points = pts
+            changed.append(entry)
+    PointEntry.objects.bulk_update(changed, ["points"])
+
+
+def _touch(entry: PointEntry) -> None:
+    rule = rule_for(entry.rule.code, entry.year) or entry.rule
+    _recompute_item_points(entry.representative_id, rule, entry.year)
+
+
+@transaction.atomic
+def point_entry_create(
+    *,
+    representative,
+    rule: PointRule,
+    on: date,
+    quantity: int = 1,
+    description: str = "",
+    evidence=None,
+    source: str = "",
+    source_id: int | None = None,
+    status: str = PointEntry.Status.PENDING,
+    actor=None,
+) -> PointEntry:
+    """Add an item to a representative's record."""
+    if quantity < 1:
+        raise PointsError(_("The quantity must be at least 1."))
+    entry = PointEntry(
+        representative=representative,
+        rule=rule,
+        date=on,
+        quantity=quantity,
+        description=description,
+        source=source,
+        source_id=source_id,
+        status=status,
+        created_by=actor,
+    )
+    if status == PointEntry.Status.APPROVED:
+        entry.reviewed_at = timezone.now()
+        entry.reviewed_by = actor
+    if evidence:
+        entry.evidence = evidence
+    entry.save()
+    _touch(entry)
+    return entry
+
+
+def point_entry_claim(
+    *, representative, rule: PointRule, on: date, quantity: int, description: str, evidence, actor
+) -> PointEntry:
+    """A representative claims an item (a deed done, a report to voters) with evidence."""
+    today = timezone.localdate()
+    if not rule.claimable or not rule.is_active:
+        raise PointsError(
+            _("This item cannot be claimed; it is counted by the system or by staff.")
+        )
+    if on > today or on.year < today.year - 1:
+        raise PointsError(_("Claim items of this year or last year, not in the future."))
+    if rule.needs_evidence and not evidence:
+        raise PointsError(_("Attach evidence (a photo, a document) for this item."))
+    if not description.strip():
+        raise PointsError(_("Describe what you did."))
+    status = PointEntry.Status.PENDING if rule.needs_approval else PointEntry.Status.APPROVED
+    return point_entry_create(
+        representative=representative,
+        rule=rule,
+        on=on,
+        quantity=quantity,
+        description=description,
+        evidence=evidence,
+        status=status,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def point_entry_approve(*, entry: PointEntry, actor) -> bool:
+    """Approve a pending entry. Compare-and-set: False if it was no longer pending."""
+    updated = PointEntry.objects.filter(pk=entry.pk, status=PointEntry.Status.PENDING).update(
+        status=PointEntry.Status.APPROVED,
+        reviewed_by=actor,
+        reviewed_at=timezone.now(),
+        rejection_reason="",
+    )
+    if updated:
+        entry.refresh_from_db()
+        _touch(entry)
+    return bool(updated)
+
+
+@transaction.atomic
+def point_entry_reject(*, entry: PointEntry, actor, reason: str) -> bool:
+    """Reject a pending entry with a reason the representative sees."""
+    if not reason.strip():
+        raise PointsError(_("Give the reason for the rejection."))
+    updated = PointEntry.objects.filter(pk=entry.pk, status=PointEntry.Status.PENDING).update(
+        status=PointEntry.Status.REJECTED,
+        reviewed_by=actor,
+        reviewed_at=timezone.now(),
+        rejection_reason=reason,
+    )
+    if updated:
+        entry.refresh_from_db()
+        _touch(entry)
+    return bool(updated)
+
+
+@transaction.atomic
+def appeal_create(*, entry: PointEntry, actor, text: str) -> Appeal:
+    """Appeal a rejection, once."""
+    if entry.status != PointEntry.Status.REJECTED:
+        raise PointsError(_("Only a rejected item can be appealed."))
+    if not text.strip():
+        raise PointsError(_("Say why the item should count."))
+    try:
+        with transaction.atomic():
+            return Appeal.objects.create(entry=entry, text=text)
+    except IntegrityError:
+        raise PointsError(_("This item has already been appealed once.")) from None
+
+
+@transaction.atomic
+def appeal_answer(*, appeal: Appeal, actor, uphold: bool, answer: str) -> Appeal:
+    """Answer an appeal; upholding it approves the entry."""
+    if not answer.strip():
+        raise PointsError(_("Write the answer."))
+    updated = Appeal.objects.filter(pk=appeal.pk, status=Appeal.Status.OPEN).update(
+        status=Appeal.Status.UPHELD if uphold else Appeal.Status.DISMISSED,
+        answer=answer,
+        answered_by=actor,
+        answered_at=timezone.now(),
+    )
+    if not updated:
+        raise PointsError(_("This appeal has already been answered."))
+    if uphold:
+        entry = appeal.entry
+        PointEntry.objects.filter(pk=entry.pk).update(
+            status=PointEntry.Status.APPROVED, reviewed_by=actor, reviewed_at=timezone.now()
+        )
+        entry.refresh_from_db()
+        _touch(entry)
+    appeal.refresh_from_db()
+    return appeal
+
+
+# --- automatic entries: kept in step with their sources ----------------------------------------
+
+# Which rule an activity's attendance earns; unexcused absence from meetings deducts.
+ACTIVITY_RULES = {
+    Activity.Kind.SESSION: "session",
+    Activity.Kind.STANDING_MEETING: "meeting",
+    Activity.Kind.DIRECTOR_RECEPTION: "meeting",
+    Activity.Kind.FACE_TO_FACE: "meeting",
+    Activity.Kind.BRIEFING: "meeting",
+    Activity.Kind.LECTURE: "training",
+    Activity.Kind.TRAINING: "training",
+    Activity.Kind.INSPECTION: "inspection",
+    Activity.Kind.LAW_CHECK: "inspection",
+    Activity.Kind.OUTREACH: "duty",
+    Activity.Kind.DUTY_REPORT: "report",
+}
+ABSENCE_DEDUCTED = {
+    Activity.Kind.SESSION,
+    Activity.Kind.STANDING_MEETING,
+    Activity.Kind.DIRECTOR_RECEPTION,
+    Activity.Kind.FACE_TO_FACE,
+    Activity.Kind.BRIEFING,
+}
+
+
+def _sync(
+    *,
+    source: str,
+    source_id: int,
+    representative,
+    rule_code: str | None,
+    on: date,
+    description: str,
+) -> PointEntry | None:
+    """Make the source's entry match what it should be now: create it, move it to another
+    rule, or remove it. Re-running changes nothing."""
+    existing = (
+        PointEntry.objects.select_for_update()
+        .filter(source=source, source_id=source_id, representative=representative)
+        .first()
+    )
+    rule = rule_for(rule_code, on.year) if rule_code else None
+    if rule is None:
+        if existing is not None:
+            old_rule, year = existing.rule, existing.year
+            existing.delete()
+            _recompute_item_points(representative.pk, old_rule, year)
+        return None
+    if existing is not None:
+        if existing.rule_id == rule.pk and existing.date == on:
+            return existing
+        old_rule, year = existing.rule, existing.year
+        existing.rule, existing.date = rule, on
+        existing.save(update_fields=["rule", "date"])
+        _recompute_item_points(representative.pk, old_rule, year)
+        _touch(existing)
+        return existing
+    try:
+        with transaction.atomic():
+            return point_entry_create(
+                representative=representative,
+                rule=rule,
+                on=on,
+                description=description,
+                source=source,
+                source_id=source_id,
+                status=PointEntry.Status.APPROVED,
+            )
+    except IntegrityError:  # the same source synced at the same moment elsewhere
+        return PointEntry.objects.get(
+            source=source, source_id=source_id, representative=representative
+        )
+
+
+@transaction.atomic
+def attendance_sync(*, attendance: Attendance) -> PointEntry | None:
+    """Attendance → its entry: present earns the activity's rule, unexcused absence from a
+    meeting deducts, an approved excuse counts nothing, a cancelled activity nothing."""
+    activity = attendance.activity
+    code = None
+    if not activity.is_cancelled:
+        if attendance.status == Attendance.Status.PRESENT:
+            code = ACTIVITY_RULES.get(activity.kind)
+        elif activity.kind in ABSENCE_DEDUCTED and not (
+            attendance.status == Attendance.Status.EXCUSED and attendance.excuse_approved
+        ):
+            code = "absence"
+    return _sync(
+        source=PointEntry.Source.ATTENDANCE,
+        source_id=attendance.pk,
+        representative=attendance.representative,
+        rule_code=code,
+        on=activity.date,
+        description=activity.title,
+    )
+
+
+@transaction.atomic
+def activity_sync(*, activity: Activity) -> int:
+    """Re-sync every attendance of an activity (after it is edited or cancelled)."""
+    count = 0
+    for attendance in activity.attendances.select_related("representative"):
+        attendance.activity = activity
+        attendance_sync(attendance=attendance)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def duty_shift_sync(*, shift: DutyShift) -> PointEntry | None:
+    """A duty day served at a station earns the duty rule; unserved or cancelled, nothing."""
+    day = shift.duty_day
+    code = "duty" if shift.served and not day.is_cancelled else None
+    return _sync(
+        source=PointEntry.Source.DUTY,
+        source_id=shift.pk,
+        representative=shift.representative,
+        rule_code=code,
+        on=day.date,
+        description=str(day.station),
+    )
+
+
+# Channels in which the representative received the concern themselves.
+PETITION_CHANNELS = {"qr", "reception", "snapshot", "outreach"}
+
+
+@transaction.atomic
+def petition_sync(*, petition) -> PointEntry | None:
+    """A concern received by the representative (by their QR code, at a reception, on an
+    outreach visit, or their own 随手拍) earns 联系选民 once it reaches a result; a concern not
+    accepted or merged away earns nothing."""
+    rep = petition.representative
+    if rep is None:
+        return None
+    reached = petition.reported_at is not None and petition.step not in ("rejected", "merged")
+    code = "concern" if reached and petition.channel in PETITION_CHANNELS else None
+    on = timezone.localdate(petition.reported_at) if petition.reported_at else timezone.localdate()
+    return _sync(
+        source=PointEntry.Source.PETITION,
+        source_id=petition.pk,
+        representative=rep,
+        rule_code=code,
+        on=on,
+        description=petition.tracking_no,
+    )
+
+
+def pending_q() -> Q:
+    return Q(status=PointEntry.Status.PENDING)
