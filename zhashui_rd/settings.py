@@ -210,6 +210,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A task taken by a worker that dies unacknowledged goes back to the queue after this long
+# (Redis transport); long enough for the slowest year-end chunk.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@zhashui-rd.invalid")
@@ -247,3 +252,6 @@ PETITION_ATTACHMENT_MAX_BYTES = env_int("PETITION_ATTACHMENT_MAX_BYTES", 20 * 10
 # Personal data of closed concerns is anonymised after this many days (个人信息保护法 Art. 19, 47).
 PETITION_RETENTION_DAYS = env_int("PETITION_RETENTION_DAYS", 3 * 365)
 TRACKING_PREFIX = env_str("TRACKING_PREFIX", "ZS")
+
+# Year-end reports (履职积分): representatives per Celery chunk.
+POINTS_REPORT_CHUNK_SIZE = env_int("POINTS_REPORT_CHUNK_SIZE", 100)

@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("petitions.urls")),
+    path("", include("points.urls")),
     path("", include("liaison.urls")),
 ]
 

@@ -1,0 +1,3 @@
+"""representative pages (to be written)."""
+
+urlpatterns = []

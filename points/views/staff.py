@@ -1,0 +1,3 @@
+"""staff pages (to be written)."""
+
+urlpatterns = []
