@@ -1,17 +1,37 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from liaison.models import Station, Town
+from liaison.models import Station, Town, mainland_mobile_validator
+
+
+class MobileField(forms.CharField):
+    """A mainland mobile number; spaces, dashes and a +86 prefix are forgiven."""
+
+    default_validators = [mainland_mobile_validator]
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        value = value.replace(" ", "").replace("-", "")
+        if value.startswith("+86"):
+            value = value[3:]
+        return value
 
 
 class StationFilterForm(forms.Form):
     """The station list's filters; a plain GET form that works without JavaScript."""
 
     town = forms.ModelChoiceField(
-        queryset=Town.objects.all(), required=False, label=_("Town"), empty_label=_("All towns")
+        queryset=Town.objects.all(),
+        required=False,
+        label=_("Town"),
+        empty_label=_("All towns"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
     kind = forms.ChoiceField(
-        choices=[("", _("All kinds")), *Station.Kind.choices], required=False, label=_("Kind")
+        choices=[("", _("All kinds")), *Station.Kind.choices],
+        required=False,
+        label=_("Kind"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
 
 

@@ -2,8 +2,9 @@
 
 Scopes (issue #3): county congress staff see all; town congress staff their town; station
 staff their station; a representative the petitions addressed to them or received at their
-stations; a handling unit those assigned to it. An accusation (检举控告) is never visible to
-the unit or representative it accuses, whatever else would let them see it.
+stations; a handling unit those assigned to it. An accusation (检举控告) is seen only by
+county staff and the unit they assign it to, never by the unit or representative it
+accuses, whatever else would let them see it.
 """
 
 import hashlib
@@ -82,8 +83,16 @@ def scope_q(roles: Roles) -> Q | None:
 
 
 def exclusion_q(roles: Roles) -> Q:
-    """Accusations against the user's own unit or against the user as a representative."""
+    """What a user must not see even in scope.
+
+    An accusation (检举控告) is confidential (信访工作条例 Art. 30): only county congress
+    staff see it, and the unit they deliberately assign it to, never the unit or the
+    representative it accuses. A representative whose QR code a citizen used to accuse
+    someone (perhaps that very representative) does not see it either.
+    """
     q = Q(pk__in=[])
+    if not roles.county:
+        q |= Q(category__is_accusation=True) & ~Q(unit_id__in=roles.unit_ids)
     if roles.unit_ids:
         q |= Q(accused_unit_id__in=roles.unit_ids)
     if roles.representative_id is not None:
@@ -137,10 +146,29 @@ def may_see_phone(user) -> bool:
 
 
 def phone_for(user, petition: Petition, *, where: str) -> str:
-    """The phone as ``user`` may see it: full for county staff (and recorded), else masked."""
+    """The phone as ``user`` may see it: full for county staff, masked for everyone else.
+
+    Every time a staff member, a representative or a unit is shown a concern's personal data
+    (name or phone, masked or not) it is recorded (个人信息保护法: an audit of who saw what).
+    """
+    if not (petition.citizen_phone or petition.citizen_name):
+        return ""
+    if user is not None and user.is_authenticated:
+        PersonalDataView.objects.create(user=user, petition=petition, where=where[:40])
     if not petition.citizen_phone:
         return ""
     if may_see_phone(user):
-        PersonalDataView.objects.create(user=user, petition=petition, where=where[:40])
         return petition.citizen_phone
     return mask_phone(petition.citizen_phone)
+
+
+def name_for(user, petition: Petition) -> str:
+    """The citizen's name as ``user`` may see it: a handling unit sees only the surname
+    (it answers through the congress and the tracking page, not by name)."""
+    name = petition.citizen_name
+    if not name:
+        return ""
+    roles = roles_for(user)
+    if roles.is_staff_member or roles.representative_id is not None:
+        return name
+    return name[0] + "*" * (len(name) - 1)

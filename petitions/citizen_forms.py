@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.utils.translation import gettext_lazy as _
 
-from liaison.models import mainland_mobile_validator
+from liaison.forms import MobileField
 from petitions.models import Category, Survey
 from petitions.photos import PhotoRejected, clean_photo
 
@@ -50,19 +50,6 @@ class PhotoUploadLimit(FileUploadHandler):
 
     def file_complete(self, file_size):
         return None  # the next handler (memory or temporary file) holds the data
-
-
-class MobileField(forms.CharField):
-    """A mainland mobile number; spaces, dashes and a +86 prefix are forgiven."""
-
-    default_validators = [mainland_mobile_validator]
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        value = value.replace(" ", "").replace("-", "")
-        if value.startswith("+86"):
-            value = value[3:]
-        return value
 
 
 def _css_class(widget) -> str:

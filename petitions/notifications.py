@@ -20,8 +20,10 @@ MAX_EMAIL_ATTEMPTS = 5
 
 def _staff_users(petition: Petition):
     """Congress staff responsible for a petition: its station's and town's staff, and the
-    county staff when nobody closer is set up."""
+    county staff when nobody closer is set up. Accusations: county staff only."""
     User = get_user_model()
+    if petition.is_accusation:
+        return _county_staff_users()
     town_ids = {
         t
         for t in (petition.town_id, petition.station.town_id if petition.station_id else None)
@@ -42,7 +44,7 @@ def _staff_users(petition: Petition):
 
 def _representative_users(petition: Petition):
     rep = petition.representative
-    if rep is None or rep.user_id is None or rep.pk == petition.accused_representative_id:
+    if rep is None or rep.user_id is None or petition.is_accusation:
         return []
     return [rep.user]
 
@@ -150,7 +152,21 @@ def unread_count(user) -> int:
 # --- what each change tells whom --------------------------------------------------------------
 
 
+def _county_staff_users():
+    User = get_user_model()
+    return list(User.objects.filter(staff_scope__level=StaffScope.Level.COUNTY, is_active=True))
+
+
 def petition_received(petition: Petition, *, actor=None):
+    if petition.is_accusation:
+        # Confidential: only county staff hear of it, and without its text.
+        notify(
+            petition=petition,
+            actor=actor,
+            users=_county_staff_users(),
+            subject=_("New confidential accusation %(no)s") % {"no": petition.tracking_no},
+        )
+        return
     notify(
         petition=petition,
         actor=actor,

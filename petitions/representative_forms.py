@@ -9,7 +9,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from liaison.models import Station, Village, mainland_mobile_validator
+from liaison.forms import MobileField
+from liaison.models import Station, Village
 from petitions.models import Category, Reception
 from petitions.photos import PhotoRejected, clean_photo
 
@@ -42,11 +43,10 @@ class ReceptionForm(OneTimeForm):
     text = _text_field(_("The concern"), _("In the citizen's own words, as far as possible."))
     category = forms.ModelChoiceField(Category.objects.filter(is_active=True), label=_("Category"))
     citizen_name = forms.CharField(label=_("Citizen's name"), max_length=30, required=False)
-    citizen_phone = forms.CharField(
+    citizen_phone = MobileField(
         label=_("Citizen's mobile"),
-        max_length=11,
+        max_length=16,
         required=False,
-        validators=[mainland_mobile_validator],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     consent = forms.BooleanField(

@@ -66,16 +66,23 @@ def _station_town_id(p: Petition):
     return p.station.town_id if p.station_id else None
 
 
+def _confidential(p: Petition) -> bool:
+    """An accusation: only county staff triage it (see access.exclusion_q)."""
+    return p.category_id is not None and p.category.is_accusation
+
+
 def _staff_in_scope(r: Roles, p: Petition) -> bool:
     if r.county:
         return True
+    if _confidential(p):
+        return False
     if r.town_id is not None and r.town_id in (p.town_id, _station_town_id(p)):
         return True
     return r.station_id is not None and r.station_id == p.station_id
 
 
 def _representative_of(r: Roles, p: Petition) -> bool:
-    if r.representative_id is None:
+    if r.representative_id is None or _confidential(p):
         return False
     if p.accused_representative_id == r.representative_id:
         return False
@@ -90,7 +97,13 @@ def _collector(r, p):
 
 def _congress_staff(r, p):
     """County staff, or town staff of the petition's town (not station staff)."""
-    return r.county or (r.town_id is not None and r.town_id in (p.town_id, _station_town_id(p)))
+    if r.county:
+        return True
+    return (
+        not _confidential(p)
+        and r.town_id is not None
+        and r.town_id in (p.town_id, _station_town_id(p))
+    )
 
 
 def _assigner(r, p):
@@ -98,7 +111,12 @@ def _assigner(r, p):
     # the county standing committee.
     if r.county:
         return True
-    return p.level == Petition.Level.TOWN and r.town_id is not None and r.town_id == p.town_id
+    return (
+        not _confidential(p)
+        and p.level == Petition.Level.TOWN
+        and r.town_id is not None
+        and r.town_id == p.town_id
+    )
 
 
 def _unit(r, p):
@@ -719,6 +737,9 @@ def petition_survey(*, petition, rating: str, comment: str = "", actor=None):
             actor_kind=actor_kind,
             note=note,
             reopen_count=F("reopen_count") + 1,
+            # The unit reports again; until then no outcome stands (the old result stays
+            # in the history).
+            outcome="",
             deadline=Calendar.from_db().add_days(_today(), settings.PETITION_REOPEN_DAYS),
             warning="",
         )

@@ -2,7 +2,7 @@
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from liaison import qrcodes
@@ -83,4 +83,11 @@ def my_page(request):
         .prefetch_related("memberships__station__town")
         .first()
     )
+    if rep is None:
+        from petitions.access import roles_for
+
+        roles = roles_for(request.user)
+        if roles.unit_ids or (roles.is_staff_member and request.user.is_staff):
+            # Not a representative: their work is elsewhere (the unit queue, the admin).
+            return redirect("petitions:work_home")
     return render(request, "liaison/my_page.html", {"rep": rep})

@@ -21,7 +21,7 @@ from django.urls import path, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 import liaison.urls  # noqa: F401  (registers the "token" path converter used below)
 from liaison import qrcodes
@@ -320,10 +320,12 @@ def _survey_refused(request, token, message, status):
 # page's no-referrer policy makes browsers send "Origin: null", which the check refuses.
 @csrf_exempt
 @_secret
-@require_POST
+@require_http_methods(["GET", "POST"])
 def track_survey(request, token):
     """满意度测评 by the citizen: 满意 / 基本满意 close, 不满意 reopens (at most twice)."""
     petition = access.get_petition_by_token(token, tracking_queryset())
+    if request.method == "GET":  # a reload after rating, or a shared address
+        return redirect("petitions:track", token=token)
     form = SurveyForm(request.POST)
     if not form.is_valid():
         return _tracking_page(request, petition, token, survey_form=form, status=400)

@@ -49,6 +49,7 @@ def _render_detail(request, petition, *, bound=None, status=200):
         "action_forms": forms,
         "open_action": bound.action if bound is not None else "",
         "phone": access.phone_for(request.user, petition, where="work page"),
+        "citizen_name": access.name_for(request.user, petition),
         "return_deadline": workflow.return_deadline(petition),
     }
     return render(request, "petitions/work_detail.html", context, status=status)
@@ -97,6 +98,9 @@ def work_action(request, pk, action):
         request,
         _("Done: %(action)s.") % {"action": workflow.ACTIONS[action].label},
     )
+    if not access.petitions_for_user(request.user).filter(pk=petition.pk).exists():
+        # E.g. a unit returned the assignment: the concern has left its hands.
+        return redirect("petitions:work_home")
     return redirect("petitions:work_detail", pk=petition.pk)
 
 

@@ -105,3 +105,27 @@ def test_staff_collect_and_assign_the_unit_reports_and_the_representative_record
     # The unit never had a button it may not use.
     unit.goto(work_url)
     assert unit.locator("form[action*='/do/']").count() == 0
+
+
+def test_a_representative_records_a_reception_in_the_browser(live_server, desktop):
+    """Regression: a no-referrer policy made Chromium post with "Origin: null" and the CSRF
+    check refused every reception."""
+    world = make_world()
+    world.rep_a_user.set_password(PASSWORD)
+    world.rep_a_user.save(update_fields=["password"])
+    page = _sign_in(desktop, live_server, world.rep_a_user)
+    page.goto(f"{live_server.url}/me/reception/")
+    page.select_option("select[name=station]", str(world.station_a.pk))
+    page.select_option("select[name=category]", str(world.category.pk))
+    page.fill("textarea[name=text]", "村民反映自来水管道老化，经常停水，希望尽快更换。")
+    page.fill("input[name=citizen_phone]", "136 0000 1111")
+    page.check("input[name=consent]")
+    for name in ("smile", "tea", "record", "comfort", "feedback", "satisfied"):
+        page.check(f"input[name={name}]")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    petition = Petition.objects.get()
+    assert petition.tracking_no in page.content()
+    assert petition.channel == "reception"
+    assert petition.citizen_phone == "13600001111"
+    assert petition.reception.tea and petition.reception.satisfied

@@ -64,13 +64,23 @@ def test_an_accusation_is_never_visible_to_the_representative_it_accuses(world):
 
 
 def test_only_county_staff_see_the_full_phone_and_each_view_is_recorded(world):
-    petition, _ = receive(world, citizen_phone="13812345678")
+    petition, _ = receive(world, citizen_phone="13812345678", citizen_name="王小明")
     assert access.phone_for(world.town_staff_a, petition, where="test") == "138****5678"
     assert access.phone_for(world.rep_a_user, petition, where="test") == "138****5678"
-    assert PersonalDataView.objects.count() == 0
     assert access.phone_for(world.county, petition, where="test") == "13812345678"
-    view = PersonalDataView.objects.get()
-    assert (view.user, view.petition) == (world.county, petition)
+    seen = list(PersonalDataView.objects.order_by("pk").values_list("user", "petition"))
+    assert seen == [
+        (world.town_staff_a.pk, petition.pk),
+        (world.rep_a_user.pk, petition.pk),
+        (world.county.pk, petition.pk),
+    ]
+
+
+def test_a_unit_sees_only_the_citizens_surname(world):
+    petition, _ = receive(world, citizen_name="王小明")
+    assert access.name_for(world.unit_user, petition) == "王**"
+    assert access.name_for(world.rep_a_user, petition) == "王小明"
+    assert access.name_for(world.county, petition) == "王小明"
 
 
 def test_the_tracking_token_finds_its_petition_and_nothing_else(world):
@@ -79,3 +89,28 @@ def test_the_tracking_token_finds_its_petition_and_nothing_else(world):
     for wrong in ("", token[:-1], token + "x", "x" * 200):
         with pytest.raises(Http404):
             access.get_petition_by_token(wrong)
+
+
+def test_an_accusation_sent_through_a_representatives_code_is_for_county_staff_only(world):
+    from petitions.models import Notification
+
+    petition, _ = receive(world, rep=world.rep_a, category=world.accusation)
+    for outsider in (world.rep_a_user, world.town_staff_a, world.station_staff_a):
+        assert petition.pk not in _visible(outsider)
+        assert workflow.allowed_actions(petition, outsider) == []
+    assert petition.pk in _visible(world.county)
+    recipients = set(
+        Notification.objects.filter(petition=petition).values_list("recipient", flat=True)
+    )
+    assert recipients == {world.county.pk}
+    # County staff assign it to a unit that is not accused: that unit may then see it.
+    workflow.petition_collect(
+        petition=petition,
+        actor=world.county,
+        category=world.accusation,
+        level="county",
+        town=world.town_a,
+    )
+    workflow.petition_assign(petition=petition, actor=world.county, unit=world.other_unit)
+    assert petition.pk in _visible(world.other_unit_user)
+    assert petition.pk not in _visible(world.rep_a_user)

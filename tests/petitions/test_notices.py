@@ -96,9 +96,9 @@ def test_the_header_shows_the_unread_count_on_every_work_page(client, world):
     for url in (
         reverse("petitions:unit_list"),
         reverse("petitions:work_detail", args=[petition.pk]),
-        reverse("liaison:my_page"),
+        reverse("liaison:my_page"),  # a unit member is sent on to their queue
     ):
-        response = client.get(url)
+        response = client.get(url, follow=True)
         assert _badge(response) == expected
         hrefs = [a["href"] for a in tags(response, "a")]
         assert reverse("petitions:work_home") in hrefs

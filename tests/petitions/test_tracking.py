@@ -249,10 +249,12 @@ def test_a_bad_rating_form_is_refused_with_a_message(client, posted, data):
     assert petition.step == Step.REPORTED
 
 
-def test_the_survey_needs_a_valid_token_and_a_post(client, posted):
+def test_the_survey_needs_a_valid_token_and_a_get_goes_back_to_the_tracking_page(client, posted):
     _petition, token = posted
     assert client.post(survey_url("F" * 32), {"rating": "satisfied"}).status_code == 404
-    assert client.get(survey_url(token)).status_code == 405
+    response = client.get(survey_url(token))
+    assert response.status_code == 302
+    assert response["Location"] == f"/t/{token}/"
 
 
 # --- constant queries ------------------------------------------------------------------------

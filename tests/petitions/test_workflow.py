@@ -297,3 +297,15 @@ def test_allowed_actions_are_the_buttons_for_each_persona(world):
     to_step(world, petition, "assigned")
     assert names(world.unit_user) == {"accept", "return", "report"}
     assert names(world.other_unit_user) == set()
+
+
+def test_a_unit_that_returns_an_assignment_lands_on_its_queue(client, world):
+    petition, _ = receive(world)
+    to_step(world, petition, "assigned")
+    client.force_login(world.unit_user)
+    response = client.post(
+        f"/work/petitions/{petition.pk}/do/return/", {"reason": "属于水利局职责"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/work/"
+    assert client.get(response["Location"], follow=True).status_code == 200
