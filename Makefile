@@ -57,6 +57,7 @@ format: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	scripts/with-services.sh $(PY) bench/citizen_pages.py
+	scripts/with-services.sh $(PY) bench/points_year_end.py
 
 clean:
 	rm -rf $(VENV) var/static

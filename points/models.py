@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from liaison.models import Representative, Station
 
@@ -255,9 +256,9 @@ class PointEntry(models.Model):
     source that made it, if the system did."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
-        APPROVED = "approved", _("approved")
-        REJECTED = "rejected", _("rejected")
+        PENDING = "pending", pgettext_lazy("point entry", "pending")
+        APPROVED = "approved", pgettext_lazy("point entry", "approved")
+        REJECTED = "rejected", pgettext_lazy("point entry", "rejected")
 
     class Source(models.TextChoices):
         CLAIM = "", _("claimed by the representative")
@@ -351,7 +352,7 @@ class Appeal(models.Model):
     """A representative's one appeal against a rejected entry, and staff's answer."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
+        OPEN = "open", pgettext_lazy("appeal", "open")
         UPHELD = "upheld", _("upheld: entry approved")
         DISMISSED = "dismissed", _("dismissed")
 

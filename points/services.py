@@ -174,9 +174,14 @@ def _recompute_item_points(representative_id: int, rule: PointRule, year: int) -
     PointEntry.objects.bulk_update(changed, ["points"])
 
 
+def _renumber(representative_id: int, rule: PointRule, year: int) -> None:
+    """Recompute the year's items of ``rule``'s code by the row in force that year, which
+    may be a newer row than the one an item was made under (as the year's totals do)."""
+    _recompute_item_points(representative_id, rule_for(rule.code, year) or rule, year)
+
+
 def _touch(entry: PointEntry) -> None:
-    rule = rule_for(entry.rule.code, entry.year) or entry.rule
-    _recompute_item_points(entry.representative_id, rule, entry.year)
+    _renumber(entry.representative_id, entry.rule, entry.year)
 
 
 @transaction.atomic
@@ -214,6 +219,7 @@ def point_entry_create(
         entry.evidence = evidence
     entry.save()
     _touch(entry)
+    entry.refresh_from_db(fields=["points"])  # what _touch stored for it
     return entry
 
 
@@ -361,7 +367,7 @@ def _sync(
         if existing is not None:
             old_rule, year = existing.rule, existing.year
             existing.delete()
-            _recompute_item_points(representative.pk, old_rule, year)
+            _renumber(representative.pk, old_rule, year)
         return None
     if existing is not None:
         if existing.rule_id == rule.pk and existing.date == on:
@@ -369,7 +375,7 @@ def _sync(
         old_rule, year = existing.rule, existing.year
         existing.rule, existing.date = rule, on
         existing.save(update_fields=["rule", "date"])
-        _recompute_item_points(representative.pk, old_rule, year)
+        _renumber(representative.pk, old_rule, year)
         _touch(existing)
         return existing
     try:
@@ -453,6 +459,17 @@ def petition_sync(*, petition) -> PointEntry | None:
     reached = petition.reported_at is not None and petition.step not in ("rejected", "merged")
     code = "concern" if reached and petition.channel in PETITION_CHANNELS else None
     on = timezone.localdate(petition.reported_at) if petition.reported_at else timezone.localdate()
+    # The entry keeps the date of the first result: a second report after an unsatisfied
+    # rating must not move it into another (perhaps already published) year.
+    first = (
+        PointEntry.objects.filter(
+            source=PointEntry.Source.PETITION, source_id=petition.pk, representative=rep
+        )
+        .values_list("date", flat=True)
+        .first()
+    )
+    if first is not None:
+        on = first
     return _sync(
         source=PointEntry.Source.PETITION,
         source_id=petition.pk,

@@ -13,10 +13,17 @@ need() {  # need <debian-package> <test command...>
   if ! "$@" >/dev/null 2>&1; then missing+=("$pkg"); fi
 }
 
+installed() {  # installed <debian-package>: dpkg knows it and it is unpacked and configured
+  dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed'
+}
+
 need gettext command -v msgfmt
+# WeasyPrint (the year-end report PDFs) loads Pango through cffi; the PDFs embed a CJK font.
+need libpango-1.0-0 installed libpango-1.0-0
+need libpangoft2-1.0-0 installed libpangoft2-1.0-0
+need fonts-noto-cjk sh -c 'fc-list 2>/dev/null | grep -q "Noto Sans CJK"'
 if [ "$target" = test ]; then
   need redis-server command -v redis-server
-  need fonts-noto-cjk sh -c 'fc-list 2>/dev/null | grep -q "Noto Sans CJK"'
   need chromium test -x /usr/bin/chromium
   need postgresql sh -c 'ls /usr/lib/postgresql/*/bin/initdb'
 fi

@@ -38,53 +38,69 @@ def _celery_eager(request):
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db):
-    """A real Celery worker process consuming from the real Redis broker, connected to the
-    test database. Tests using it must commit their data (transactional_db)."""
+def celery_worker_factory(transactional_db):
+    """Start real Celery worker processes consuming from the real Redis broker, connected to
+    the test database: ``start(env=None, args=())`` returns the process once it answers a
+    ping; every one still running is stopped after the test. Tests using it must commit
+    their data (transactional_db)."""
     if not settings.REDIS_URL:
         pytest.skip("REDIS_URL is not set: run the suite through `make test`.")
     if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         pytest.skip("The worker needs a database server: run the suite through `make test`.")
     db = settings.DATABASES["default"]
-    env = dict(os.environ)
-    env["DATABASE_URL"] = (
-        f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    )
-    env["DEBUG"] = "1"
-    hostname = f"test-worker-{os.getpid()}@localhost"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "zhashui_rd",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "--loglevel=WARNING",
-            "-n",
-            hostname,
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
+    procs = []
+
+    def start(env=None, args=()):
+        full_env = dict(os.environ)
+        full_env["DATABASE_URL"] = (
+            f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        )
+        full_env["DEBUG"] = "1"
+        full_env.update(env or {})
+        hostname = f"test-worker-{os.getpid()}-{len(procs)}@localhost"
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "zhashui_rd",
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "--loglevel=WARNING",
+                "-n",
+                hostname,
+                *args,
+            ],
+            cwd=ROOT,
+            env=full_env,
+        )
+        procs.append(proc)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if celery_app.control.ping(destination=[hostname], timeout=1):
-                break
+                return proc
             if proc.poll() is not None:
                 pytest.fail("The Celery worker exited at start-up.")
-        else:
-            pytest.fail("The Celery worker did not answer a ping within 60 s.")
-        yield proc
+        pytest.fail("The Celery worker did not answer a ping within 60 s.")
+
+    try:
+        yield start
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        for proc in procs:
+            if proc.poll() is None:
+                proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@pytest.fixture
+def celery_worker_process(celery_worker_factory):
+    """One real Celery worker process on the test database (see celery_worker_factory)."""
+    return celery_worker_factory()
 
 
 CHROMIUM = "/usr/bin/chromium"

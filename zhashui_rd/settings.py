@@ -212,9 +212,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # A task taken by a worker that dies unacknowledged goes back to the queue after this long
 # (Redis transport); long enough for the slowest year-end chunk.
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
-}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@zhashui-rd.invalid")
@@ -229,7 +227,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs each rendering step of every year-end PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Concerns (六步工作法). Deadlines per 信访工作条例 (2022) unless staff change them here.
@@ -253,5 +256,12 @@ PETITION_ATTACHMENT_MAX_BYTES = env_int("PETITION_ATTACHMENT_MAX_BYTES", 20 * 10
 PETITION_RETENTION_DAYS = env_int("PETITION_RETENTION_DAYS", 3 * 365)
 TRACKING_PREFIX = env_str("TRACKING_PREFIX", "ZS")
 
-# Year-end reports (履职积分): representatives per Celery chunk.
-POINTS_REPORT_CHUNK_SIZE = env_int("POINTS_REPORT_CHUNK_SIZE", 100)
+# Year-end reports (履职积分): representatives per Celery task computing totals, and reports
+# per task rendering PDFs. A totals task costs a few queries and messages whatever its size,
+# so about (active representatives ÷ worker processes) keeps the totals near one GROUP BY
+# (bench/points_year_end.py); a PDF takes about 0.15 s, so small PDF chunks move the staff's
+# progress bar often.
+POINTS_REPORT_CHUNK_SIZE = env_int("POINTS_REPORT_CHUNK_SIZE", 750)
+POINTS_REPORT_PDF_CHUNK_SIZE = env_int("POINTS_REPORT_PDF_CHUNK_SIZE", 25)
+# Evidence a representative attaches to a claim: a photo or a PDF, at most this size.
+POINTS_EVIDENCE_MAX_BYTES = env_int("POINTS_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)

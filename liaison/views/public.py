@@ -3,6 +3,7 @@
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from liaison import qrcodes
@@ -10,8 +11,11 @@ from liaison.access import QrTokenReplaced, get_representative_by_token, get_sta
 from liaison.forms import StationFilterForm
 from liaison.models import Representative, Station, StationMembership, Town
 from liaison.services import latest_stars_subquery, stations_with_stars
+from points.models import DutyDay, DutyShift
+from points.publication import published_report_for
 
 QR_CACHE_SECONDS = 3600
+STATION_DUTY_DAYS_SHOWN = 4  # the next few reception days of a monthly roster
 
 
 def _replaced(request):
@@ -61,7 +65,22 @@ def _station_page(request, station):
     return render(
         request,
         "liaison/station_detail.html",
-        {"station": station, "memberships": memberships},
+        {"station": station, "memberships": memberships, "duty_days": _next_duty_days(station)},
+    )
+
+
+def _next_duty_days(station) -> list:
+    """The station's next reception days (接待日) with the representatives on each roster:
+    the duty roster is one of the things a station publishes (五公开). Two queries."""
+    roster = DutyShift.objects.filter(representative__is_active=True).select_related(
+        "representative"
+    )
+    return list(
+        DutyDay.objects.filter(station=station, date__gte=timezone.localdate(), is_cancelled=False)
+        .order_by("date")
+        .prefetch_related(
+            Prefetch("shifts", queryset=roster.order_by("representative__name"), to_attr="roster")
+        )[:STATION_DUTY_DAYS_SHOWN]
     )
 
 
@@ -92,7 +111,12 @@ def representative_detail(request, token):
     return render(
         request,
         "liaison/representative_detail.html",
-        {"rep": rep, "memberships": memberships},
+        {
+            "rep": rep,
+            "memberships": memberships,
+            # 代表法 Art. 58: the yearly record, once staff publish the year, never before.
+            "published_reports": published_report_for(rep),
+        },
     )
 
 

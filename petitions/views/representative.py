@@ -20,8 +20,10 @@ from liaison.models import StationMembership
 from petitions import access, notifications, services, workflow
 from petitions.models import Notification, Petition, Step
 from petitions.representative_forms import ReceptionForm, SnapshotForm
+from points.models import DutyShift
 
 SECTION_ROWS = 30  # rows shown per section of the task list; the badge counts them all
+DUTY_DAYS_SHOWN = 10  # upcoming duty days on the task list: a few months of a monthly roster
 NOTICES_PER_PAGE = 30
 WORKING = [Step.ASSIGNED, Step.SUPERVISING]
 
@@ -116,6 +118,14 @@ def my_tasks(request):
         .select_related("station")
         .order_by("station__name")
     )
+    # The roster staff plan in advance (接待日): the days still to come, not cancelled.
+    duty_shifts = (
+        DutyShift.objects.filter(
+            representative=rep, duty_day__date__gte=today, duty_day__is_cancelled=False
+        )
+        .select_related("duty_day__station")
+        .order_by("duty_day__date", "duty_day__station__name")[:DUTY_DAYS_SHOWN]
+    )
     return render(
         request,
         "petitions/my_tasks.html",
@@ -123,6 +133,7 @@ def my_tasks(request):
             "rep": rep,
             "sections": context_sections,
             "duties": duties,
+            "duty_shifts": duty_shifts,
             "section_rows": SECTION_ROWS,
             "today": today,
         },
@@ -136,14 +147,14 @@ def _tracking_url(token: str) -> str:
 
 def _one_time(view):
     """For forms carrying a one-time key and pages showing a tracking link: never cached
-    (a cached form would hand out the same key twice), and the link never leaves in a
-    Referer header."""
+    (a cached form would hand out the same key twice). The site-wide same-origin referrer
+    policy keeps the link from leaving for other sites; "no-referrer" here would make
+    browsers post with "Origin: null", which the CSRF check rightly refuses."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         add_never_cache_headers(response)
-        response["Referrer-Policy"] = "no-referrer"
         return response
 
     return wrapper

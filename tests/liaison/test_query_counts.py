@@ -19,9 +19,12 @@ ROWS = [1, 50]
 HOME_QUERIES = 4  # towns, their active stations with stars, the totals, the representatives
 STATION_LIST_QUERIES = 2  # the stations with stars and counts, the towns for the filter
 STATION_LIST_FILTERED_QUERIES = 3  # … plus the town the filter names
-STATION_PAGE_QUERIES = 3  # the station, its stars, its memberships with representatives
-STATION_QR_PAGE_QUERIES = 3
-REPRESENTATIVE_PAGE_QUERIES = 4  # the representative, memberships, stations, towns
+# the station, its stars, its memberships with representatives, its next duty days (their
+# rosters are one more query when there are any: tests/points/test_roster.py)
+STATION_PAGE_QUERIES = 4
+STATION_QR_PAGE_QUERIES = 4
+# the representative, memberships, stations, towns, the published yearly records
+REPRESENTATIVE_PAGE_QUERIES = 5
 SESSION_AND_USER = 2
 QR_CARDS_FOR_REPRESENTATIVES_QUERIES = SESSION_AND_USER + 3  # reps, memberships, stations
 QR_CARDS_FOR_A_STATION_QUERIES = SESSION_AND_USER + 2  # station with its town, memberships

@@ -36,6 +36,8 @@ class Command(BaseCommand):
             f"login {DEMO_TOWN_STAFF[0]} / {DEMO_TOWN_STAFF[1]}   (乾佑街道)",
             f"  Representative:      {base}{reverse('petitions:my_tasks')}   "
             f"login {DEMO_REPRESENTATIVE[0]} / {DEMO_REPRESENTATIVE[1]}",
+            f"  My points:           {base}{reverse('points:my_points')}   "
+            f"login {DEMO_REPRESENTATIVE[0]} / {DEMO_REPRESENTATIVE[1]}   ({DEMO_REPRESENTATIVE_NAME})",
             f"  Handling unit:       {base}{reverse('petitions:unit_list')}   "
             f"login {DEMO_UNIT[0]} / {DEMO_UNIT[1]}   (柞水县交通运输局)",
         ]

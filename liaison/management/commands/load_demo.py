@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from liaison import services
-from liaison.management import demo_petitions
+from liaison.management import demo_petitions, demo_points
 from liaison.models import (
     RatingCriterion,
     RatingScore,
@@ -201,6 +201,14 @@ class Command(BaseCommand):
                 f"{Representative.objects.count()} representatives, "
                 f"{len(units)} handling units, {Petition.objects.count()} concerns."
             )
+        )
+        # Last year's and this year's activities, duty days and claims, and the year-end
+        # report (issue #4): after the concerns, whose results earn points too.
+        demo_points.load(
+            rep=logins["rep"],
+            rep_user=logins["rep_user"],
+            county=logins["county"],
+            stdout=self.stdout,
         )
 
     def _towns(self):

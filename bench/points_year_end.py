@@ -1,0 +1,372 @@
+"""The year-end reports at scale: 1,500 representatives and 100,000 approved items of one
+year on PostgreSQL, built by a real Celery worker. Prints the totals phase's wall time
+against one raw GROUP BY over the same rows (the floor), their ratio, the PDF phase's time
+per report, and the worker's peak memory.
+
+    make bench                                                     # PostgreSQL + Redis
+    scripts/with-services.sh .venv/bin/python bench/points_year_end.py
+
+Options: --representatives (default 1500), --entries (default 100000), --concurrency (worker
+processes, default: the CPUs), --chunk-size (default: the POINTS_REPORT_CHUNK_SIZE setting),
+--timeline (when each totals task ended).
+
+The year is built twice: first on a worker that has done nothing yet, then again (a rerun
+replaces the first). The totals phase runs from the call of annual_report_build to the end
+of the ranking task (its completion time in the result backend): the run's creation, the
+queueing, every totals chunk and the ranking. The floor is the best of five runs of the
+plain GROUP BY, fetched into Python, measured just before each build.
+"""
+
+import argparse
+import io
+import os
+import random
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--representatives", type=int, default=1500)
+    parser.add_argument("--entries", type=int, default=100_000)
+    parser.add_argument("--concurrency", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--chunk-size", type=int, default=None)
+    parser.add_argument(
+        "--timeline", action="store_true", help="When each totals task ended, from the start."
+    )
+    return parser.parse_args()
+
+
+def setup_django(tmp: str, chunk_size: int | None) -> dict:
+    """Settings for this process and the worker alike; returns the worker's environment."""
+    env = {
+        "DEBUG": "0",
+        "HTTPS": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "MEDIA_ROOT": os.path.join(tmp, "media"),
+        "LOG_LEVEL": "WARNING",
+    }
+    if chunk_size:
+        env["POINTS_REPORT_CHUNK_SIZE"] = str(chunk_size)
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhashui_rd.settings")
+    import django
+
+    django.setup()
+    return dict(os.environ)
+
+
+def seed(year: int, representatives: int, entries: int) -> tuple[list[int], float]:
+    """Representatives by bulk_create, entries by COPY; returns their ids and the time."""
+    from django.db import connection
+
+    from liaison.models import Representative
+    from points.models import Activity, Attendance, PointEntry, PointRule
+    from tests.points.year_end_helpers import chinese_name
+
+    started = time.perf_counter()
+    rng = random.Random(2025)
+    levels = [Representative.Level.COUNTY] * 3 + [Representative.Level.TOWNSHIP]
+    reps = Representative.objects.bulk_create(
+        Representative(
+            name=chinese_name(i),
+            level=levels[i % 4],
+            gender=Representative.Gender.FEMALE if i % 2 else Representative.Gender.MALE,
+            term="第十九届",
+        )
+        for i in range(representatives)
+    )
+    rep_ids = [r.pk for r in reps]
+    rules = dict(PointRule.objects.filter(applies_from=2000).values_list("code", "pk"))
+    # Roughly how often each kind of item comes up in a year.
+    weights = {
+        "meeting": 14,
+        "training": 12,
+        "inspection": 10,
+        "duty": 16,
+        "concern": 20,
+        "proposal": 6,
+        "cosign": 8,
+        "deed": 8,
+        "report": 2,
+        "session": 3,
+        "absence": 1,
+    }
+    codes, cum = list(weights), list(weights.values())
+
+    # Twenty representatives missed both sittings of the session: the Art. 62 flag.
+    sittings = [
+        Activity.objects.create(kind=Activity.Kind.SESSION, title=f"第{n}次会议", date=on)
+        for n, on in ((1, date(year, 1, 10)), (2, date(year, 9, 10)))
+    ]
+    absences = []
+    for rep_id in rep_ids[:20]:
+        for sitting in sittings:
+            attendance = Attendance.objects.create(
+                activity=sitting, representative_id=rep_id, status=Attendance.Status.ABSENT
+            )
+            absences.append((rep_id, rules["absence"], sitting.date, "attendance", attendance.pk))
+
+    now = datetime.now(UTC).isoformat()
+    lines = []
+    for rep_id, rule_id, on, source, source_id in absences:
+        lines.append(
+            f"{rep_id}\t{rule_id}\t{on}\t{year}\t1\t-5\t\t\tapproved\t\t{source}\t{source_id}\t{now}"
+        )
+    for _ in range(entries - len(absences)):
+        code = rng.choices(codes, cum)[0]
+        on = date(year, rng.randint(1, 12), rng.randint(1, 28))
+        lines.append(
+            f"{rng.choice(rep_ids)}\t{rules[code]}\t{on}\t{year}\t1\t0\t\t\tapproved\t\t\t\\N\t{now}"
+        )
+    columns = (
+        "representative_id, rule_id, date, year, quantity, points, description, evidence, "
+        "status, rejection_reason, source, source_id, created_at"
+    )
+    with connection.cursor() as cursor:
+        cursor.connection.cursor().copy_expert(
+            f"COPY {PointEntry._meta.db_table} ({columns}) FROM STDIN",
+            io.StringIO("\n".join(lines) + "\n"),
+        )
+        cursor.execute(f"ANALYZE {PointEntry._meta.db_table}")
+        cursor.execute(f"ANALYZE {Representative._meta.db_table}")
+    assert PointEntry.objects.filter(year=year).count() == entries
+    return rep_ids, time.perf_counter() - started
+
+
+def floor(year: int) -> tuple[float, int]:
+    """The plain GROUP BY over the same rows, fetched: best of five, and its row count."""
+    from django.db import connection
+
+    sql = (
+        "SELECT representative_id, rule_id, SUM(quantity) FROM points_pointentry "
+        "WHERE year = %s AND status = 'approved' GROUP BY representative_id, rule_id"
+    )
+    times, rows = [], 0
+    with connection.cursor() as cursor:
+        for _ in range(5):
+            started = time.perf_counter()
+            cursor.execute(sql, [year])
+            rows = len(cursor.fetchall())
+            times.append(time.perf_counter() - started)
+    return min(times), rows
+
+
+def start_worker(env: dict, concurrency: int) -> subprocess.Popen:
+    from zhashui_rd.celery import app
+
+    hostname = f"bench-{os.getpid()}@localhost"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "zhashui_rd",
+            "worker",
+            "--pool=prefork",
+            f"--concurrency={concurrency}",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            hostname,
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if app.control.ping(destination=[hostname], timeout=1):
+            return proc
+        if proc.poll() is not None:
+            sys.exit("The Celery worker exited at start-up.")
+    sys.exit("The Celery worker did not answer a ping within 60 s.")
+
+
+def _proc_status(pid: int, field: str) -> int:
+    """A /proc/<pid>/status figure in kB (VmHWM: the peak resident memory)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        found.extend(int(c) for c in text)
+    return found
+
+
+def peak_memory(pid: int) -> tuple[int, list[int]]:
+    """VmHWM of the worker and of each of its (pool) processes, in kB."""
+    return _proc_status(pid, "VmHWM"), [_proc_status(c, "VmHWM") for c in _children(pid)]
+
+
+def done_at(task_id: str) -> datetime:
+    from zhashui_rd.celery import app
+
+    result = app.AsyncResult(task_id)
+    # The last step marks the run done before its own result is stored: wait for it.
+    deadline = time.monotonic() + 30
+    while not result.ready() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    when = result.date_done
+    if isinstance(when, str):
+        when = datetime.fromisoformat(when)
+    if when is None:
+        raise RuntimeError(f"task {task_id} has no completion time ({result.state})")
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def check_totals(run, rep_ids, year) -> bool:
+    """The run's totals against the floor's rows, scored the same way (a sanity check)."""
+    from django.db import connection
+
+    from points import services
+    from points.models import AnnualReport, PointRule
+
+    codes = dict(PointRule.objects.values_list("pk", "code"))
+    counts: dict[int, dict[str, int]] = {rep_id: {} for rep_id in rep_ids}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT representative_id, rule_id, SUM(quantity) FROM points_pointentry "
+            "WHERE year = %s AND status = 'approved' GROUP BY representative_id, rule_id",
+            [year],
+        )
+        for rep_id, rule_id, n in cursor.fetchall():
+            counts[rep_id][codes[rule_id]] = n
+    rules = services.rules_for_year(year)
+    caps = services.category_caps_for_year(year)
+    stored = dict(
+        AnnualReport.objects.filter(run=run).order_by().values_list("representative_id", "total")
+    )
+    return stored == {
+        rep_id: sum(services.score(c, rules, caps).values(), 0) for rep_id, c in counts.items()
+    }
+
+
+def measure(year: int, rep_ids: list[int]) -> dict:
+    """One build of the year, timed from the result backend's completion times."""
+    from django.conf import settings
+
+    from points import reports
+    from points.models import AnnualReport, ReportRun
+
+    floor_seconds, floor_rows = floor(year)  # just before: the machine as it is now
+    started = datetime.now(UTC)
+    run = reports.annual_report_build(year=year)
+    while run.status in reports.ACTIVE:
+        time.sleep(0.2)
+        run.refresh_from_db()
+    ended = datetime.now(UTC)
+    if run.status != ReportRun.Status.DONE:
+        sys.exit(f"The run failed: {run.error}")
+    pdf_chunks = -(-len(rep_ids) // settings.POINTS_REPORT_PDF_CHUNK_SIZE)
+    totals_chunks = -(-len(rep_ids) // settings.POINTS_REPORT_CHUNK_SIZE)
+    steps = [
+        (f"totals chunk {i}", done_at(reports.task_id(run.pk, "totals", i)))
+        for i in range(totals_chunks)
+    ]
+    ranked = done_at(reports.task_id(run.pk, "rank"))
+    steps.append(("ranks", ranked))
+    pdfs_done = max(done_at(reports.task_id(run.pk, "pdf", i)) for i in range(pdf_chunks))
+    finished = done_at(reports.task_id(run.pk, "finish"))
+    return {
+        "floor": floor_seconds,
+        "groups": floor_rows,
+        "totals": (ranked - started).total_seconds(),
+        "pdfs": (pdfs_done - ranked).total_seconds(),
+        "finish": (finished - pdfs_done).total_seconds(),
+        "end_to_end": (ended - started).total_seconds(),
+        "reports": AnnualReport.objects.filter(run=run).count(),
+        "timeline": [(label, (when - started).total_seconds()) for label, when in steps],
+        "ok": check_totals(run, rep_ids, year),
+    }
+
+
+def main():
+    args = parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres") or not os.environ.get(
+        "REDIS_URL"
+    ):
+        sys.exit(
+            "Run it on the real services: scripts/with-services.sh .venv/bin/python " + __file__
+        )
+    tmp = tempfile.mkdtemp(prefix="zhashui-bench-")
+    worker = None
+    try:
+        env = setup_django(tmp, args.chunk_size)
+        from django.conf import settings
+        from django.core.management import call_command
+
+        db = settings.DATABASES["default"]
+        print(f"database: {db['HOST']}:{db['PORT']}/{db['NAME']}  redis: {settings.REDIS_URL}")
+        call_command("migrate", "--no-input", verbosity=0)
+        year = date.today().year - 1
+        rep_ids, seconds = seed(year, args.representatives, args.entries)
+        print(
+            f"seeded {len(rep_ids):,} representatives and {args.entries:,} approved items of "
+            f"{year} in {seconds:.1f} s"
+        )
+        worker = start_worker(env, args.concurrency)
+        chunk, pdf_chunk = settings.POINTS_REPORT_CHUNK_SIZE, settings.POINTS_REPORT_PDF_CHUNK_SIZE
+        print(
+            f"worker: prefork, {args.concurrency} processes; {-(-len(rep_ids) // chunk)} totals "
+            f"chunks of {chunk}, {-(-len(rep_ids) // pdf_chunk)} PDF chunks of {pdf_chunk}"
+        )
+        ok = True
+        for label in ("first run, on a fresh worker", "rerun, replacing the first"):
+            m = measure(year, rep_ids)
+            ok = ok and m["ok"]
+            print(f"-- {label}")
+            print(
+                f"{'raw GROUP BY (the floor, best of 5)':38s} {m['floor'] * 1000:9.1f} ms"
+                f"  ({m['groups']:,} groups)"
+            )
+            print(f"{'totals phase (chunks and ranks)':38s} {m['totals'] * 1000:9.1f} ms")
+            if args.timeline:
+                for step, seconds in m["timeline"]:
+                    print(f"{'   ' + step + ' done at':38s} {seconds * 1000:9.1f} ms")
+            ratio = m["totals"] / m["floor"]
+            verdict = "within" if ratio <= 3 else "ABOVE"
+            print(f"{'ratio totals / floor':38s} {ratio:9.2f}   ({verdict} the 3x target)")
+            print(
+                f"{'PDF phase':38s} {m['pdfs']:9.1f} s   ({m['pdfs'] / m['reports'] * 1000:.0f} "
+                f"ms per report, {m['reports']:,} reports, {args.concurrency} processes)"
+            )
+            print(f"{'workbook and finish':38s} {m['finish'] * 1000:9.1f} ms")
+            print(f"{'end to end (as staff see it)':38s} {m['end_to_end']:9.1f} s")
+            print(f"{'totals checked against the GROUP BY':38s} {'ok' if m['ok'] else 'MISMATCH'}")
+        main_kb, children_kb = peak_memory(worker.pid)
+        print(
+            f"{'worker peak memory (VmHWM)':38s} main {main_kb / 1024:.0f} MB, pool "
+            + ", ".join(f"{kb / 1024:.0f} MB" for kb in children_kb)
+            + f"  (sum {(main_kb + sum(children_kb)) / 1024:.0f} MB)"
+        )
+        if not ok:
+            sys.exit(1)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,284 @@
+"""Activities with their attendance, duty days with their roster: saving one keeps its
+automatic entries in step (services.activity_sync / duty_shift_sync)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from points import services
+from points.models import Activity, Attendance, DutyDay, DutyShift
+
+
+class AttendanceForm(forms.ModelForm):
+    class Meta:
+        model = Attendance
+        fields = ["representative", "status", "excuse", "excuse_approved"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("excuse_approved"):
+            if data.get("status") != Attendance.Status.EXCUSED:
+                self.add_error(
+                    "excuse_approved", _("Only an excused absence has an excuse to approve.")
+                )
+            elif not (data.get("excuse") or "").strip():
+                self.add_error("excuse", _("Write down the excuse before approving it."))
+        return data
+
+
+def record_excuse_approval(attendance: Attendance, form, user) -> None:
+    """Who approved an excuse is kept; unticking it clears them."""
+    if {"excuse_approved", "status"} & set(form.changed_data):
+        attendance.approved_by = user if attendance.excuse_approved else None
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    form = AttendanceForm
+    extra = 3
+    fields = ["representative", "status", "excuse", "excuse_approved", "approved_by"]
+    readonly_fields = ["approved_by"]
+    autocomplete_fields = ["representative"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("representative", "approved_by")
+
+
+def _cancel(model, queryset) -> list:
+    """Mark the rows cancelled, compare-and-set; returns those this call cancelled."""
+    cancelled = []
+    for obj in queryset.filter(is_cancelled=False):
+        if model.objects.filter(pk=obj.pk, is_cancelled=False).update(is_cancelled=True):
+            obj.is_cancelled = True
+            cancelled.append(obj)
+    return cancelled
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = [
+        "date",
+        "title",
+        "kind",
+        "station",
+        "organiser",
+        "present_count",
+        "absent_count",
+        "is_cancelled",
+    ]
+    list_filter = ["kind", "is_cancelled", "station__town"]
+    search_fields = ["title", "place", "organiser"]
+    list_select_related = ["station"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["station"]
+    inlines = [AttendanceInline]
+    actions = ["cancel_activities"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _present=Count(
+                    "attendances", filter=Q(attendances__status=Attendance.Status.PRESENT)
+                ),
+                _absent=Count(
+                    "attendances", filter=~Q(attendances__status=Attendance.Status.PRESENT)
+                ),
+            )
+        )
+
+    @admin.display(description=_("present"), ordering="_present")
+    def present_count(self, obj):
+        return obj._present
+
+    @admin.display(description=_("absent or excused"), ordering="_absent")
+    def absent_count(self, obj):
+        return obj._absent
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Attendance:
+            for inline_form in formset.forms:
+                if inline_form.has_changed() and inline_form not in formset.deleted_forms:
+                    record_excuse_approval(inline_form.instance, inline_form, request.user)
+        super().save_formset(request, form, formset, change)
+
+    @transaction.atomic
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Entries follow the attendance list as it now stands: present earns, unexcused
+        # absence deducts, a cancelled activity counts nothing. Removed rows lose theirs
+        # through points.signals.
+        services.activity_sync(activity=form.instance)
+
+    @admin.action(
+        description=_("Cancel the selected activities (their entries are removed)"),
+        permissions=["change"],
+    )
+    def cancel_activities(self, request, queryset):
+        with transaction.atomic():
+            cancelled = _cancel(Activity, queryset)
+            for activity in cancelled:
+                services.activity_sync(activity=activity)
+        self.message_user(
+            request,
+            ngettext(
+                "Cancelled %(count)d activity.", "Cancelled %(count)d activities.", len(cancelled)
+            )
+            % {"count": len(cancelled)},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    """Every attendance row, to find the excuses waiting for approval across activities."""
+
+    form = AttendanceForm
+    list_display = [
+        "activity",
+        "representative",
+        "status",
+        "excuse",
+        "excuse_approved",
+        "approved_by",
+    ]
+    list_filter = ["status", "excuse_approved", "activity__kind"]
+    search_fields = ["representative__name", "activity__title"]
+    list_select_related = ["activity", "representative", "approved_by"]
+    fields = ["activity", "representative", "status", "excuse", "excuse_approved", "approved_by"]
+    readonly_fields = ["activity", "representative", "approved_by"]
+    actions = ["approve_excuses"]
+
+    def has_add_permission(self, request):
+        return False  # added on the activity's attendance list
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        record_excuse_approval(obj, form, request.user)
+        super().save_model(request, obj, form, change)
+        services.attendance_sync(attendance=obj)
+
+    @admin.action(description=_("Approve the excuses of the selected rows"), permissions=["change"])
+    def approve_excuses(self, request, queryset):
+        approved = 0
+        rows = queryset.filter(status=Attendance.Status.EXCUSED, excuse_approved=False).exclude(
+            excuse=""
+        )
+        with transaction.atomic():
+            for attendance in rows.select_related("activity", "representative"):
+                updated = Attendance.objects.filter(pk=attendance.pk, excuse_approved=False).update(
+                    excuse_approved=True, approved_by=request.user
+                )
+                if updated:
+                    attendance.excuse_approved = True
+                    services.attendance_sync(attendance=attendance)
+                    approved += updated
+        skipped = queryset.count() - approved
+        text = ngettext("Approved %(count)d excuse.", "Approved %(count)d excuses.", approved) % {
+            "count": approved
+        }
+        if skipped:
+            text += " " + ngettext(
+                "%(count)d row was not an excuse waiting for approval and was left as it was.",
+                "%(count)d rows were not excuses waiting for approval and were left as they were.",
+                skipped,
+            ) % {"count": skipped}
+        self.message_user(request, text, messages.SUCCESS)
+
+
+# --- duty days and their roster -----------------------------------------------------------------
+
+
+class DutyShiftFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        day = self.instance
+        if day.date is None or day.date <= timezone.localdate():
+            return
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if data.get("served") and not data.get("DELETE"):
+                raise ValidationError(
+                    _(
+                        "Nobody has served a duty day that is still to come: tick “served” "
+                        "on the day or after."
+                    )
+                )
+
+
+class DutyShiftInline(admin.TabularInline):
+    model = DutyShift
+    formset = DutyShiftFormSet
+    extra = 2
+    fields = ["representative", "served"]
+    autocomplete_fields = ["representative"]
+    verbose_name_plural = _("roster (planned in advance; tick “served” afterwards)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("representative")
+
+
+def duty_day_sync(day: DutyDay) -> None:
+    """Every shift of the day's roster to its entry (served earns; unserved or cancelled, none)."""
+    with transaction.atomic():
+        for shift in day.shifts.select_related("representative"):
+            shift.duty_day = day
+            services.duty_shift_sync(shift=shift)
+
+
+@admin.register(DutyDay)
+class DutyDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "station", "hours", "roster", "served_count", "is_cancelled"]
+    list_filter = ["is_cancelled", "station__town"]
+    search_fields = ["station__name", "shifts__representative__name"]
+    list_select_related = ["station"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["station"]
+    inlines = [DutyShiftInline]
+    actions = ["cancel_duty_days"]
+
+    def get_queryset(self, request):
+        shifts = DutyShift.objects.select_related("representative").order_by("representative__name")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("shifts", queryset=shifts, to_attr="roster_shifts"))
+        )
+
+    @admin.display(description=_("roster"))
+    def roster(self, obj):
+        return "、".join(s.representative.name for s in obj.roster_shifts) or "—"
+
+    @admin.display(description=_("served"))
+    def served_count(self, obj):
+        return f"{sum(1 for s in obj.roster_shifts if s.served)}/{len(obj.roster_shifts)}"
+
+    @transaction.atomic
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        duty_day_sync(form.instance)
+
+    @admin.action(
+        description=_("Cancel the selected duty days (their entries are removed)"),
+        permissions=["change"],
+    )
+    def cancel_duty_days(self, request, queryset):
+        with transaction.atomic():
+            cancelled = _cancel(DutyDay, queryset)
+            for day in cancelled:
+                duty_day_sync(day)
+        self.message_user(
+            request,
+            ngettext(
+                "Cancelled %(count)d duty day.", "Cancelled %(count)d duty days.", len(cancelled)
+            )
+            % {"count": len(cancelled)},
+            messages.SUCCESS,
+        )
