@@ -96,7 +96,9 @@ class AnnualReportAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("flags"))
     def flag_list(self, obj):
-        return "；".join(str(flag) for flag in obj.flags) if obj.flags else "—"
+        from points.reports import flag_labels
+
+        return "；".join(flag_labels(obj.flags)) if obj.flags else "—"
 
 
 class PublishForm(forms.ModelForm):
