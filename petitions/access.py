@@ -62,6 +62,13 @@ def roles_for(user) -> Roles:
     return roles
 
 
+def representative_for(user):
+    """The user's active representative, or None (no query beyond roles_for's)."""
+    if roles_for(user).representative_id is None:
+        return None
+    return user.representative
+
+
 def scope_q(roles: Roles) -> Q | None:
     """The petitions these roles may see, as a filter; None means all."""
     if roles.county:

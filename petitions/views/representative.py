@@ -30,14 +30,13 @@ WORKING = [Step.ASSIGNED, Step.SUPERVISING]
 
 def _representative(request):
     """The signed-in user's active representative, or None."""
-    if access.roles_for(request.user).representative_id is None:
-        return None
-    # roles_for has just read it through the same relation: no further query.
-    return request.user.representative
+    return access.representative_for(request.user)
 
 
 def _not_a_representative(request, *, status=200):
-    return render(request, "petitions/not_a_representative.html", status=status)
+    return render(
+        request, "not_a_representative.html", {"page_title": _("My tasks")}, status=status
+    )
 
 
 def overdue_q(today) -> Q:

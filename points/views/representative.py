@@ -23,14 +23,13 @@ FIRST_YEAR = 2000
 
 def _representative(request):
     """The signed-in user's active representative, or None."""
-    if petition_access.roles_for(request.user).representative_id is None:
-        return None
-    # roles_for has just read it through the same relation: no further query.
-    return request.user.representative
+    return petition_access.representative_for(request.user)
 
 
 def _not_a_representative(request, *, status=200):
-    return render(request, "points/not_a_representative.html", status=status)
+    return render(
+        request, "not_a_representative.html", {"page_title": _("My points")}, status=status
+    )
 
 
 def _year(value) -> int:
