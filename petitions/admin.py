@@ -38,8 +38,8 @@ MASKED_PHONE_RE = re.compile(r"^(\d{3})\*+(\d{4})$")
 LAST_FOUR_RE = re.compile(r"^\d{4}$")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records the system writes: staff look, never add, change or delete."""
+class NoEditsMixin:
+    """Staff look, never add, change or delete."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -49,6 +49,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(NoEditsMixin, admin.ModelAdmin):
+    """Records the system writes: staff look, never add, change or delete."""
 
 
 def _in_scope(request, queryset, field="petition"):
@@ -128,7 +132,7 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(NoEditsMixin, admin.TabularInline):
     """Part of the concern's record: shown to whoever may view the concern, never edited."""
 
     extra = 0
@@ -136,15 +140,6 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("petitions.view_petition")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class EventInline(ReadOnlyInline):
