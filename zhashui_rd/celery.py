@@ -4,9 +4,25 @@ created by migrations, so that staff can see and pause them in the admin."""
 import os
 
 from celery import Celery
+from celery.signals import task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhashui_rd.settings")
 
 app = Celery("zhashui_rd")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def close_old_connections(sender=None, **kwargs):
+    """Around every task a worker runs, what Django does around every request: close the
+    connections past DB_CONN_MAX_AGE or left unusable by an error, and check the others
+    before their next use (CONN_HEALTH_CHECKS). Tasks run in process (eagerly) share their
+    caller's connection and leave it alone."""
+    request = getattr(sender, "request", None)
+    if getattr(request, "is_eager", False):
+        return
+    from django.db import close_old_connections
+
+    close_old_connections()

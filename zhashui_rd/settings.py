@@ -118,6 +118,8 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        # A kept connection is checked before its first use in a request or task.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -210,6 +212,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Workers keep their database connection between tasks, as the web does between requests
+# (DB_CONN_MAX_AGE; zhashui_rd/celery.py closes old and broken ones around every task):
+# Celery would otherwise reconnect for every task, and each year-end step then spends more
+# time connecting than querying. It still recycles a connection after this many tasks.
+CELERY_DB_REUSE_MAX = 500
 # A task taken by a worker that dies unacknowledged goes back to the queue after this long
 # (Redis transport); long enough for the slowest year-end chunk.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
