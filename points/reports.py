@@ -4,8 +4,9 @@ representative, one PDF each and a county workbook, built by Celery.
 A run goes through these steps, each a task in ``points/tasks.py`` that calls one function
 here; every step may be retried or redelivered and rewrites the same rows::
 
-    annual_report_build ─► chord(report_chunk_build × chunks) ─► report_run_rank
-        ─► report_pdfs_start ─► chord(report_pdf_chunk_build × chunks) ─► report_run_finish
+    annual_report_build ─► group(report_chunk_build × chunks)
+        └ the chunk that completes the count: report_run_rank
+    ─► report_pdfs_start ─► chord(report_pdf_chunk_build × chunks) ─► report_run_finish
 
 Readers always see the last finished run: a run's rows only become the year's reports in
 ``report_run_finish``, which marks the run done and deletes the older runs' rows in one
@@ -184,21 +185,20 @@ def task_id(run_id: int, step: str, index: int | None = None) -> str:
 
 def _start(run_id: int, chunks: list[list[int]]) -> None:
     """Queue the totals stage. Without a broker the whole run happens right here."""
-    from celery import chord
+    from celery import group
 
     from points import tasks
 
     try:
-        body = tasks.rank_reports.si(run_id=run_id).set(task_id=task_id(run_id, "rank"))
         if not chunks:
-            body.apply_async()
+            tasks.rank_reports.si(run_id=run_id).set(task_id=task_id(run_id, "rank")).apply_async()
             return
-        chord(
+        group(
             tasks.build_report_chunk.si(run_id=run_id, representative_ids=ids).set(
                 task_id=task_id(run_id, "totals", i)
             )
             for i, ids in enumerate(chunks)
-        )(body)
+        ).apply_async()
     except Exception as exc:  # noqa: BLE001 - recorded on the run, never left "queued"
         # Tasks running in process raise a failing step's error right here (there is no
         # worker to retry it), and an unreachable broker raises here too. Either way the
@@ -220,25 +220,34 @@ def error_text(exc: BaseException) -> str:
 def _year_table(year: int) -> dict:
     """The year's rules, caps and grade bands, built once per chunk (four small queries)."""
     rules = services.rules_for_year(year)
+    caps = services.category_caps_for_year(year)
+    codes = dict(PointRule.objects.values_list("pk", "code"))
+    in_force = {code: rule.pk for code, rule in rules.items()}
     return {
         "rules": rules,
-        "caps": services.category_caps_for_year(year),
         "bands": services.grade_bands_for_year(year),
-        # Every row of the table, older ones too: an entry counts under the row of its
-        # code in force this year.
-        "codes": dict(PointRule.objects.values_list("pk", "code")),
-        "scoring": services.scoring_rules(rules),
+        "codes": codes,
+        # Every row of the table, older ones too, to the row of its code in force this
+        # year: an entry counts under that row (an inactive code counts nothing).
+        "in_force": {pk: in_force[code] for pk, code in codes.items() if code in in_force},
+        "scorer": scoring.Scorer(services.scoring_rules(rules), caps),
+        # Per distinct total (a county has few): its text and its grade.
+        "text": {},
+        "grades": {},
     }
 
 
-def _chunk_counts(year: int, representative_ids, codes: dict[int, str]) -> tuple[dict, dict]:
+def _chunk_counts(
+    year: int, representative_ids, codes: dict[int, str], keys: dict | None = None
+) -> tuple[dict, dict]:
     """One aggregate query: items per (representative, rule code) of the year's approved
     entries, and per representative the unexcused absences from the session.
 
-    Grouped by rule id and folded into codes here (``codes``: rule id → code), which spares
-    the query a join. The chunk is a slice of the sorted ids, so the query asks for their
-    range (an index scan on representative) rather than a long IN list; rows of ids in the
-    range but not in the chunk (inactive representatives) are dropped here.
+    Grouped by rule id and folded here into ``keys`` (rule id → key; by default ``codes``,
+    rule id → code; rules missing from ``keys`` are left out), which spares the query a
+    join. The chunk is a slice of the sorted ids, so the query asks for their range (an
+    index scan on representative) rather than a long IN list; rows of ids in the range but
+    not in the chunk (inactive representatives) are dropped here.
 
     Art. 62 of the Representatives Law ends the seat of a representative absent twice from
     the session without leave. We count the approved "absence" entries made from an
@@ -249,6 +258,7 @@ def _chunk_counts(year: int, representative_ids, codes: dict[int, str]) -> tuple
     wanted = set(representative_ids)
     if not wanted:
         return {}, {}
+    keys = codes if keys is None else keys
     absence_rules = [pk for pk, code in codes.items() if code == "absence"]
     session_attendances = Attendance.objects.filter(activity__kind=Activity.Kind.SESSION).values(
         "pk"
@@ -275,50 +285,78 @@ def _chunk_counts(year: int, representative_ids, codes: dict[int, str]) -> tuple
         .values_list("representative_id", "rule_id", "items", "session_absences")
         .order_by()
     )
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    # Fetched raw, in one go: the sums are integers already, and Django's per-row
+    # converters cost more than the query's grouping (bench/points_year_end.py).
+    with connection.cursor() as cursor:
+        cursor.execute(*rows.query.sql_with_params())
+        rows = cursor.fetchall()
+    counts: dict[int, dict] = defaultdict(dict)
     absences: dict[int, int] = defaultdict(int)
     for rep_id, rule_id, items, session_absences in rows:
         if rep_id not in wanted:
             continue
-        per_code = counts[rep_id]
-        code = codes[rule_id]
-        per_code[code] = per_code.get(code, 0) + items
-        absences[rep_id] += session_absences or 0
+        if session_absences:
+            absences[rep_id] += session_absences
+        key = keys.get(rule_id)
+        if key is not None:
+            per_key = counts[rep_id]
+            per_key[key] = per_key.get(key, 0) + items
     return counts, absences
 
 
-def report_fields(counts: dict[str, int], session_absences: int, table: dict) -> dict:
-    """A representative's points per category, total, grade and flags."""
-    rules = table["rules"]
-    # What services.score does, with the scoring table built once per chunk, not per person.
-    by_category = scoring.category_totals(
-        table["scoring"],
-        {rules[code].pk: n for code, n in counts.items() if code in rules},
-        table["caps"],
-    )
+def report_fields(counts: dict[int, int], session_absences: int, table: dict) -> dict:
+    """A representative's points per category, total, grade and flags, from ``counts``:
+    items per rule in force (by id), as ``_chunk_counts`` folds them with
+    ``table["in_force"]``."""
+    # What services.score does, with the year's scorer built once per chunk, not per person.
+    by_category = table["scorer"].category_totals(counts)
     total = scoring.total(by_category).quantize(ONE_DECIMAL)
     flags = []
     if session_absences >= 2:
         flags.append(FLAG_SESSION_ABSENCES)
     if by_category.get(Category.VOTERS, scoring.ZERO) <= 0:
         flags.append(FLAG_NO_VOTER_CONTACT)
+    text = table["text"]
+    as_text = {}
+    for category in CATEGORIES:
+        points = by_category.get(category, scoring.ZERO)
+        shown = text.get(points)
+        if shown is None:
+            shown = text[points] = str(points.quantize(ONE_DECIMAL))
+        as_text[category] = shown
+    grade = table["grades"].get(total)
+    if grade is None:
+        grade = table["grades"][total] = scoring.grade_for(total, table["bands"])
     return {
         # Exact decimals as text, every category present (0.0 when nothing counted).
-        "by_category": {
-            category: str(by_category.get(category, scoring.ZERO).quantize(ONE_DECIMAL))
-            for category in CATEGORIES
-        },
+        "by_category": as_text,
         "total": total,
         # The grade depends on the total alone, so the chunk sets it; ranks wait for all.
-        "grade": scoring.grade_for(total, table["bands"]),
+        "grade": grade,
         "flags": flags,
     }
 
 
+def _copy_text(value) -> str:
+    """A value as a field of PostgreSQL's COPY text format."""
+    return (
+        str(value)
+        .replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
+
+
+# A report's points per category as JSON, in the order of CATEGORIES: the keys are our own
+# identifiers and the values decimals as text, so nothing in it needs escaping.
+_BY_CATEGORY_JSON = "{" + ", ".join(f'"{category}": "%s"' for category in CATEGORIES) + "}"
+
+
 def _insert_reports(run_id: int, year: int, rows: list[tuple[int, dict]]) -> None:
-    """Insert a chunk's rows, (representative id, report fields), in one statement. On
-    PostgreSQL from arrays: bulk_create spends more time preparing a county's rows than
-    the database spends storing them (bench/points_year_end.py)."""
+    """Insert a chunk's rows, (representative id, report fields). On PostgreSQL by COPY:
+    bulk_create spends more time preparing a county's rows than the database spends
+    storing them, and COPY stores them faster than an INSERT (bench/points_year_end.py)."""
     if not rows:
         return
     if connection.vendor != "postgresql":
@@ -327,79 +365,102 @@ def _insert_reports(run_id: int, year: int, rows: list[tuple[int, dict]]) -> Non
             for rep_id, fields in rows
         )
         return
-    table = AnnualReport._meta.db_table
+    text: dict = {}  # grades and flags as COPY fields: a county has few distinct ones
+
+    def field(value) -> str:
+        key = value if isinstance(value, str) else tuple(value)
+        found = text.get(key)
+        if found is None:
+            found = text[key] = _copy_text(value if isinstance(value, str) else json.dumps(value))
+        return found
+
+    head = f"{run_id}\t"
+    tail = f"\t{year}\t"
+    lines = io.StringIO()
+    for rep_id, fields in rows:
+        by_category = fields["by_category"]
+        lines.write(
+            head
+            + str(rep_id)
+            + tail
+            + _BY_CATEGORY_JSON % tuple(by_category[category] for category in CATEGORIES)
+            + f"\t{fields['total']}\t{field(fields['grade'])}\t{field(fields['flags'])}\t0\t0\t\n"
+        )
+    lines.seek(0)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} "  # noqa: S608 - the table name is ours
+        cursor.copy_expert(
+            f"COPY {AnnualReport._meta.db_table} "
             "(run_id, representative_id, year, by_category, total, grade, flags, "
-            "rank, rank_in_level, pdf) "
-            "SELECT %s, v.rep_id, %s, v.by_category::jsonb, v.total, v.grade, "
-            "v.flags::jsonb, 0, 0, '' FROM unnest(%s::bigint[], %s::text[], %s::numeric[], "
-            "%s::text[], %s::text[]) AS v(rep_id, by_category, total, grade, flags)",
-            [
-                run_id,
-                year,
-                [rep_id for rep_id, _fields in rows],
-                [json.dumps(fields["by_category"]) for _rep_id, fields in rows],
-                [fields["total"] for _rep_id, fields in rows],
-                [fields["grade"] for _rep_id, fields in rows],
-                [json.dumps(fields["flags"]) for _rep_id, fields in rows],
-            ],
+            "rank, rank_in_level, pdf) FROM STDIN",
+            lines,
         )
 
 
 def report_chunk_build(*, run_id: int, representative_ids: list[int]) -> int:
     """Write the run's rows for a chunk of representatives; returns how many (0 when the run
-    is no longer active). A retried chunk replaces its own rows and counts them once."""
+    is no longer active). A retried chunk replaces its own rows and counts them once.
+
+    The chunk whose rows complete the count ranks everyone and starts the PDF stage, right
+    away: no chord, so no extra hop through the broker and no chord counter to keep (a
+    redelivered chunk that finds the count complete ranks again, which gives the same
+    ranks)."""
     run = ReportRun.objects.filter(pk=run_id, status__in=ACTIVE).values("year").first()
     if run is None:
         return 0
     year = run["year"]
     table = _year_table(year)
-    counts, absences = _chunk_counts(year, representative_ids, table["codes"])
+    counts, absences = _chunk_counts(
+        year, representative_ids, table["codes"], keys=table["in_force"]
+    )
     rows = [
         (rep_id, report_fields(counts.get(rep_id, {}), absences.get(rep_id, 0), table))
         for rep_id in representative_ids
     ]
     with transaction.atomic():
+        # The chunk is a slice of the sorted ids: no other chunk's rows fall in its range.
         replaced, _deleted = (
-            AnnualReport.objects.filter(run_id=run_id, representative_id__in=representative_ids)
+            AnnualReport.objects.filter(
+                run_id=run_id,
+                representative_id__gte=min(representative_ids, default=0),
+                representative_id__lte=max(representative_ids, default=0),
+            )
             .order_by()
             .delete()
         )
         _insert_reports(run_id, year, rows)
         # Last, so that the run row stays locked only for the commit. Rows a previous
         # delivery of this chunk already wrote were counted then.
-        advanced = ReportRun.objects.filter(pk=run_id, status__in=ACTIVE).update(
+        runs = ReportRun.objects.filter(pk=run_id, status__in=ACTIVE)
+        advanced = runs.update(
             status=ReportRun.Status.RUNNING, done=F("done") + (len(rows) - replaced)
         )
         if not advanced:  # failed or stopped meanwhile: write nothing
             transaction.set_rollback(True)
             return 0
+        # The run row is ours until the commit: the count includes every chunk committed
+        # before, and a chunk committing after ours sees ours.
+        done, total = runs.values_list("done", "total").get()
+    if done >= total:
+        report_run_rank(run_id=run_id)
     return len(rows)
 
 
 def report_run_rank(*, run_id: int) -> int:
-    """Rank everyone, overall and within their level (competition ranks), then start the
-    PDF stage. Returns the number of reports ranked."""
-    run = ReportRun.objects.filter(pk=run_id, status__in=ACTIVE).first()
+    """Rank everyone, overall and within their level, stamp the run, then start the PDF
+    stage. Returns the number of reports ranked (0 when the run is no longer active)."""
+    run = ReportRun.objects.filter(pk=run_id, status__in=ACTIVE).values("total").first()
     if run is None:
         return 0
-    rows = list(
-        AnnualReport.objects.filter(run_id=run_id)
-        .order_by()
-        .values_list("pk", "representative__level", "total")
-    )
-    if len(rows) != run.total:
-        raise ReportRunIncomplete(f"run {run_id}: {len(rows)} of {run.total} reports written")
-    overall = scoring.competition_ranks({pk: total for pk, _level, total in rows})
-    levels: dict[str, dict[int, Decimal]] = defaultdict(dict)
-    for pk, level, total in rows:
-        levels[level][pk] = total
-    in_level: dict[int, int] = {}
-    for group in levels.values():
-        in_level.update(scoring.competition_ranks(group))
-    _set_ranks([(pk, overall[pk], in_level[pk]) for pk, _level, _total in rows])
+    with transaction.atomic():
+        ranked = _set_ranks(run_id)
+        if ranked != run["total"]:
+            raise ReportRunIncomplete(f"run {run_id}: {ranked} of {run['total']} reports written")
+        stamped = ReportRun.objects.filter(pk=run_id, status__in=ACTIVE).update(
+            status=ReportRun.Status.RUNNING, ranked_at=timezone.now()
+        )
+        if not stamped:
+            transaction.set_rollback(True)
+            return 0
     # One message: the PDF stage fans out from its own task, so that queueing its many
     # chunks is not part of the ranking (nor of the totals phase the bench measures).
     from points import tasks
@@ -407,31 +468,30 @@ def report_run_rank(*, run_id: int) -> int:
     tasks.start_report_pdfs.apply_async(
         kwargs={"run_id": run_id}, task_id=task_id(run_id, "start-pdfs")
     )
-    return len(rows)
+    return ranked
 
 
-def _set_ranks(ranks: list[tuple[int, int, int]]) -> None:
-    """Store (report id, rank, rank within level) in one statement. On PostgreSQL an UPDATE
-    from three arrays: bulk_update's CASE over a county's rows costs far more to build than
-    the ranking itself (the bench measures it)."""
-    if connection.vendor != "postgresql":
-        AnnualReport.objects.bulk_update(
-            [
-                AnnualReport(pk=pk, rank=rank, rank_in_level=in_level)
-                for pk, rank, in_level in ranks
-            ],
-            ["rank", "rank_in_level"],
-            batch_size=500,
-        )
-        return
-    table = AnnualReport._meta.db_table
+def _set_ranks(run_id: int) -> int:
+    """Store the run's ranks, overall and within each level, in one statement; returns the
+    number of reports ranked.
+
+    SQL's RANK() is the competition ranking of ``scoring.competition_ranks`` (equal totals
+    share a rank, the next one skips: 1, 2, 2, 4; tests/points hold the two to the same
+    answers). Done in the database, the ranking reads nothing back; on PostgreSQL the
+    table's free space per page (migration 0003) lets every row be updated in place.
+    """
+    reports = AnnualReport._meta.db_table
+    representatives = Representative._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} AS r SET rank = v.rank, rank_in_level = v.in_level "  # noqa: S608 - the table name is ours
-            "FROM unnest(%s::bigint[], %s::integer[], %s::integer[]) AS v(id, rank, in_level) "
-            "WHERE r.id = v.id",
-            [list(column) for column in zip(*ranks, strict=True)] if ranks else [[], [], []],
+            f"UPDATE {reports} AS r SET rank = v.overall, rank_in_level = v.in_level "  # noqa: S608 - the table names are ours
+            "FROM (SELECT a.id, RANK() OVER (ORDER BY a.total DESC) AS overall, "
+            "RANK() OVER (PARTITION BY p.level ORDER BY a.total DESC) AS in_level "
+            f"FROM {reports} AS a JOIN {representatives} AS p ON p.id = a.representative_id "
+            "WHERE a.run_id = %s) AS v WHERE r.id = v.id",
+            [run_id],
         )
+        return cursor.rowcount
 
 
 # --- stage 2: one PDF per representative, then the county workbook -----------------------------
@@ -542,6 +602,15 @@ def report_pdf_render(
     return HTML(string=html).write_pdf(font_config=_font_config())
 
 
+# A chunk of PDFs checks every so many reports that its run still goes on, so that a run
+# staff stop stops rendering within seconds.
+PDF_STOP_CHECK = 5
+
+
+def _active(run_id: int) -> bool:
+    return ReportRun.objects.filter(pk=run_id, status__in=ACTIVE).exists()
+
+
 def report_pdf_chunk_build(*, run_id: int, report_ids: list[int]) -> int:
     """Render the PDFs of a chunk of the run's reports; returns how many were written."""
     run = ReportRun.objects.filter(pk=run_id, status__in=ACTIVE).first()
@@ -564,7 +633,11 @@ def report_pdf_chunk_build(*, run_id: int, report_ids: list[int]) -> int:
     caps = services.category_caps_for_year(run.year)
     written: dict[int, str] = {}
     try:
-        for report in reports:
+        for n, report in enumerate(reports):
+            if n and n % PDF_STOP_CHECK == 0 and not _active(run_id):
+                # Stopped or failed meanwhile: no point rendering the rest.
+                _delete_files(written.values())
+                return 0
             pdf = report_pdf_render(
                 report=report,
                 run=run,

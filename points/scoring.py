@@ -48,22 +48,46 @@ def category_totals(
     A category cap limits what the category's positive rules add; deductions still count
     in full, so a cap can never hide an unexcused absence.
     """
-    category_caps = category_caps or {}
-    positive: dict[str, Decimal] = {}
-    negative: dict[str, Decimal] = {}
-    for rule_id, count in counts.items():
-        rule = rules[rule_id]
-        pts = rule_points(rule, count)
-        bucket = positive if pts >= 0 else negative
-        bucket[rule.category] = bucket.get(rule.category, ZERO) + pts
-    totals = {}
-    for category in set(positive) | set(negative):
-        pos = positive.get(category, ZERO)
-        cap = category_caps.get(category)
-        if cap is not None:
-            pos = min(pos, Decimal(cap))
-        totals[category] = pos + negative.get(category, ZERO)
-    return totals
+    return Scorer(rules, category_caps).category_totals(counts)
+
+
+class Scorer:
+    """A year's rules and category caps, ready to score many representatives in a row (the
+    year-end reports score a whole county): ``category_totals`` as above, with each rule's
+    points for a given count worked out once rather than once per representative."""
+
+    def __init__(
+        self, rules: Mapping[int, Rule], category_caps: Mapping[str, Decimal] | None = None
+    ):
+        self.rules = rules
+        self.caps = {category: Decimal(cap) for category, cap in (category_caps or {}).items()}
+        self._points: dict[tuple[int, int], tuple[str, Decimal]] = {}
+
+    def _rule_points(self, rule_id: int, count: int) -> tuple[str, Decimal]:
+        key = (rule_id, count)
+        found = self._points.get(key)
+        if found is None:
+            rule = self.rules[rule_id]
+            found = self._points[key] = (rule.category, rule_points(rule, count))
+        return found
+
+    def category_totals(self, counts: Mapping[int, int]) -> dict[str, Decimal]:
+        positive: dict[str, Decimal] = {}
+        negative: dict[str, Decimal] = {}
+        for rule_id, count in counts.items():
+            category, pts = self._rule_points(rule_id, count)
+            bucket = positive if pts >= 0 else negative
+            bucket[category] = bucket.get(category, ZERO) + pts
+        if not negative and not self.caps:
+            return positive
+        totals = {}
+        for category in positive.keys() | negative.keys():
+            pos = positive.get(category, ZERO)
+            cap = self.caps.get(category)
+            if cap is not None and pos > cap:
+                pos = cap
+            totals[category] = pos + negative.get(category, ZERO)
+        return totals
 
 
 def total(by_category: Mapping[str, Decimal]) -> Decimal:

@@ -7,6 +7,7 @@ The same build on PostgreSQL, Redis and a real worker: tests/integration/test_po
 """
 
 import io
+import random
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -21,7 +22,7 @@ from openpyxl import load_workbook
 
 from liaison.models import Representative
 from petitions.models import StaffScope
-from points import reports, services, tasks
+from points import reports, scoring, services, tasks
 from points.models import Activity, AnnualReport, Attendance, Publication, ReportRun
 from tests.base import make_town, make_user
 from tests.liaison.helpers import tr
@@ -361,9 +362,10 @@ def test_a_failing_chunk_fails_the_run_and_keeps_the_previous_reports(build, mon
     add_items(YEAR, {r.pk: {"deed": 1} for r in reps})
     add_items(YEAR, {reps[3].pk: {"report": 1}})  # the marker of the chunk that fails
     real_fields = reports.report_fields
+    marker = services.rules_for_year(YEAR)["report"].pk  # counts are by rule in force
 
     def failing(counts, session_absences, table):
-        if "report" in counts:
+        if marker in counts:
             raise OperationalError("the database went away")
         return real_fields(counts, session_absences, table)
 
@@ -410,15 +412,93 @@ def test_an_unreachable_broker_fails_the_run_rather_than_locking_the_year(build,
 def test_a_redelivered_chunk_rewrites_its_rows_and_counts_them_once():
     reps = make_representatives(3, start=120)
     add_items(YEAR, {reps[0].pk: {"session": 1}})
-    run = ReportRun.objects.create(year=YEAR, total=3)
+    run = ReportRun.objects.create(year=YEAR, total=4)  # a fourth is in another chunk
     ids = [r.pk for r in reps]
 
     assert reports.report_chunk_build(run_id=run.pk, representative_ids=ids) == 3
     assert reports.report_chunk_build(run_id=run.pk, representative_ids=ids) == 3
 
     run.refresh_from_db()
-    assert (run.status, run.done) == (ReportRun.Status.RUNNING, 3)
+    assert (run.status, run.done, run.ranked_at) == (ReportRun.Status.RUNNING, 3, None)
     assert AnnualReport.objects.filter(run=run).count() == 3
+
+
+def test_the_chunk_that_completes_the_count_ranks_and_starts_the_pdfs(monkeypatch):
+    reps = make_representatives(3, start=140)
+    add_items(YEAR, {reps[0].pk: {"session": 1}, reps[1].pk: {"duty": 1}})
+    run = ReportRun.objects.create(year=YEAR, total=3)
+    started = []
+    monkeypatch.setattr(
+        tasks.start_report_pdfs, "apply_async", lambda **kwargs: started.append(kwargs)
+    )
+
+    assert reports.report_chunk_build(run_id=run.pk, representative_ids=[reps[0].pk]) == 1
+    run.refresh_from_db()
+    assert (run.done, run.ranked_at, started) == (1, None, [])  # not everyone yet
+    assert reports.report_chunk_build(run_id=run.pk, representative_ids=[r.pk for r in reps[1:]])
+
+    run.refresh_from_db()
+    assert (run.status, run.done) == (ReportRun.Status.RUNNING, 3)
+    assert run.ranked_at is not None
+    assert [kwargs["kwargs"] for kwargs in started] == [{"run_id": run.pk}]
+    assert [by_rep(run)[r.pk].rank for r in reps] == [1, 2, 3]
+    # Redelivered after it ranked: the same ranks again, and the PDF stage once more (its
+    # steps count every PDF once).
+    assert reports.report_chunk_build(run_id=run.pk, representative_ids=[reps[2].pk]) == 1
+    assert [by_rep(run)[r.pk].rank for r in reps] == [1, 2, 3]
+    assert len(started) == 2
+
+
+def test_the_ranks_the_database_computes_are_the_scoring_modules_competition_ranks():
+    """The ranking step ranks in SQL (RANK() OVER …); points.scoring.competition_ranks is the
+    rule. Many ties, two levels, negative totals: the same answers."""
+    rng = random.Random(11)
+    reps = make_representatives(40, start=200)
+    run = ReportRun.objects.create(year=YEAR, total=40)
+    AnnualReport.objects.bulk_create(
+        AnnualReport(
+            run=run,
+            representative=rep,
+            year=YEAR,
+            total=Decimal(rng.choice(["-5", "0", "4.5", "15", "15", "21", "21", "60"])),
+        )
+        for rep in reps
+    )
+    other = ReportRun.objects.create(year=YEAR - 1, total=1)  # another run: left alone
+    AnnualReport.objects.create(run=other, representative=reps[0], year=YEAR - 1, total=99)
+
+    assert reports._set_ranks(run.pk) == 40
+
+    rows = by_rep(run)
+    totals = {rep.pk: rows[rep.pk].total for rep in reps}
+    assert {pk: rows[pk].rank for pk in totals} == scoring.competition_ranks(totals)
+    for level in (COUNTY, TOWNSHIP):
+        group = {rep.pk: totals[rep.pk] for rep in reps if rep.level == level}
+        assert {pk: rows[pk].rank_in_level for pk in group} == scoring.competition_ranks(group)
+    assert AnnualReport.objects.get(run=other).rank == 0
+
+
+def test_a_stopped_run_stops_rendering_its_pdfs(build, monkeypatch, settings):
+    settings.POINTS_REPORT_PDF_CHUNK_SIZE = 20
+    make_representatives(12, start=160)
+    rendered = []
+    real_render = reports.report_pdf_render
+
+    def render_then_stop(**kwargs):
+        rendered.append(kwargs["report"].pk)
+        if len(rendered) == 3:  # staff stop the run while its PDFs are being rendered
+            ReportRun.objects.filter(pk=kwargs["run"].pk).update(status=ReportRun.Status.FAILED)
+        return real_render(**kwargs)
+
+    monkeypatch.setattr(reports, "report_pdf_render", render_then_stop)
+
+    run = build()
+
+    assert run.status == ReportRun.Status.FAILED
+    assert len(rendered) == reports.PDF_STOP_CHECK  # then it checked, and stopped
+    assert run.pdf_done == 0
+    folder = f"reports/{YEAR}/{run.pk}"  # the PDFs it had rendered are deleted
+    assert not default_storage.exists(folder) or default_storage.listdir(folder)[1] == []
 
 
 def test_a_chunk_of_a_stopped_run_writes_nothing():

@@ -4,6 +4,7 @@ from decimal import Decimal as D
 
 from points.scoring import (
     Rule,
+    Scorer,
     category_totals,
     competition_ranks,
     grade_for,
@@ -49,6 +50,25 @@ def test_category_totals_and_category_caps():
     # The cap limits what is earned; the deduction still counts in full.
     assert capped == {"meetings": D(18 - 5), "voters": D(10)}
     assert total(capped) == D(23)
+
+
+def test_one_scorer_scores_a_whole_county_as_fresh_calls_would():
+    """The year-end reports score everyone with one Scorer, which remembers each rule's
+    points per count: what it remembers for one representative must not leak into the next."""
+    caps = {"voters": D(10)}
+    scorer = Scorer(RULES, caps)
+    people = [
+        {MEETING.id: 3, DUTY.id: 2},
+        {MEETING.id: 3, ABSENCE.id: 2},
+        {DUTY.id: 2, CONCERN.id: 10},
+        {},
+        {ABSENCE.id: 1},
+        {MEETING.id: 3, DUTY.id: 2},
+    ]
+    for counts in people:
+        assert scorer.category_totals(counts) == category_totals(RULES, counts, caps)
+    assert scorer.category_totals({ABSENCE.id: 1}) == {"meetings": D(-5)}
+    assert scorer.category_totals({DUTY.id: 2, CONCERN.id: 10}) == {"voters": D(10)}
 
 
 def test_grade_bands():
