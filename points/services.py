@@ -39,10 +39,19 @@ class PointsError(Exception):
 
 def rules_for_year(year: int) -> dict[str, PointRule]:
     """code → the rule in force in ``year`` (the latest row not after it). One query."""
+    return rule_table(year)[0]
+
+
+def rule_table(year: int) -> tuple[dict[str, PointRule], dict[int, str]]:
+    """The rules in force in ``year`` (as ``rules_for_year``) and the code of every row of
+    the table, older and later ones too (rule id → code), from one query."""
     rules: dict[str, PointRule] = {}
-    for rule in PointRule.objects.filter(applies_from__lte=year).order_by("code", "-applies_from"):
-        rules.setdefault(rule.code, rule)
-    return {code: rule for code, rule in rules.items() if rule.is_active}
+    codes: dict[int, str] = {}
+    for rule in PointRule.objects.order_by("code", "-applies_from"):
+        codes[rule.pk] = rule.code
+        if rule.applies_from <= year:
+            rules.setdefault(rule.code, rule)
+    return {code: rule for code, rule in rules.items() if rule.is_active}, codes
 
 
 def scoring_rules(rules: dict[str, PointRule]) -> dict[int, scoring.Rule]:
@@ -64,15 +73,18 @@ def category_caps_for_year(year: int) -> dict[str, Decimal]:
 
 
 def grade_bands_for_year(year: int) -> list[tuple[str, Decimal]]:
-    latest = (
+    """(name, minimum total) of the bands of the latest table not after ``year``. One query."""
+    bands, latest = [], None
+    for applies_from, name, minimum in (
         GradeBand.objects.filter(applies_from__lte=year)
-        .order_by("-applies_from")
-        .values_list("applies_from", flat=True)
-        .first()
-    )
-    if latest is None:
-        return []
-    return list(GradeBand.objects.filter(applies_from=latest).values_list("name", "min_total"))
+        .order_by("-applies_from", "-min_total")
+        .values_list("applies_from", "name", "min_total")
+    ):
+        if latest is not None and applies_from != latest:
+            break
+        latest = applies_from
+        bands.append((name, minimum))
+    return bands
 
 
 def rule_for(code: str, year: int) -> PointRule | None:

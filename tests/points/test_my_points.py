@@ -254,9 +254,9 @@ def test_the_task_list_my_page_and_header_link_to_it(rep_client):
 
 ENTRIES = [1, 50]
 # session + user (2), roles (scope, representative, memberships, units: 4), the summary
-# (rules, category caps, counts of the year, the same level, the grade bands' year and
-# rows: 6), the entries with their rule and appeal (1), the unread notices in the header (1).
-MY_POINTS_QUERIES = 2 + 4 + 6 + 1 + 1
+# (rules, category caps, counts of the year, the same level, the grade bands: 5), the entries
+# with their rule and appeal (1), the unread notices in the header (1).
+MY_POINTS_QUERIES = 2 + 4 + 5 + 1 + 1
 
 
 @pytest.mark.parametrize("count", ENTRIES)
