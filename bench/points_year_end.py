@@ -77,7 +77,7 @@ def setup_django(tmp: str, chunk_size: int | None) -> dict:
 
 def seed(year: int, representatives: int, entries: int) -> tuple[list[int], float]:
     """Representatives by bulk_create, entries by COPY; returns their ids and the time."""
-    from django.db import connection
+    from django.db import connection, transaction
 
     from liaison.models import Representative
     from points.models import Activity, Attendance, PointEntry, PointRule
@@ -142,8 +142,11 @@ def seed(year: int, representatives: int, entries: int) -> tuple[list[int], floa
         "representative_id, rule_id, date, year, quantity, points, description, evidence, "
         "status, rejection_reason, source, source_id, created_at"
     )
-    with connection.cursor() as cursor:
-        cursor.connection.cursor().copy_expert(
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The throwaway cluster commits asynchronously; VACUUM below can only mark pages
+        # all-visible once their commit is flushed, so this one waits for it.
+        cursor.execute("SET LOCAL synchronous_commit = on")
+        cursor.copy_expert(
             f"COPY {PointEntry._meta.db_table} ({columns}) FROM STDIN",
             io.StringIO("\n".join(lines) + "\n"),
         )

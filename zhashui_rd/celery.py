@@ -1,10 +1,11 @@
 """The Celery app. Every beat schedule lives in the database (django-celery-beat),
 created by migrations, so that staff can see and pause them in the admin."""
 
+import gc
 import os
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun
+from celery.signals import task_postrun, task_prerun, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhashui_rd.settings")
 
@@ -26,3 +27,11 @@ def close_old_connections(sender=None, **kwargs):
     from django.db import close_old_connections
 
     close_old_connections()
+
+
+@worker_process_init.connect
+def set_loaded_objects_aside(**kwargs):
+    """A worker process has loaded Django and the apps: objects that live as long as the
+    process. Set them aside from the garbage collector (gc.freeze), or every full
+    collection walks them all again, in the middle of whatever task made it run."""
+    gc.freeze()
