@@ -762,10 +762,16 @@ def test_the_admin_index_links_to_the_reports_for_county_staff_only(client):
     assert url not in client.get(reverse("admin:index")).content.decode()
 
 
-def test_the_pages_speak_the_portals_language(client):
+def test_the_pages_speak_the_portals_language(client, build):
+    run = build()
     client.force_login(county_staff())
     html = client.get(reverse("points:staff_report_runs")).content.decode()
     assert tr("Build a year's reports") in html
+    # A run's columns are its own words, not those of a concern's handling (办理进度, 已办理).
+    assert '<th scope="col">进度</th>' in html and '<th scope="col">完成时间</th>' in html
+    assert "办理" not in html
+    page = client.get(reverse("points:staff_report_run", args=[run.pk])).content.decode()
+    assert "完成时间" in page and "总分与排名完成时间" in page and "办理" not in page
 
 
 def test_the_seeded_names_are_distinct():
