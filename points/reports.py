@@ -244,9 +244,9 @@ def _chunk_counts(
 
     Grouped by rule id and folded here into ``keys`` (rule id → key; by default ``codes``,
     rule id → code; rules missing from ``keys`` are left out), which spares the query a
-    join. The chunk is a slice of the sorted ids, so the query asks for their range (an
-    index scan on representative) rather than a long IN list; rows of ids in the range but
-    not in the chunk (inactive representatives) are dropped here.
+    join. The chunk is a slice of the sorted ids, so the query asks for their range (read
+    from the totals' covering index, in order) rather than a long IN list; rows of ids in
+    the range but not in the chunk (inactive representatives) are dropped here.
 
     Art. 62 of the Representatives Law ends the seat of a representative absent twice from
     the session without leave. We count the approved "absence" entries made from an
