@@ -1,5 +1,10 @@
 """Activities with their attendance, duty days with their roster: saving one keeps its
-automatic entries in step (services.activity_sync / duty_shift_sync)."""
+automatic entries in step (services.activity_sync / duty_shift_sync).
+
+Duty days, their rosters and the attendance list are limited to the stations and
+representatives the user's points work covers (``points.access``); activities are
+county-wide events, shown to everyone who may view them.
+"""
 
 from django import forms
 from django.contrib import admin, messages
@@ -11,8 +16,40 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from points import services
+from liaison.models import Representative, Station
+from points import access, services
 from points.models import Activity, Attendance, DutyDay, DutyShift
+
+
+class CoveredChoicesMixin:
+    """Representative and station choices limited to those the user's points work covers.
+
+    Staff who cover less than the county choose from a plain list of them: the autocomplete
+    is answered by the liaison admin, which lists the whole county (and an out-of-scope
+    choice would only be refused on saving)."""
+
+    covered_choices = {
+        Representative: access.representatives_for,
+        Station: access.stations_for,
+    }
+
+    def _limited_fields(self, request) -> set[str]:
+        if access.coverage_for(request.user).everyone:
+            return set()
+        return {
+            f.name
+            for f in self.model._meta.fields
+            if f.is_relation and f.related_model in self.covered_choices
+        }
+
+    def get_autocomplete_fields(self, request):
+        limited = self._limited_fields(request)
+        return [f for f in super().get_autocomplete_fields(request) if f not in limited]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self._limited_fields(request):
+            kwargs["queryset"] = self.covered_choices[db_field.related_model](request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class AttendanceForm(forms.ModelForm):
@@ -156,6 +193,9 @@ class AttendanceAdmin(admin.ModelAdmin):
     readonly_fields = ["activity", "representative", "approved_by"]
     actions = ["approve_excuses"]
 
+    def get_queryset(self, request):
+        return access.limit_to_representatives(request.user, super().get_queryset(request))
+
     def has_add_permission(self, request):
         return False  # added on the activity's attendance list
 
@@ -213,7 +253,7 @@ class DutyShiftFormSet(BaseInlineFormSet):
                 )
 
 
-class DutyShiftInline(admin.TabularInline):
+class DutyShiftInline(CoveredChoicesMixin, admin.TabularInline):
     model = DutyShift
     formset = DutyShiftFormSet
     extra = 2
@@ -223,6 +263,17 @@ class DutyShiftInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("representative")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        field = formset.form.base_fields.get("representative")
+        covered = access.covered_representatives_q(request.user, "pk")
+        if obj is not None and field is not None and covered is not None:
+            # Whoever is on the day's roster stays a choice: the day belongs to the
+            # station, whose staff tick who served, wherever that representative is seated.
+            roster = DutyShift.objects.filter(duty_day=obj).values("representative_id")
+            field.queryset = Representative.objects.filter(covered | Q(pk__in=roster))
+        return formset
 
 
 def duty_day_sync(day: DutyDay) -> None:
@@ -234,7 +285,7 @@ def duty_day_sync(day: DutyDay) -> None:
 
 
 @admin.register(DutyDay)
-class DutyDayAdmin(admin.ModelAdmin):
+class DutyDayAdmin(CoveredChoicesMixin, admin.ModelAdmin):
     list_display = ["date", "station", "hours", "roster", "served_count", "is_cancelled"]
     list_filter = ["is_cancelled", "station__town"]
     search_fields = ["station__name", "shifts__representative__name"]
@@ -246,11 +297,12 @@ class DutyDayAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         shifts = DutyShift.objects.select_related("representative").order_by("representative__name")
-        return (
+        days = (
             super()
             .get_queryset(request)
             .prefetch_related(Prefetch("shifts", queryset=shifts, to_attr="roster_shifts"))
         )
+        return access.limit_to_stations(request.user, days)
 
     @admin.display(description=_("roster"))
     def roster(self, obj):

@@ -1,4 +1,8 @@
-"""Entries, reviewed in bulk, and appeals, answered once."""
+"""Entries, reviewed in bulk, and appeals, answered once.
+
+Both lists, and so the bulk actions that act on them and the pages opened by id, are
+limited to the representatives the user's points work covers (``points.access``).
+"""
 
 from django import forms
 from django.contrib import admin, messages
@@ -13,7 +17,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from points import services
+from points import access, services
+from points.admin.activities import CoveredChoicesMixin
 from points.models import Appeal, PointEntry, PointRule
 
 
@@ -89,7 +94,7 @@ class RejectForm(forms.Form):
 
 
 @admin.register(PointEntry)
-class PointEntryAdmin(admin.ModelAdmin):
+class PointEntryAdmin(CoveredChoicesMixin, admin.ModelAdmin):
     list_display = [
         "representative",
         "rule",
@@ -143,7 +148,8 @@ class PointEntryAdmin(admin.ModelAdmin):
     readonly_fields = ["evidence_link", "source_display", "appeal_link"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("representative", "rule")
+        entries = super().get_queryset(request).select_related("representative", "rule")
+        return access.limit_to_representatives(request.user, entries)
 
     def get_fieldsets(self, request, obj=None):
         return self.add_fieldsets if obj is None else self.fieldsets
@@ -371,11 +377,12 @@ class AppealAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
+        appeals = (
             super()
             .get_queryset(request)
             .select_related("entry__representative", "entry__rule", "entry__reviewed_by")
         )
+        return access.limit_to_representatives(request.user, appeals, "entry__representative")
 
     def get_fieldsets(self, request, obj=None):
         appeal = [(None, {"fields": ["representative", "entry_link", "rejection", "text"]})]

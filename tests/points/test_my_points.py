@@ -12,6 +12,7 @@ from django.utils import timezone
 from PIL import Image
 
 from liaison.models import Representative
+from petitions.models import StaffScope
 from points import services
 from points.models import Appeal, PointEntry
 from tests.base import make_representative, make_station, make_user
@@ -96,8 +97,10 @@ def rep_client(client, rep_and_user):
 
 @pytest.fixture
 def reviewer():
+    """County congress staff who review entries (town staff: tests/points/test_admin_scope.py)."""
     user = make_user(staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_pointentry"))
+    StaffScope.objects.create(user=user, level=StaffScope.Level.COUNTY)
     return user
 
 
