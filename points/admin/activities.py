@@ -262,7 +262,8 @@ class DutyShiftInline(CoveredChoicesMixin, admin.TabularInline):
     verbose_name_plural = _("roster (planned in advance; tick “served” afterwards)")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("representative")
+        # Each row shows as "representative @ station date": all three in the one query.
+        return super().get_queryset(request).select_related("representative", "duty_day__station")
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

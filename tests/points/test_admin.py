@@ -13,6 +13,8 @@ from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -427,6 +429,25 @@ def test_deleting_duty_days_in_bulk_removes_their_entries(admin_client, everythi
     )
     assert not DutyDay.objects.exists()
     assert not PointEntry.objects.filter(source="duty").exists()
+
+
+def test_a_duty_days_page_costs_one_query_per_roster_row(admin_client, rep):
+    """Its representative's choice (the autocomplete's selected option); not its day and
+    station again for the row's title."""
+    day = DutyDay.objects.create(station=make_station(), date=date(YEAR, 6, 1))
+    DutyShift.objects.create(duty_day=day, representative=rep)
+    url = _url("points.DutyDay", "change", day.pk)
+    admin_client.get(url)  # content types and the like, cached from then on
+
+    def page_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_client.get(url).status_code == 200
+        return len(queries)
+
+    one_row = page_queries()
+    for _ in range(5):
+        DutyShift.objects.create(duty_day=day, representative=make_representative())
+    assert page_queries() == one_row + 5
 
 
 # --- reviewing entries in bulk ------------------------------------------------------------------
