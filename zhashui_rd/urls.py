@@ -1,7 +1,9 @@
+import posixpath
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
@@ -33,13 +35,19 @@ urlpatterns = [
     path("", include("liaison.urls")),
 ]
 
+# The only folders of MEDIA_ROOT that are public: station and representative photos.
+PUBLIC_MEDIA = ("stations", "representatives")
+
+
+def public_media(request, path):
+    """A public photo, for `make run` (production serves these folders from the web server).
+    The folder is checked after the path is normalised, so "stations/../evidence/…" (or its
+    %2e%2e spelling) cannot reach the private files beside them."""
+    parts = path.split("/")
+    if ".." in parts or posixpath.normpath(path).split("/")[0] not in PUBLIC_MEDIA:
+        raise Http404
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if settings.SERVE_MEDIA:
-    # Public media only (station and representative photos); `make run` uses this,
-    # production serves MEDIA_ROOT from the web server.
-    urlpatterns += [
-        re_path(
-            r"^media/(?P<path>(?:stations|representatives)/.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    ]
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", public_media)]
