@@ -394,7 +394,8 @@ class ReportRun(models.Model):
         QUEUED = "queued", _("queued")
         RUNNING = "running", _("running")
         DONE = "done", _("done")
-        FAILED = "failed", _("failed")
+        # Failed, or stopped by staff (the run's error says which).
+        FAILED = "failed", pgettext_lazy("report run", "failed")
 
     year = models.PositiveSmallIntegerField(_("year"))
     status = models.CharField(

@@ -700,6 +700,9 @@ def test_staff_stop_a_stuck_run(client):
     run.refresh_from_db()
     assert run.status == ReportRun.Status.FAILED
     assert client.get(reverse("points:staff_report_run_stop", args=[run.pk])).status_code == 405
+    # Its own word for it, not a notice's "send failed" (发送失败).
+    page = client.get(reverse("points:staff_report_run", args=[run.pk])).content.decode()
+    assert "<h2>失败</h2>" in page and "发送失败" not in page
 
 
 def _finished_run(count):
