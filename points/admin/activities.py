@@ -1,9 +1,11 @@
 """Activities with their attendance, duty days with their roster: saving one keeps its
 automatic entries in step (services.activity_sync / duty_shift_sync).
 
-Duty days, their rosters and the attendance list are limited to the stations and
+Duty days, their rosters and the attendance lists are limited to the stations and
 representatives the user's points work covers (``points.access``); activities are
-county-wide events, shown to everyone who may view them.
+county-wide events, shown to everyone who may view them, but an activity's page lists (and
+lets staff edit) only the attendance of the representatives they cover: excuses tell of
+illness and family matters.
 """
 
 from django import forms
@@ -75,7 +77,10 @@ def record_excuse_approval(attendance: Attendance, form, user) -> None:
         attendance.approved_by = user if attendance.excuse_approved else None
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(CoveredChoicesMixin, admin.TabularInline):
+    """The attendance of the representatives the user covers; others' rows are neither
+    shown nor reachable, and only covered representatives can be added."""
+
     model = Attendance
     form = AttendanceForm
     extra = 3
@@ -84,7 +89,8 @@ class AttendanceInline(admin.TabularInline):
     autocomplete_fields = ["representative"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("representative", "approved_by")
+        rows = super().get_queryset(request).select_related("representative", "approved_by")
+        return access.limit_to_representatives(request.user, rows)
 
 
 def _cancel(model, queryset) -> list:

@@ -1,0 +1,215 @@
+"""An activity's attendance list in the administration: town staff see and touch only the
+rows of the representatives their work covers (excuses tell of illness and family)."""
+
+from datetime import date, timedelta
+
+import pytest
+from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.urls import reverse
+from django.utils import timezone
+
+from liaison.management.demo_petitions import staff_group
+from liaison.management.demo_points import COUNTY_POINTS_PERMISSIONS, TOWN_POINTS_PERMISSIONS
+from petitions.models import StaffScope
+from points import services
+from points.models import Activity, Attendance
+from tests.base import make_representative, make_station, make_town, make_user
+from tests.liaison.helpers import page_text
+
+pytestmark = pytest.mark.django_db
+
+PAST = date(2025, 1, 10)
+ILLNESS = "住院治疗"
+
+# Town staff as the demo has them, and with the rights to edit an activity's list as well.
+TOWN_EDITING_PERMISSIONS = {
+    "points": {
+        **TOWN_POINTS_PERMISSIONS["points"],
+        "activity": ["view", "change"],
+        "attendance": ["view", "add", "change", "delete"],
+    }
+}
+
+
+def _url(model_name, view, *args):
+    return reverse(f"admin:points_{model_name}_{view}", args=args)
+
+
+def staff(permissions, group_name, **scope):
+    user = make_user(staff=True)
+    user.groups.add(staff_group(group_name, permissions))
+    if scope:
+        StaffScope.objects.create(user=user, **scope)
+    return user
+
+
+def future(days=7):
+    return timezone.localdate() + timedelta(days=days)
+
+
+@pytest.fixture
+def world():
+    """A meeting in the past with a representative of town A present and one of town B
+    excused for an illness; staff of town A (as the demo has them, and able to edit), county
+    staff and a superuser."""
+    rows = {}
+    for key in ("a", "b"):
+        town = make_town()
+        station = make_station(town=town)
+        rows[key] = {"town": town, "station": station, "rep": make_representative(station=station)}
+    activity = Activity.objects.create(
+        kind=Activity.Kind.STANDING_MEETING, title="常委会第十次会议", date=PAST
+    )
+    rows["a"]["attendance"] = Attendance.objects.create(
+        activity=activity, representative=rows["a"]["rep"], status=Attendance.Status.PRESENT
+    )
+    rows["b"]["attendance"] = Attendance.objects.create(
+        activity=activity,
+        representative=rows["b"]["rep"],
+        status=Attendance.Status.EXCUSED,
+        excuse=ILLNESS,
+    )
+    services.activity_sync(activity=activity)
+    town_a = {"level": StaffScope.Level.TOWN, "town": rows["a"]["town"]}
+    rows["activity"] = activity
+    rows["town_staff"] = staff(TOWN_POINTS_PERMISSIONS, "town points staff", **town_a)
+    rows["town_editor"] = staff(TOWN_EDITING_PERMISSIONS, "town points editors", **town_a)
+    rows["county_staff"] = staff(
+        COUNTY_POINTS_PERMISSIONS, "county points staff", level=StaffScope.Level.COUNTY
+    )
+    rows["superuser"] = make_user(superuser=True)
+    return rows
+
+
+def _row(attendance, **changes):
+    row = {
+        "id": attendance.pk,
+        "activity": attendance.activity_id,
+        "representative": attendance.representative_id,
+        "status": attendance.status,
+        "excuse": attendance.excuse,
+        "excuse_approved": attendance.excuse_approved,
+    }
+    row.update(changes)
+    return row
+
+
+def _activity_data(activity, rows, **fields):
+    data = {
+        "kind": activity.kind,
+        "title": activity.title,
+        "date": activity.date.isoformat(),
+        "place": activity.place,
+        "organiser": activity.organiser,
+        "attendances-TOTAL_FORMS": str(len(rows)),
+        "attendances-INITIAL_FORMS": str(sum(1 for r in rows if "id" in r)),
+        "attendances-MIN_NUM_FORMS": "0",
+        "attendances-MAX_NUM_FORMS": "1000",
+        "_save": "1",
+    }
+    data.update(fields)
+    for index, row in enumerate(rows):
+        for key, value in row.items():
+            if value is True:
+                value = "on"
+            if value is not False:
+                data[f"attendances-{index}-{key}"] = value
+    return data
+
+
+def _new_activity(**fields):
+    data = {
+        "kind": Activity.Kind.STANDING_MEETING,
+        "title": "常委会第十二次会议",
+        "date": future(),
+        "place": "县人大会议室",
+        "organiser": "县人大常委会办公室",
+    }
+    data.update(fields)
+    return Activity(**data)
+
+
+def _inline(response):
+    (formset,) = response.context["inline_admin_formsets"]
+    return formset.formset
+
+
+# --- whose attendance the activity page shows -----------------------------------------------
+
+
+def test_town_staff_see_only_their_towns_attendance_on_the_activity_page(client, world):
+    client.force_login(world["town_staff"])
+    response = client.get(_url("activity", "change", world["activity"].pk))
+    assert response.status_code == 200
+    assert set(_inline(response).queryset) == {world["a"]["attendance"]}
+    text = page_text(response)
+    assert world["a"]["rep"].name in text
+    assert world["b"]["rep"].name not in text
+    assert ILLNESS not in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["county_staff", "superuser"])
+def test_county_staff_see_the_whole_attendance_list(client, world, who):
+    client.force_login(world[who])
+    response = client.get(_url("activity", "change", world["activity"].pk))
+    assert set(_inline(response).queryset) == {
+        world["a"]["attendance"],
+        world["b"]["attendance"],
+    }
+    assert ILLNESS in response.content.decode()
+
+
+def test_town_staff_choose_among_their_towns_representatives_from_a_plain_list(client, world):
+    client.force_login(world["town_editor"])
+    response = client.get(_url("activity", "change", world["activity"].pk))
+    field = _inline(response).forms[0].fields["representative"]
+    assert set(field.queryset) == {world["a"]["rep"]}
+    # The autocomplete is answered by the liaison admin, which lists the whole county.
+    assert not isinstance(field.widget.widget, AutocompleteSelect)
+    assert isinstance(field.widget.widget, forms.Select)
+
+
+def test_county_staff_keep_the_autocomplete(client, world):
+    client.force_login(world["county_staff"])
+    response = client.get(_url("activity", "change", world["activity"].pk))
+    field = _inline(response).forms[0].fields["representative"]
+    assert isinstance(field.widget.widget, AutocompleteSelect)
+
+
+def test_town_staff_cannot_alter_another_towns_row_by_posting_its_id(client, world):
+    theirs = world["b"]["attendance"]
+    client.force_login(world["town_editor"])
+    url = _url("activity", "change", world["activity"].pk)
+    for changed in ({"status": "absent", "excuse": ""}, {"representative": world["a"]["rep"].pk}):
+        rows = [_row(world["a"]["attendance"]), _row(theirs, **changed)]
+        client.post(url, _activity_data(world["activity"], rows))
+    deleting = [_row(world["a"]["attendance"]), _row(theirs, DELETE=True)]
+    client.post(url, _activity_data(world["activity"], deleting))
+    theirs.refresh_from_db()
+    assert (theirs.representative, theirs.status, theirs.excuse) == (
+        world["b"]["rep"],
+        Attendance.Status.EXCUSED,
+        ILLNESS,
+    )
+
+
+def test_town_staff_cannot_add_another_towns_representative(client, world):
+    outsider = make_representative(station=world["b"]["station"])
+    client.force_login(world["town_editor"])
+    rows = [_row(world["a"]["attendance"]), {"representative": outsider.pk, "status": "present"}]
+    response = client.post(
+        _url("activity", "change", world["activity"].pk), _activity_data(world["activity"], rows)
+    )
+    assert response.status_code == 200
+    assert "representative" in _inline(response).forms[1].errors
+    assert not Attendance.objects.filter(representative=outsider).exists()
+    # Their own town's representative is fine.
+    neighbour = make_representative(station=world["a"]["station"])
+    rows[1]["representative"] = neighbour.pk
+    response = client.post(
+        _url("activity", "change", world["activity"].pk), _activity_data(world["activity"], rows)
+    )
+    assert response.status_code == 302
+    assert world["activity"].attendances.filter(representative=neighbour).exists()
+    assert world["activity"].attendances.count() == 3
