@@ -54,6 +54,21 @@ class CoveredChoicesMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class RosterFormSet(BaseInlineFormSet):
+    """An inline list of representatives, each listed once. Django names the field of a
+    duplicate by its attribute name, in English in the middle of the translated sentence;
+    this says what is wrong in words."""
+
+    duplicate_message = None
+
+    def get_unique_error_message(self, unique_check):
+        fields = [name for name in unique_check if name != self.fk.name]
+        if fields == ["representative"] and self.duplicate_message is not None:
+            return str(self.duplicate_message)
+        labels = [str(self.model._meta.get_field(name).verbose_name) for name in fields]
+        return super(BaseInlineFormSet, self).get_unique_error_message(labels)
+
+
 class AttendanceForm(forms.ModelForm):
     class Meta:
         model = Attendance
@@ -77,12 +92,17 @@ def record_excuse_approval(attendance: Attendance, form, user) -> None:
         attendance.approved_by = user if attendance.excuse_approved else None
 
 
+class AttendanceFormSet(RosterFormSet):
+    duplicate_message = _("A representative can be listed only once per activity.")
+
+
 class AttendanceInline(CoveredChoicesMixin, admin.TabularInline):
     """The attendance of the representatives the user covers; others' rows are neither
     shown nor reachable, and only covered representatives can be added."""
 
     model = Attendance
     form = AttendanceForm
+    formset = AttendanceFormSet
     extra = 3
     fields = ["representative", "status", "excuse", "excuse_approved", "approved_by"]
     readonly_fields = ["approved_by"]
@@ -242,7 +262,9 @@ class AttendanceAdmin(admin.ModelAdmin):
 # --- duty days and their roster -----------------------------------------------------------------
 
 
-class DutyShiftFormSet(BaseInlineFormSet):
+class DutyShiftFormSet(RosterFormSet):
+    duplicate_message = _("A representative can be listed only once per duty day.")
+
     def clean(self):
         super().clean()
         day = self.instance

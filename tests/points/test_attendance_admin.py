@@ -1,5 +1,6 @@
 """An activity's attendance list in the administration: town staff see and touch only the
-rows of the representatives their work covers (excuses tell of illness and family)."""
+rows of the representatives their work covers (excuses tell of illness and family); a
+representative listed twice is told in words."""
 
 from datetime import date, timedelta
 
@@ -13,14 +14,16 @@ from liaison.management.demo_petitions import staff_group
 from liaison.management.demo_points import COUNTY_POINTS_PERMISSIONS, TOWN_POINTS_PERMISSIONS
 from petitions.models import StaffScope
 from points import services
-from points.models import Activity, Attendance
+from points.models import Activity, Attendance, DutyDay
 from tests.base import make_representative, make_station, make_town, make_user
-from tests.liaison.helpers import page_text
+from tests.liaison.helpers import page_text, tr
 
 pytestmark = pytest.mark.django_db
 
 PAST = date(2025, 1, 10)
 ILLNESS = "住院治疗"
+ACTIVITY_DUPLICATE = "A representative can be listed only once per activity."
+DUTY_DAY_DUPLICATE = "A representative can be listed only once per duty day."
 
 # Town staff as the demo has them, and with the rights to edit an activity's list as well.
 TOWN_EDITING_PERMISSIONS = {
@@ -213,3 +216,39 @@ def test_town_staff_cannot_add_another_towns_representative(client, world):
     assert response.status_code == 302
     assert world["activity"].attendances.filter(representative=neighbour).exists()
     assert world["activity"].attendances.count() == 3
+
+
+# --- listed twice ---------------------------------------------------------------------------
+
+
+def test_a_representative_listed_twice_on_an_activity_is_told_in_words(client, world):
+    rep = world["a"]["rep"]
+    client.force_login(world["superuser"])
+    rows = [{"representative": rep.pk, "status": "present"}] * 2
+    response = client.post(_url("activity", "add"), _activity_data(_new_activity(date=PAST), rows))
+    assert response.status_code == 200
+    errors = [str(e) for e in _inline(response).non_form_errors()]
+    assert errors == [tr(ACTIVITY_DUPLICATE)]
+    assert tr(ACTIVITY_DUPLICATE) in page_text(response)
+
+
+def test_a_representative_listed_twice_on_a_duty_day_is_told_in_words(client, world):
+    rep = world["a"]["rep"]
+    client.force_login(world["superuser"])
+    data = {
+        "station": world["a"]["station"].pk,
+        "date": PAST.isoformat(),
+        "hours": "9:00–12:00",
+        "shifts-TOTAL_FORMS": "2",
+        "shifts-INITIAL_FORMS": "0",
+        "shifts-MIN_NUM_FORMS": "0",
+        "shifts-MAX_NUM_FORMS": "1000",
+        "shifts-0-representative": rep.pk,
+        "shifts-1-representative": rep.pk,
+        "_save": "1",
+    }
+    response = client.post(_url("dutyday", "add"), data)
+    assert response.status_code == 200
+    errors = [str(e) for e in _inline(response).non_form_errors()]
+    assert errors == [tr(DUTY_DAY_DUPLICATE)]
+    assert not DutyDay.objects.exists()
