@@ -6,6 +6,9 @@ representatives the user's points work covers (``points.access``); activities ar
 county-wide events, shown to everyone who may view them, but an activity's page lists (and
 lets staff edit) only the attendance of the representatives they cover: excuses tell of
 illness and family matters.
+
+Nobody has been present at or absent from an activity still to come (an excuse may be
+recorded in advance), as nobody has served a duty day still to come.
 """
 
 from django import forms
@@ -69,13 +72,41 @@ class RosterFormSet(BaseInlineFormSet):
         return super(BaseInlineFormSet, self).get_unique_error_message(labels)
 
 
+# Statuses that say what happened at the activity, and so count points.
+HAPPENED = {Attendance.Status.PRESENT, Attendance.Status.ABSENT}
+STILL_TO_COME = _(
+    "An activity still to come has nobody present or absent yet: record that on the day or "
+    "after. Only an excuse can be recorded in advance."
+)
+MOVED_TO_COME = _(
+    "Attendance of this activity is marked present or absent, so it cannot be moved to a "
+    "date still to come."
+)
+
+
+def is_still_to_come(on) -> bool:
+    return on is not None and on > timezone.localdate()
+
+
 class AttendanceForm(forms.ModelForm):
+    # The activity as the page being saved has it (its date maybe just changed); set by
+    # the activity page's list, otherwise the row's own.
+    activity = None
+
     class Meta:
         model = Attendance
         fields = ["representative", "status", "excuse", "excuse_approved"]
 
+    def _activity(self):
+        if self.activity is not None:
+            return self.activity
+        return self.instance.activity if self.instance.activity_id else None
+
     def clean(self):
         data = super().clean()
+        activity = self._activity()
+        if data.get("status") in HAPPENED and activity and is_still_to_come(activity.date):
+            self.add_error("status", STILL_TO_COME)
         if data.get("excuse_approved"):
             if data.get("status") != Attendance.Status.EXCUSED:
                 self.add_error(
@@ -94,6 +125,29 @@ def record_excuse_approval(attendance: Attendance, form, user) -> None:
 
 class AttendanceFormSet(RosterFormSet):
     duplicate_message = _("A representative can be listed only once per activity.")
+    # Whether the user edits the rows shown (set by AttendanceInline.get_formset); rows
+    # only shown, and rows not shown at all, are judged as the database has them.
+    rows_editable = False
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.activity = self.instance
+        return form
+
+    def clean(self):
+        super().clean()
+        activity = self.instance
+        if activity.pk is None or not is_still_to_come(activity.date):
+            return
+        stored = Activity.objects.filter(pk=activity.pk).values_list("date", flat=True).first()
+        if stored == activity.date:
+            return  # not moved
+        # The rows on the page are checked each in its form; the others (another town's,
+        # or all of them when the list is read-only) as they stand.
+        checked = [f.instance.pk for f in self.initial_forms] if self.rows_editable else []
+        others = Attendance.objects.filter(activity=activity, status__in=HAPPENED)
+        if others.exclude(pk__in=[pk for pk in checked if pk is not None]).exists():
+            raise ValidationError(MOVED_TO_COME)
 
 
 class AttendanceInline(CoveredChoicesMixin, admin.TabularInline):
@@ -111,6 +165,30 @@ class AttendanceInline(CoveredChoicesMixin, admin.TabularInline):
     def get_queryset(self, request):
         rows = super().get_queryset(request).select_related("representative", "approved_by")
         return access.limit_to_representatives(request.user, rows)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.rows_editable = self.has_change_permission(request, obj)
+        return formset
+
+
+class ActivityForm(forms.ModelForm):
+    # False when the page has the attendance list, whose formset checks the move itself
+    # (set by ActivityAdmin.get_form).
+    check_attendance = True
+
+    class Meta:
+        model = Activity
+        fields = ["kind", "title", "date", "place", "station", "organiser", "is_cancelled"]
+
+    def clean(self):
+        data = super().clean()
+        moved = "date" in self.changed_data and self.instance.pk is not None
+        if self.check_attendance and moved and is_still_to_come(data.get("date")):
+            happened = Attendance.objects.filter(activity=self.instance, status__in=HAPPENED)
+            if happened.exists():
+                self.add_error("date", MOVED_TO_COME)
+        return data
 
 
 def _cancel(model, queryset) -> list:
@@ -140,8 +218,15 @@ class ActivityAdmin(admin.ModelAdmin):
     list_select_related = ["station"]
     date_hierarchy = "date"
     autocomplete_fields = ["station"]
+    form = ActivityForm
     inlines = [AttendanceInline]
     actions = ["cancel_activities"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        inlines = self.get_inline_instances(request, obj)
+        form.check_attendance = not any(isinstance(i, AttendanceInline) for i in inlines)
+        return form
 
     def get_queryset(self, request):
         return (

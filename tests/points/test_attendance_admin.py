@@ -1,6 +1,7 @@
 """An activity's attendance list in the administration: town staff see and touch only the
-rows of the representatives their work covers (excuses tell of illness and family); a
-representative listed twice is told in words."""
+rows of the representatives their work covers (excuses tell of illness and family); nobody
+is present at or absent from an activity still to come, and an activity whose attendance
+says so cannot be moved there; a representative listed twice is told in words."""
 
 from datetime import date, timedelta
 
@@ -14,7 +15,7 @@ from liaison.management.demo_petitions import staff_group
 from liaison.management.demo_points import COUNTY_POINTS_PERMISSIONS, TOWN_POINTS_PERMISSIONS
 from petitions.models import StaffScope
 from points import services
-from points.models import Activity, Attendance, DutyDay
+from points.models import Activity, Attendance, DutyDay, PointEntry
 from tests.base import make_representative, make_station, make_town, make_user
 from tests.liaison.helpers import page_text, tr
 
@@ -22,6 +23,14 @@ pytestmark = pytest.mark.django_db
 
 PAST = date(2025, 1, 10)
 ILLNESS = "住院治疗"
+FUTURE_ROW = (
+    "An activity still to come has nobody present or absent yet: record that on the day or "
+    "after. Only an excuse can be recorded in advance."
+)
+FUTURE_MOVE = (
+    "Attendance of this activity is marked present or absent, so it cannot be moved to a "
+    "date still to come."
+)
 ACTIVITY_DUPLICATE = "A representative can be listed only once per activity."
 DUTY_DAY_DUPLICATE = "A representative can be listed only once per duty day."
 
@@ -216,6 +225,134 @@ def test_town_staff_cannot_add_another_towns_representative(client, world):
     assert response.status_code == 302
     assert world["activity"].attendances.filter(representative=neighbour).exists()
     assert world["activity"].attendances.count() == 3
+
+
+# --- nobody is present at what has not happened yet ---------------------------------------------
+
+
+@pytest.mark.parametrize("status", ["present", "absent"])
+def test_nobody_is_present_or_absent_at_an_activity_still_to_come(client, world, status):
+    rep = world["a"]["rep"]
+    client.force_login(world["superuser"])
+    response = client.post(
+        _url("activity", "add"),
+        _activity_data(_new_activity(), [{"representative": rep.pk, "status": status}]),
+    )
+    assert response.status_code == 200
+    assert "status" in _inline(response).forms[0].errors
+    assert tr(FUTURE_ROW) in page_text(response)
+    assert not Activity.objects.filter(date__gt=timezone.localdate()).exists()
+    assert not PointEntry.objects.filter(date__gt=timezone.localdate()).exists()
+
+
+def test_an_excuse_is_recorded_in_advance(client, world):
+    rep = world["a"]["rep"]
+    client.force_login(world["superuser"])
+    row = {"representative": rep.pk, "status": "excused", "excuse": "外出学习"}
+    response = client.post(_url("activity", "add"), _activity_data(_new_activity(), [row]))
+    assert response.status_code == 302
+    assert Attendance.objects.get(activity__date=future()).status == Attendance.Status.EXCUSED
+
+
+def test_attendance_is_recorded_on_the_day(client, world):
+    rep = world["a"]["rep"]
+    client.force_login(world["superuser"])
+    today = _new_activity(date=timezone.localdate())
+    response = client.post(
+        _url("activity", "add"),
+        _activity_data(today, [{"representative": rep.pk, "status": "present"}]),
+    )
+    assert response.status_code == 302
+    assert PointEntry.objects.filter(date=timezone.localdate(), representative=rep).exists()
+
+
+def test_the_attendance_page_refuses_present_for_an_activity_still_to_come(client, world):
+    activity = _new_activity()
+    activity.save()
+    excused = Attendance.objects.create(
+        activity=activity, representative=world["a"]["rep"], status="excused", excuse="出差"
+    )
+    client.force_login(world["superuser"])
+    response = client.post(
+        _url("attendance", "change", excused.pk),
+        {"status": "present", "excuse": "", "_save": "1"},
+    )
+    assert response.status_code == 200
+    assert tr(FUTURE_ROW) in page_text(response)
+    excused.refresh_from_db()
+    assert excused.status == Attendance.Status.EXCUSED
+    assert not PointEntry.objects.filter(source_id=excused.pk, points__gt=0).exists()
+
+
+def test_an_activity_with_attendance_cannot_move_into_the_future(client, world):
+    activity = world["activity"]
+    client.force_login(world["superuser"])
+    rows = [_row(world["a"]["attendance"]), _row(world["b"]["attendance"])]
+    response = client.post(
+        _url("activity", "change", activity.pk),
+        _activity_data(activity, rows, date=future().isoformat()),
+    )
+    assert response.status_code == 200
+    assert tr(FUTURE_ROW) in page_text(response)
+    activity.refresh_from_db()
+    assert activity.date == PAST
+    entry = PointEntry.objects.get(source_id=world["a"]["attendance"].pk)
+    assert entry.date == PAST
+
+
+def test_an_activity_moves_into_the_future_once_its_list_holds_only_excuses(client, world):
+    activity = world["activity"]
+    client.force_login(world["superuser"])
+    rows = [
+        _row(world["a"]["attendance"], status="excused", excuse="改期后出差"),
+        _row(world["b"]["attendance"]),
+    ]
+    response = client.post(
+        _url("activity", "change", activity.pk),
+        _activity_data(activity, rows, date=future().isoformat()),
+    )
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert activity.date == future()
+    assert not PointEntry.objects.filter(
+        source_id=world["a"]["attendance"].pk, points__gt=0
+    ).exists()
+
+
+def test_rows_town_staff_cannot_see_still_keep_the_activity_in_the_past(client, world):
+    activity = world["activity"]
+    world["a"]["attendance"].delete()
+    world["b"]["attendance"].status = Attendance.Status.ABSENT
+    world["b"]["attendance"].save()
+    client.force_login(world["town_editor"])
+    response = client.post(
+        _url("activity", "change", activity.pk),
+        _activity_data(activity, [], date=future().isoformat()),
+    )
+    assert response.status_code == 200
+    assert tr(FUTURE_MOVE) in page_text(response)
+    text = page_text(response)
+    assert world["b"]["rep"].name not in text
+    activity.refresh_from_db()
+    assert activity.date == PAST
+
+
+def test_staff_who_see_no_attendance_cannot_move_the_activity_into_the_future(client, world):
+    activity = world["activity"]
+    user = staff({"points": {"activity": ["view", "change"]}}, "activity editors")
+    client.force_login(user)
+    data = {k: v for k, v in _activity_data(activity, []).items() if "attendances" not in k}
+    response = client.post(
+        _url("activity", "change", activity.pk), {**data, "date": future().isoformat()}
+    )
+    assert response.status_code == 200
+    assert "date" in response.context["adminform"].form.errors
+    assert tr(FUTURE_MOVE) in page_text(response)
+    activity.refresh_from_db()
+    assert activity.date == PAST
+    # Another date in the past is fine.
+    response = client.post(_url("activity", "change", activity.pk), {**data, "date": "2025-01-11"})
+    assert response.status_code == 302
 
 
 # --- listed twice ---------------------------------------------------------------------------
