@@ -16,7 +16,7 @@ from points import services
 from points.models import PointRule
 
 # A claim of many items at once is almost always a typing slip; staff enter bulk ones.
-MAX_QUANTITY = 20
+MAX_QUANTITY = services.MAX_ITEMS_PER_CLAIM
 # A PDF starts with its version header and ends with an end-of-file marker (ISO 32000-1,
 # 7.5.2 and 7.5.5); trailing whitespace or a short junk tail after it is tolerated.
 PDF_HEADER = re.compile(rb"%PDF-[12]\.[0-9]")
@@ -60,6 +60,7 @@ class ClaimForm(forms.Form):
         max_value=MAX_QUANTITY,
         initial=1,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={"max_value": services.QUANTITY_TOO_LARGE},
     )
     description = forms.CharField(
         label=_("What you did"),

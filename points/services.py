@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from points import scoring
 from points.models import (
@@ -24,6 +25,15 @@ from points.models import (
     PointEntry,
     PointRule,
 )
+
+# The most items one entry may count. Staff enter a paper tally as one entry with a quantity,
+# and a yearly cap makes more than a few dozen of anything pointless; the bound also keeps
+# an entry's points within their column. A representative's claim is held lower still: many
+# items claimed at once is almost always a typing slip.
+MAX_ITEMS_PER_ENTRY = 100
+MAX_ITEMS_PER_CLAIM = 20
+# Formatted with ``limit_value``, so the forms' max_value error can be the same text.
+QUANTITY_TOO_LARGE = gettext_lazy("The quantity may be at most %(limit_value)s.")
 
 
 class PointsError(Exception):
@@ -161,12 +171,22 @@ def year_summary(*, representative, year: int) -> dict:
 # --- entries ----------------------------------------------------------------------------------
 
 
+def _entry_points(srule: scoring.Rule, before: int, quantity: int) -> Decimal:
+    """What an entry of ``quantity`` items adds after ``before`` earlier items of its rule:
+    its first item counts as the ``before + 1``-th, every later one as a further item. Worked
+    out in one step, not item by item, whatever the quantity."""
+    if quantity < 1:
+        return Decimal("0")
+    first = scoring.item_points(srule, before + 1)
+    return first + scoring.item_points(srule, before + 2) * (quantity - 1)
+
+
 def _recompute_item_points(representative_id: int, rule: PointRule, year: int) -> None:
     """Store what each non-rejected item adds, in date order (first / further)."""
     srule = scoring.Rule(
         rule.pk, rule.category, rule.points_first, rule.points_further, rule.yearly_cap
     )
-    ordinal = 0
+    before = 0
     entries = (
         PointEntry.objects.filter(
             representative_id=representative_id, rule__code=rule.code, year=year
@@ -176,10 +196,8 @@ def _recompute_item_points(representative_id: int, rule: PointRule, year: int) -
     )
     changed = []
     for entry in entries:
-        pts = Decimal("0")
-        for _i in range(entry.quantity):
-            ordinal += 1
-            pts += scoring.item_points(srule, ordinal)
+        pts = _entry_points(srule, before, entry.quantity)
+        before += entry.quantity
         if entry.points != pts:
             entry.points = pts
             changed.append(entry)
@@ -194,6 +212,14 @@ def _renumber(representative_id: int, rule: PointRule, year: int) -> None:
 
 def _touch(entry: PointEntry) -> None:
     _renumber(entry.representative_id, entry.rule, entry.year)
+
+
+def check_quantity(quantity: int, most: int = MAX_ITEMS_PER_ENTRY) -> None:
+    """Refuse a quantity below 1 or above ``most``."""
+    if quantity < 1:
+        raise PointsError(_("The quantity must be at least 1."))
+    if quantity > most:
+        raise PointsError(QUANTITY_TOO_LARGE % {"limit_value": most})
 
 
 @transaction.atomic
@@ -211,8 +237,7 @@ def point_entry_create(
     actor=None,
 ) -> PointEntry:
     """Add an item to a representative's record."""
-    if quantity < 1:
-        raise PointsError(_("The quantity must be at least 1."))
+    check_quantity(quantity, MAX_ITEMS_PER_ENTRY)
     entry = PointEntry(
         representative=representative,
         rule=rule,
@@ -246,6 +271,7 @@ def point_entry_claim(
         )
     if on > today or on.year < today.year - 1:
         raise PointsError(_("Claim items of this year or last year, not in the future."))
+    check_quantity(quantity, MAX_ITEMS_PER_CLAIM)
     if rule.needs_evidence and not evidence:
         raise PointsError(_("Attach evidence (a photo, a document) for this item."))
     if not description.strip():

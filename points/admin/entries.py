@@ -42,6 +42,14 @@ class StaffEntryForm(forms.ModelForm):
         initial=True,
         help_text=_("Untick to leave it pending for another reviewer."),
     )
+    quantity = forms.IntegerField(
+        label=_("quantity"),
+        initial=1,
+        # The service's bound (services.point_entry_create), shown on the form.
+        max_value=services.MAX_ITEMS_PER_ENTRY,
+        error_messages={"max_value": services.QUANTITY_TOO_LARGE},
+        widget=forms.NumberInput(attrs={"min": 1}),
+    )
 
     class Meta:
         model = PointEntry
@@ -63,8 +71,10 @@ class StaffEntryForm(forms.ModelForm):
 
     def clean_quantity(self):
         quantity = self.cleaned_data["quantity"]
-        if quantity < 1:
-            raise ValidationError(_("The quantity must be at least 1."))
+        try:
+            services.check_quantity(quantity, services.MAX_ITEMS_PER_ENTRY)
+        except services.PointsError as error:
+            raise ValidationError(error.message) from None
         return quantity
 
     def clean_evidence(self):

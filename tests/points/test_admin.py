@@ -35,6 +35,7 @@ from points.models import (
 )
 from tests.base import make_representative, make_station, make_user
 from tests.liaison.helpers import in_site_language, page_text, tr
+from tests.liaison.helpers import tags as page_tags
 from tests.petitions.citizen_helpers import gps_jpeg
 
 pytestmark = pytest.mark.django_db
@@ -576,6 +577,47 @@ def test_staff_cannot_add_an_entry_in_the_future(admin_client, rep):
     )
     assert response.status_code == 200
     assert tr("The date cannot be in the future.") in page_text(response)
+    assert not PointEntry.objects.exists()
+
+
+def add_entry(admin_client, rep, on=None, quantity="1"):
+    on = on or timezone.localdate()
+    return admin_client.post(
+        _url("points.PointEntry", "add"),
+        {
+            "representative": rep.pk,
+            "rule": services.rule_for("deed", on.year).pk,
+            "date": on.isoformat(),
+            "quantity": quantity,
+            "description": "纸质台账补录",
+            "approve_now": "on",
+            "_save": "1",
+        },
+    )
+
+
+@pytest.mark.parametrize("quantity", [services.MAX_ITEMS_PER_ENTRY + 1, 1_000_000_000])
+def test_staff_cannot_add_an_entry_of_more_items_than_the_bound(admin_client, rep, quantity):
+    """A billion items once looped per item for minutes and ended in a server error."""
+    page = admin_client.get(_url("points.PointEntry", "add"))
+    field = [i for i in page_tags(page, "input") if i.get("name") == "quantity"][0]
+    assert (field["min"], field["max"]) == ("1", str(services.MAX_ITEMS_PER_ENTRY))
+
+    response = add_entry(admin_client, rep, quantity=str(quantity))
+    assert response.status_code == 200
+    message = tr("The quantity may be at most %(limit_value)s.")
+    assert message % {"limit_value": services.MAX_ITEMS_PER_ENTRY} in page_text(response)
+    assert not PointEntry.objects.exists()
+
+    response = add_entry(admin_client, rep, quantity=str(services.MAX_ITEMS_PER_ENTRY))
+    assert response.status_code == 302
+    assert PointEntry.objects.get().quantity == services.MAX_ITEMS_PER_ENTRY
+
+
+def test_staff_still_see_the_lower_bound(admin_client, rep):
+    response = add_entry(admin_client, rep, quantity="0")
+    assert response.status_code == 200
+    assert tr("The quantity must be at least 1.") in page_text(response)
     assert not PointEntry.objects.exists()
 
 

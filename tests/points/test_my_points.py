@@ -407,6 +407,22 @@ def test_a_claim_without_a_description_or_with_a_bad_quantity_is_refused(rep_cli
     assert not PointEntry.objects.exists()
 
 
+def test_a_claim_of_more_items_than_a_claim_may_count_is_refused(rep_client, rep):
+    page = my_points(rep_client)
+    quantity = [i for i in tags(page, "input") if i.get("name") == "quantity"][0]
+    assert quantity["max"] == str(services.MAX_ITEMS_PER_CLAIM)
+
+    response = post_claim(rep_client, quantity=str(services.MAX_ITEMS_PER_CLAIM + 1))
+    assert response.status_code == 400
+    message = tr("The quantity may be at most %(limit_value)s.")
+    assert message % {"limit_value": services.MAX_ITEMS_PER_CLAIM} in page_text(response)
+    assert not PointEntry.objects.exists()
+
+    response = post_claim(rep_client, quantity=str(services.MAX_ITEMS_PER_CLAIM))
+    assert response.status_code == 302
+    assert PointEntry.objects.get(representative=rep).quantity == services.MAX_ITEMS_PER_CLAIM
+
+
 # --- appeals ----------------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from petitions import workflow
 from petitions.models import Petition
@@ -374,6 +375,59 @@ def test_it_refuses_a_claim_older_than_last_year(rep):
 def test_it_refuses_a_claim_without_a_description(rep):
     with pytest.raises(PointsError):
         claim(rep, description="  ")
+
+
+def staff_entry(rep, on, quantity=1, source=PointEntry.Source.STAFF, **fields):
+    return services.point_entry_create(
+        representative=rep,
+        rule=services.rule_for(fields.pop("code", "deed"), on.year),
+        on=on,
+        quantity=quantity,
+        description="纸质台账补录",
+        source=source,
+        status=PointEntry.Status.APPROVED,
+        **fields,
+    )
+
+
+@pytest.mark.parametrize("quantity", [services.MAX_ITEMS_PER_ENTRY + 1, 1_000_000_000])
+def test_it_refuses_an_entry_of_more_items_than_the_bound(rep, quantity):
+    with pytest.raises(PointsError) as refused:
+        staff_entry(rep, DAY, quantity)
+    assert refused.value.message == (
+        _("The quantity may be at most %(limit_value)s.")
+        % {"limit_value": services.MAX_ITEMS_PER_ENTRY}
+    )
+    assert entries(rep) == []
+
+
+def test_an_entry_of_the_most_items_is_worked_out_in_one_step(rep, monkeypatch):
+    calls = []
+    item_points = services.scoring.item_points
+
+    def counted(rule, ordinal):
+        calls.append(ordinal)
+        return item_points(rule, ordinal)
+
+    monkeypatch.setattr(services.scoring, "item_points", counted)
+    most = services.MAX_ITEMS_PER_ENTRY
+    first = staff_entry(rep, DAY, most)
+    # deed: 5 for the first item, 1 for each further one (before the yearly cap).
+    assert first.points == 5 + (most - 1)
+    assert len(calls) <= 2  # never once per item
+    later = staff_entry(rep, DAY + timedelta(days=1), 3)
+    earlier = staff_entry(rep, DAY - timedelta(days=1), 2)
+    assert [(e.quantity, e.points) for e in entries(rep)] == [(2, 6), (most, most), (3, 3)]
+    assert later.points == 3 and earlier.points == 6
+    assert len(calls) <= 2 + 2 * 2 + 2 * 3  # two per entry each time the year is renumbered
+
+
+def test_a_claim_counts_fewer_items_than_a_staff_entry(rep):
+    with pytest.raises(PointsError):
+        claim(rep, quantity=services.MAX_ITEMS_PER_CLAIM + 1)
+    assert entries(rep) == []
+    assert claim(rep, quantity=services.MAX_ITEMS_PER_CLAIM).quantity == 20
+    assert services.MAX_ITEMS_PER_CLAIM <= services.MAX_ITEMS_PER_ENTRY
 
 
 # --- review -----------------------------------------------------------------------------------
