@@ -84,6 +84,23 @@ class ClaimForm(forms.Form):
             (rule.code, rule.name) for rule in rules
         ]
 
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        # Checked before the item: no rule is in force in the year 1, and a date out of range
+        # must be answered about the date, not the item.
+        try:
+            services.check_claim_date(on)
+        except services.PointsError as error:
+            raise forms.ValidationError(error.message, code="date") from None
+        return on
+
+    def clean_description(self):
+        # Zero-width and other invisible characters alone are no description.
+        description = services.visible_text(self.cleaned_data["description"])
+        if not description:
+            raise forms.ValidationError(self.fields["description"].error_messages["required"])
+        return description
+
     def clean_evidence(self):
         upload = self.cleaned_data.get("evidence")
         if not upload:
@@ -117,3 +134,9 @@ class AppealForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
     )
+
+    def clean_text(self):
+        text = services.visible_text(self.cleaned_data["text"])
+        if not text:
+            raise forms.ValidationError(self.fields["text"].error_messages["required"])
+        return text

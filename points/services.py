@@ -3,6 +3,7 @@
 Scoring arithmetic is in ``points/scoring.py``; this module feeds it from the database.
 """
 
+import unicodedata
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
@@ -222,6 +223,29 @@ def check_quantity(quantity: int, most: int = MAX_ITEMS_PER_ENTRY) -> None:
         raise PointsError(QUANTITY_TOO_LARGE % {"limit_value": most})
 
 
+def check_claim_date(on: date) -> None:
+    """A claim is dated this year or last year, and not in the future. No query."""
+    today = timezone.localdate()
+    if on > today or on.year < today.year - 1:
+        raise PointsError(_("Claim items of this year or last year, not in the future."))
+
+
+# Characters that show nothing (zero-width spaces and joiners, the word joiner, a byte order
+# mark: Unicode's format characters) are trimmed like spaces, so text made of them is blank.
+def visible_text(text: str) -> str:
+    """``text`` without the spaces and invisible format characters around it."""
+    start, end = 0, len(text)
+    while start < end and _blank(text[start]):
+        start += 1
+    while end > start and _blank(text[end - 1]):
+        end -= 1
+    return text[start:end]
+
+
+def _blank(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char) == "Cf"
+
+
 @transaction.atomic
 def point_entry_create(
     *,
@@ -264,17 +288,16 @@ def point_entry_claim(
     *, representative, rule: PointRule, on: date, quantity: int, description: str, evidence, actor
 ) -> PointEntry:
     """A representative claims an item (a deed done, a report to voters) with evidence."""
-    today = timezone.localdate()
     if not rule.claimable or not rule.is_active:
         raise PointsError(
             _("This item cannot be claimed; it is counted by the system or by staff.")
         )
-    if on > today or on.year < today.year - 1:
-        raise PointsError(_("Claim items of this year or last year, not in the future."))
+    check_claim_date(on)
     check_quantity(quantity, MAX_ITEMS_PER_CLAIM)
     if rule.needs_evidence and not evidence:
         raise PointsError(_("Attach evidence (a photo, a document) for this item."))
-    if not description.strip():
+    description = visible_text(description)
+    if not description:
         raise PointsError(_("Describe what you did."))
     status = PointEntry.Status.PENDING if rule.needs_approval else PointEntry.Status.APPROVED
     return point_entry_create(
@@ -326,7 +349,8 @@ def appeal_create(*, entry: PointEntry, actor, text: str) -> Appeal:
     """Appeal a rejection, once."""
     if entry.status != PointEntry.Status.REJECTED:
         raise PointsError(_("Only a rejected item can be appealed."))
-    if not text.strip():
+    text = visible_text(text)
+    if not text:
         raise PointsError(_("Say why the item should count."))
     try:
         with transaction.atomic():

@@ -423,6 +423,43 @@ def test_a_claim_of_more_items_than_a_claim_may_count_is_refused(rep_client, rep
     assert PointEntry.objects.get(representative=rep).quantity == services.MAX_ITEMS_PER_CLAIM
 
 
+@pytest.mark.parametrize(
+    "on",
+    [date(1, 1, 1), date(1999, 6, 1), lambda: date(this_year() - 2, 12, 31), date(9999, 12, 31)],
+    ids=["the year 1", "1999", "the year before last", "the year 9999"],
+)
+def test_a_claim_dated_out_of_range_is_answered_about_the_date(rep_client, on):
+    on = on() if callable(on) else on
+    response = post_claim(rep_client, on=on.isoformat())
+
+    assert response.status_code == 400
+    text = page_text(response)
+    assert tr("Claim items of this year or last year, not in the future.") in text
+    assert "on" in response.context["claim_form"].errors
+    assert tr("This item cannot be claimed; it is counted by the system or by staff.") not in text
+    assert not PointEntry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "description",
+    ["\u200b", "\u200b\u200c\u200d\u2060\ufeff", " \ufeff \u200b\n\u2060 "],
+    ids=["a zero-width space", "every zero-width character", "with spaces and a newline"],
+)
+def test_a_description_of_invisible_characters_is_blank(rep_client, description):
+    response = post_claim(rep_client, description=description)
+
+    assert response.status_code == 400
+    assert "description" in response.context["claim_form"].errors
+    assert tr("This field is required.") in page_text(response)
+    assert not PointEntry.objects.exists()
+
+
+def test_invisible_characters_around_a_description_are_dropped(rep_client, rep):
+    response = post_claim(rep_client, description="\ufeff\u200b帮助村民调解土地纠纷\u2060")
+    assert response.status_code == 302
+    assert PointEntry.objects.get(representative=rep).description == "帮助村民调解土地纠纷"
+
+
 # --- appeals ----------------------------------------------------------------------------------
 
 

@@ -430,6 +430,21 @@ def test_a_claim_counts_fewer_items_than_a_staff_entry(rep):
     assert services.MAX_ITEMS_PER_CLAIM <= services.MAX_ITEMS_PER_ENTRY
 
 
+@pytest.mark.parametrize("text", ["\u200b", "\u200b\u200c\u200d\u2060\ufeff", " \ufeff\n\u200b "])
+def test_invisible_characters_alone_are_no_description_and_no_appeal(rep, staff, text):
+    with pytest.raises(PointsError):
+        claim(rep, description=text)
+    entry = rejected_claim(rep, staff)
+    with pytest.raises(PointsError):
+        services.appeal_create(entry=entry, actor=rep.user, text=text)
+    assert not Appeal.objects.exists()
+
+
+def test_visible_text_keeps_what_shows():
+    assert services.visible_text("\ufeff 调解\u200d纠纷 \u2060") == "调解\u200d纠纷"
+    assert services.visible_text("\u200b\u200c") == ""
+
+
 # --- review -----------------------------------------------------------------------------------
 
 
