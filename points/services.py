@@ -25,6 +25,7 @@ from points.models import (
     GradeBand,
     PointEntry,
     PointRule,
+    Publication,
 )
 
 # The most items one entry may count. Staff enter a paper tally as one entry with a quantity,
@@ -223,6 +224,15 @@ def check_quantity(quantity: int, most: int = MAX_ITEMS_PER_ENTRY) -> None:
         raise PointsError(QUANTITY_TOO_LARGE % {"limit_value": most})
 
 
+def check_year_open(year: int) -> None:
+    """Refuse to add to a year whose totals staff have published. One query."""
+    if Publication.objects.filter(year=year).exists():
+        raise PointsError(
+            _("The points of %(year)s have been published; no entries can be added to that year.")
+            % {"year": year}
+        )
+
+
 def check_claim_date(on: date) -> None:
     """A claim is dated this year or last year, and not in the future. No query."""
     today = timezone.localdate()
@@ -260,8 +270,14 @@ def point_entry_create(
     status: str = PointEntry.Status.PENDING,
     actor=None,
 ) -> PointEntry:
-    """Add an item to a representative's record."""
+    """Add an item to a representative's record.
+
+    What a person adds, a representative's claim or staff's entry, may not go into a year
+    whose totals have been published; the system's own entries follow their sources.
+    """
     check_quantity(quantity, MAX_ITEMS_PER_ENTRY)
+    if source in (PointEntry.Source.CLAIM, PointEntry.Source.STAFF):
+        check_year_open(on.year)
     entry = PointEntry(
         representative=representative,
         rule=rule,
@@ -287,7 +303,8 @@ def point_entry_create(
 def point_entry_claim(
     *, representative, rule: PointRule, on: date, quantity: int, description: str, evidence, actor
 ) -> PointEntry:
-    """A representative claims an item (a deed done, a report to voters) with evidence."""
+    """A representative claims an item (a deed done, a report to voters) with evidence,
+    dated this year or last year, in a year not yet published."""
     if not rule.claimable or not rule.is_active:
         raise PointsError(
             _("This item cannot be claimed; it is counted by the system or by staff.")

@@ -67,6 +67,10 @@ class StaffEntryForm(forms.ModelForm):
         on = self.cleaned_data["date"]
         if on > timezone.localdate():
             raise ValidationError(_("The date cannot be in the future."))
+        try:
+            services.check_year_open(on.year)
+        except services.PointsError as error:
+            raise ValidationError(error.message) from None
         return on
 
     def clean_quantity(self):
@@ -192,24 +196,41 @@ class PointEntryAdmin(CoveredChoicesMixin, admin.ModelAdmin):
         if change:
             return
         data = form.cleaned_data
-        entry = services.point_entry_create(
-            representative=data["representative"],
-            rule=data["rule"],
-            on=data["date"],
-            quantity=data["quantity"],
-            description=data["description"],
-            evidence=data.get("evidence"),
-            source=PointEntry.Source.STAFF,
-            status=(
-                PointEntry.Status.APPROVED if data["approve_now"] else PointEntry.Status.PENDING
-            ),
-            actor=request.user,
-        )
+        try:
+            entry = services.point_entry_create(
+                representative=data["representative"],
+                rule=data["rule"],
+                on=data["date"],
+                quantity=data["quantity"],
+                description=data["description"],
+                evidence=data.get("evidence"),
+                source=PointEntry.Source.STAFF,
+                status=(
+                    PointEntry.Status.APPROVED if data["approve_now"] else PointEntry.Status.PENDING
+                ),
+                actor=request.user,
+            )
+        except services.PointsError as error:
+            # The form checked the same rules; the year was published in between.
+            request._points_error = error.message
+            return
         obj.pk = entry.pk
         obj.refresh_from_db()
 
     def save_related(self, request, form, formsets, change):
         pass  # no related rows; the entry is written by the service alone
+
+    def log_addition(self, request, obj, message):
+        if getattr(request, "_points_error", None) is None:
+            return super().log_addition(request, obj, message)
+        return None
+
+    def response_add(self, request, obj, post_url_continue=None):
+        error = getattr(request, "_points_error", None)
+        if error is not None:
+            self.message_user(request, error, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_add(request, obj, post_url_continue)
 
     @transaction.atomic
     def delete_model(self, request, obj):

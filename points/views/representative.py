@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from petitions import access as petition_access
 from points import access, services
-from points.models import Appeal, PointEntry
+from points.models import Appeal, PointEntry, Publication
 from points.representative_forms import AppealForm, ClaimForm
 
 # The first year the points table exists (the default rules apply from it).
@@ -70,8 +70,11 @@ def _render_page(
 ):
     today = timezone.localdate()
     summary = services.year_summary(representative=rep, year=year)
-    # Claims are accepted for this year and last year (services.point_entry_claim).
+    # Claims are accepted for this year and last year (services.point_entry_claim), in a year
+    # not yet published.
     can_claim = year >= today.year - 1
+    published = can_claim and Publication.objects.filter(year=year).exists()
+    can_claim = can_claim and not published
     claimable = [row["rule"] for row in summary["progress"] if row["rule"].claimable]
     if claim_form is None and can_claim and claimable:
         initial = {"on": today if year == today.year else None, "quantity": 1}
@@ -92,6 +95,7 @@ def _render_page(
         "deductions": [row for row in summary["progress"] if row["cap"] is None],
         "rows": rows,
         "claim_form": claim_form if can_claim and claimable else None,
+        "published": published,
         "appeal_entry_id": appeal_entry_id,
         "years": [(y, _my_points_url(y)) for y in years],
         "today": today,

@@ -596,6 +596,13 @@ def add_entry(admin_client, rep, on=None, quantity="1"):
     )
 
 
+def publish(year, user):
+    run = ReportRun.objects.create(
+        year=year, status=ReportRun.Status.DONE, total=0, done=0, finished_at=timezone.now()
+    )
+    return Publication.objects.create(year=year, run=run, published_by=user)
+
+
 @pytest.mark.parametrize("quantity", [services.MAX_ITEMS_PER_ENTRY + 1, 1_000_000_000])
 def test_staff_cannot_add_an_entry_of_more_items_than_the_bound(admin_client, rep, quantity):
     """A billion items once looped per item for minutes and ended in a server error."""
@@ -619,6 +626,43 @@ def test_staff_still_see_the_lower_bound(admin_client, rep):
     assert response.status_code == 200
     assert tr("The quantity must be at least 1.") in page_text(response)
     assert not PointEntry.objects.exists()
+
+
+def published_message(year):
+    message = "The points of %(year)s have been published; no entries can be added to that year."
+    return tr(message) % {"year": year}
+
+
+@pytest.mark.parametrize("year", [2019, None], ids=["2019", "last year"])
+def test_staff_cannot_add_an_entry_to_a_published_year(admin_client, superuser, rep, year):
+    year = year or timezone.localdate().year - 1
+    publish(year, superuser)
+    response = add_entry(admin_client, rep, on=date(year, 12, 1))
+    assert response.status_code == 200
+    assert published_message(year) in page_text(response)
+    assert not PointEntry.objects.exists()
+    # This year is still open.
+    assert add_entry(admin_client, rep).status_code == 302
+
+
+def test_a_year_published_while_staff_type_is_refused_without_an_error_page(
+    admin_client, superuser, rep, monkeypatch
+):
+    """The form checks the year; if it is published between the check and the save, the
+    service refuses and staff are told, with no server error and nothing logged."""
+    from django.contrib.admin.models import LogEntry
+
+    from points.admin.entries import StaffEntryForm
+
+    last = timezone.localdate().year - 1
+    publish(last, superuser)
+    monkeypatch.setattr(StaffEntryForm, "clean_date", lambda form: form.cleaned_data["date"])
+    response = add_entry(admin_client, rep, on=date(last, 12, 1))
+    assert response.status_code == 302
+    assert response["Location"] == _url("points.PointEntry", "add")
+    assert published_message(last) in _messages(response)
+    assert not PointEntry.objects.exists()
+    assert not LogEntry.objects.exists()
 
 
 @pytest.mark.parametrize("rows", ROWS)

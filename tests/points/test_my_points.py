@@ -14,7 +14,7 @@ from PIL import Image
 from liaison.models import Representative
 from petitions.models import StaffScope
 from points import services
-from points.models import Appeal, PointEntry
+from points.models import Appeal, PointEntry, Publication, ReportRun
 from tests.base import make_representative, make_station, make_user
 from tests.liaison.helpers import in_site_language, page_text, tags, tr
 from tests.petitions.citizen_helpers import gps_jpeg, jpeg_bytes, stored_files, upload
@@ -70,6 +70,14 @@ def claimed(rep, code="deed", on=None, evidence=None, description="调解邻里�
         evidence=clean_evidence(evidence.read()),
         actor=rep.user,
     )
+
+
+def publish(year, user):
+    """``year`` published, as staff leave it after the year-end reports."""
+    run = ReportRun.objects.create(
+        year=year, status=ReportRun.Status.DONE, total=0, done=0, finished_at=timezone.now()
+    )
+    return Publication.objects.create(year=year, run=run, published_by=user)
 
 
 def rejected(rep, staff, reason="材料不能证明本人参与"):
@@ -257,9 +265,10 @@ def test_the_task_list_my_page_and_header_link_to_it(rep_client):
 
 ENTRIES = [1, 50]
 # session + user (2), roles (scope, representative, memberships, units: 4), the summary
-# (rules, category caps, counts of the year, the same level, the grade bands: 5), the entries
-# with their rule and appeal (1), the unread notices in the header (1).
-MY_POINTS_QUERIES = 2 + 4 + 5 + 1 + 1
+# (rules, category caps, counts of the year, the same level, the grade bands: 5), whether the
+# year has been published, which closes it to claims (1), the entries with their rule and
+# appeal (1), the unread notices in the header (1).
+MY_POINTS_QUERIES = 2 + 4 + 5 + 1 + 1 + 1
 
 
 @pytest.mark.parametrize("count", ENTRIES)
@@ -458,6 +467,47 @@ def test_invisible_characters_around_a_description_are_dropped(rep_client, rep):
     response = post_claim(rep_client, description="\ufeff\u200b帮助村民调解土地纠纷\u2060")
     assert response.status_code == 302
     assert PointEntry.objects.get(representative=rep).description == "帮助村民调解土地纠纷"
+
+
+def published_message(year):
+    message = "The points of %(year)s have been published; no entries can be added to that year."
+    return tr(message) % {"year": year}
+
+
+def test_a_published_year_offers_no_claim_form(rep_client, reviewer):
+    last = this_year() - 1
+    publish(last, reviewer)
+
+    response = my_points(rep_client, year=last)
+    assert response.status_code == 200
+    assert response.context["claim_form"] is None
+    assert not any(f["action"].startswith(reverse("points:claim")) for f in tags(response, "form"))
+    assert published_message(last) in page_text(response)
+
+    # This year is still open.
+    response = my_points(rep_client)
+    assert response.context["claim_form"] is not None
+    assert published_message(last) not in page_text(response)
+
+
+def test_a_claim_dated_in_a_published_year_is_refused(rep_client, reviewer):
+    last = this_year() - 1
+    publish(last, reviewer)
+    on = date(last, 12, 30).isoformat()
+
+    # From this year's page, dated last December: the form says why, in view.
+    response = post_claim(rep_client, on=on)
+    assert response.status_code == 400
+    assert published_message(last) in page_text(response)
+    assert response.context["claim_form"].non_field_errors()
+
+    # From last year's page loaded before the publication: the note says why.
+    response = post_claim(rep_client, year=str(last), on=on)
+    assert response.status_code == 400
+    assert response.context["claim_form"] is None
+    assert published_message(last) in page_text(response)
+    assert any(t.get("id") == "claim" for t in tags(response, "section"))
+    assert not PointEntry.objects.exists()
 
 
 # --- appeals ----------------------------------------------------------------------------------

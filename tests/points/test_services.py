@@ -22,6 +22,8 @@ from points.models import (
     DutyShift,
     PointEntry,
     PointRule,
+    Publication,
+    ReportRun,
 )
 from points.services import PointsError
 from tests.base import make_representative, make_station, make_user
@@ -390,6 +392,19 @@ def staff_entry(rep, on, quantity=1, source=PointEntry.Source.STAFF, **fields):
     )
 
 
+def publish(year, user):
+    run = ReportRun.objects.create(
+        year=year, status=ReportRun.Status.DONE, total=0, done=0, finished_at=timezone.now()
+    )
+    return Publication.objects.create(year=year, run=run, published_by=user)
+
+
+def published_message(year):
+    return _(
+        "The points of %(year)s have been published; no entries can be added to that year."
+    ) % {"year": year}
+
+
 @pytest.mark.parametrize("quantity", [services.MAX_ITEMS_PER_ENTRY + 1, 1_000_000_000])
 def test_it_refuses_an_entry_of_more_items_than_the_bound(rep, quantity):
     with pytest.raises(PointsError) as refused:
@@ -428,6 +443,38 @@ def test_a_claim_counts_fewer_items_than_a_staff_entry(rep):
     assert entries(rep) == []
     assert claim(rep, quantity=services.MAX_ITEMS_PER_CLAIM).quantity == 20
     assert services.MAX_ITEMS_PER_CLAIM <= services.MAX_ITEMS_PER_ENTRY
+
+
+@pytest.mark.parametrize("years_ago", [0, 1])
+def test_it_refuses_a_claim_dated_in_a_published_year(rep, staff, years_ago):
+    today = timezone.localdate()
+    on = today if years_ago == 0 else date(today.year - 1, 12, 31)
+    publish(on.year, staff)
+    with pytest.raises(PointsError) as refused:
+        claim(rep, on=on)
+    assert refused.value.message == published_message(on.year)
+    assert entries(rep) == []
+
+
+@pytest.mark.parametrize("year", [2019, YEAR])
+def test_staff_cannot_add_an_entry_to_a_published_year(rep, staff, year):
+    publish(year, staff)
+    with pytest.raises(PointsError) as refused:
+        staff_entry(rep, date(year, 6, 1))
+    assert refused.value.message == published_message(year)
+    assert entries(rep) == []
+    # A year not published stays open.
+    assert staff_entry(rep, date(year + 1, 6, 1)).year == year + 1
+
+
+def test_entries_pending_when_the_year_was_published_may_still_be_approved(rep, staff):
+    """The published figures are pinned to the published run; the record may still change."""
+    on = date(timezone.localdate().year - 1, 12, 31)
+    entry = claim(rep, on=on)
+    publish(on.year, staff)
+    assert services.point_entry_approve(entry=entry, actor=staff) is True
+    entry.refresh_from_db()
+    assert entry.status == PointEntry.Status.APPROVED
 
 
 @pytest.mark.parametrize("text", ["\u200b", "\u200b\u200c\u200d\u2060\ufeff", " \ufeff\n\u200b "])
