@@ -3,6 +3,8 @@ points per category with the caps applied, progress toward each item's yearly ca
 among representatives of the same level, the entries with their status, a claim form, and
 an appeal against a rejection. Evidence is served only through an access-checked view."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -10,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from petitions import access as petition_access
 from points import access, services
@@ -40,6 +42,20 @@ def _year(value) -> int:
     except (TypeError, ValueError):
         return this_year
     return year if FIRST_YEAR <= year <= this_year else this_year
+
+
+def _post_only(view):
+    """A form's target: POST only, but a GET (a bookmark, or the ``?next=`` of a sign-in after
+    the session expired) goes to the points page rather than to a blank 405."""
+
+    @require_http_methods(["GET", "HEAD", "POST"])
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method != "POST":
+            return redirect("points:my_points")
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _my_points_url(year: int) -> str:
@@ -114,7 +130,7 @@ def my_points(request):
 
 
 @login_required
-@require_POST
+@_post_only
 def claim(request):
     """Claim an item (a deed done, a report to voters) with its evidence."""
     rep = _representative(request)
@@ -147,7 +163,7 @@ def claim(request):
 
 
 @login_required
-@require_POST
+@_post_only
 def appeal(request, pk):
     """Appeal a rejected entry of one's own, once."""
     rep = _representative(request)

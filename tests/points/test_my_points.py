@@ -574,10 +574,26 @@ def test_another_representatives_entry_cannot_be_appealed(rep_client, reviewer):
     assert not Appeal.objects.exists()
 
 
-def test_appeal_and_claim_refuse_get(rep_client, rep, reviewer):
+def test_a_get_on_the_claim_or_appeal_address_goes_to_the_points_page(
+    client, rep_and_user, reviewer
+):
+    """A sign-in after the session expired returns to ?next=/me/points/claim/ with a GET:
+    the representative lands on their points page, not on a blank 405."""
+    rep, user = rep_and_user
     entry = rejected(rep, reviewer)
-    assert rep_client.get(reverse("points:appeal", args=[entry.pk])).status_code == 405
-    assert rep_client.get(reverse("points:claim")).status_code == 405
+    addresses = [reverse("points:claim"), reverse("points:appeal", args=[entry.pk])]
+    for url in addresses:
+        assert client.get(url)["Location"].startswith(reverse("login"))  # signed out: sign in
+    client.force_login(user)
+    for url in addresses:
+        for method in (client.get, client.head):
+            response = method(url)
+            assert response.status_code == 302, (url, method)
+            assert response["Location"] == reverse("points:my_points")
+        assert client.put(url).status_code == 405
+        assert client.delete(url).status_code == 405
+    assert client.get(reverse("points:claim"), follow=True).status_code == 200
+    assert not Appeal.objects.exists() and PointEntry.objects.count() == 1
 
 
 # --- evidence ---------------------------------------------------------------------------------
