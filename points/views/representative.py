@@ -63,6 +63,14 @@ def _my_points_url(year: int) -> str:
     return url if year == timezone.localdate().year else f"{url}?year={year}"
 
 
+def _done(year: int):
+    """Back to the points page after a claim or an appeal is sent. The forms post to a
+    fragment that brings their errors into view, and a browser carries a request's fragment
+    over to a redirect that names none: "#top" (HTML's name for the top of the page) keeps
+    the page at the message that says it was sent."""
+    return redirect(_my_points_url(year) + "#top")
+
+
 def entries_for_year(representative, year: int) -> list[PointEntry]:
     """The representative's entries of ``year``, newest first, with their rule and appeal:
     one query whatever their number."""
@@ -158,7 +166,7 @@ def claim(request):
                 messages.success(request, _("Your item has been counted."))
             else:
                 messages.success(request, _("Your claim has been sent; staff will review it."))
-            return redirect(_my_points_url(entry.year))
+            return _done(entry.year)
     return _render_page(request, rep, year, claim_form=form, status=400)
 
 
@@ -178,7 +186,7 @@ def appeal(request, pk):
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Your appeal has been sent; staff will answer it."))
-            return redirect(_my_points_url(entry.year))
+            return _done(entry.year)
     if form.non_field_errors():
         # Shown at the top of the page too: an entry already appealed has no form any more.
         messages.error(request, " ".join(form.non_field_errors()))

@@ -16,7 +16,7 @@ from petitions.models import StaffScope
 from points import services
 from points.models import Appeal, PointEntry, Publication, ReportRun
 from tests.base import make_representative, make_station, make_user
-from tests.liaison.helpers import in_site_language, page_text, tags, tr
+from tests.liaison.helpers import in_site_language, page_text, parse, tags, tr
 from tests.petitions.citizen_helpers import gps_jpeg, jpeg_bytes, stored_files, upload
 
 pytestmark = pytest.mark.django_db
@@ -312,7 +312,9 @@ def test_a_claim_with_a_photo_is_sent_for_review(rep_client, rep):
     response = post_claim(rep_client, evidence=upload(gps_jpeg()))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("points:my_points")
+    # The form posts to "#claim"; the redirect names the top so the browser does not carry
+    # that fragment over and scroll past the message.
+    assert response["Location"] == reverse("points:my_points") + "#top"
     entry = PointEntry.objects.get(representative=rep)
     assert entry.rule.code == "deed"
     assert entry.status == PointEntry.Status.PENDING
@@ -343,7 +345,7 @@ def test_a_claim_for_last_year_goes_to_last_years_page(rep_client, rep):
     last = this_year() - 1
     response = post_claim(rep_client, year=str(last), on=date(last, 12, 30).isoformat())
     assert response.status_code == 302
-    assert response["Location"] == reverse("points:my_points") + f"?year={last}"
+    assert response["Location"] == reverse("points:my_points") + f"?year={last}#top"
     assert PointEntry.objects.get(representative=rep).year == last
 
 
@@ -510,6 +512,29 @@ def test_a_claim_dated_in_a_published_year_is_refused(rep_client, reviewer):
     assert not PointEntry.objects.exists()
 
 
+def test_a_refused_claim_brings_its_form_into_view(rep_client):
+    """On a phone the form is far down the page: it posts to a fragment of its own section,
+    so the page that shows the errors opens there."""
+    response = post_claim(rep_client, description="")
+
+    assert response.status_code == 400
+    (form,) = [f for f in tags(response, "form") if f["action"].startswith(reverse("points:claim"))]
+    assert form["action"] == reverse("points:claim") + "#claim"
+    assert [t for t in parse(response).tags if t[1].get("id") == "claim"]
+
+
+def test_a_refused_appeal_brings_its_form_into_view(rep_client, rep, reviewer):
+    entry = rejected(rep, reviewer)
+    response = post_appeal(rep_client, entry, text="\u200b")
+
+    assert response.status_code == 400
+    assert not Appeal.objects.exists()
+    assert any(f["action"] == appeal_action(entry) for f in tags(response, "form"))
+    (details,) = [t for t in tags(response, "details") if t.get("id") == f"appeal-{entry.pk}"]
+    assert "open" in details
+    assert tr("This field is required.") in page_text(response)
+
+
 # --- appeals ----------------------------------------------------------------------------------
 
 
@@ -517,22 +542,25 @@ def post_appeal(client, entry, text="活动签到表可以证明"):
     return client.post(reverse("points:appeal", args=[entry.pk]), {f"{entry.pk}-text": text})
 
 
+def appeal_action(entry):
+    return reverse("points:appeal", args=[entry.pk]) + f"#appeal-{entry.pk}"
+
+
 def test_a_rejected_entry_can_be_appealed_once(rep_client, rep, reviewer):
     entry = rejected(rep, reviewer)
     page = my_points(rep_client)
-    assert any(f["action"] == reverse("points:appeal", args=[entry.pk]) for f in tags(page, "form"))
+    assert any(f["action"] == appeal_action(entry) for f in tags(page, "form"))
 
     response = post_appeal(rep_client, entry)
     assert response.status_code == 302
+    assert response["Location"] == reverse("points:my_points") + "#top"
     appeal = Appeal.objects.get(entry=entry)
     assert appeal.text == "活动签到表可以证明"
     assert appeal.status == Appeal.Status.OPEN
     page = my_points(rep_client)
     assert "活动签到表可以证明" in page_text(page)
     # Once appealed, the form is gone.
-    assert not any(
-        f["action"] == reverse("points:appeal", args=[entry.pk]) for f in tags(page, "form")
-    )
+    assert not any(f["action"] == appeal_action(entry) for f in tags(page, "form"))
 
     again = post_appeal(rep_client, entry, "再申诉一次")
     assert again.status_code == 400
