@@ -37,6 +37,7 @@ from tests.base import make_representative, make_station, make_user
 from tests.liaison.helpers import in_site_language, page_text, tr
 from tests.liaison.helpers import tags as page_tags
 from tests.petitions.citizen_helpers import gps_jpeg
+from tests.points.admin_helpers import duty_day_data, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -207,26 +208,14 @@ def test_it_warns_when_a_row_of_past_years_is_edited(admin_client):
 
 
 def _activity_data(rows, **fields):
-    data = {
+    activity = {
         "kind": Activity.Kind.SESSION,
         "title": "县十九届人大五次会议",
         "date": f"{YEAR}-03-01",
         "place": "县人大会议室",
         "organiser": "县人大常委会办公室",
-        "attendances-TOTAL_FORMS": str(len(rows)),
-        "attendances-INITIAL_FORMS": str(sum(1 for r in rows if "id" in r)),
-        "attendances-MIN_NUM_FORMS": "0",
-        "attendances-MAX_NUM_FORMS": "1000",
-        "_save": "1",
     }
-    data.update(fields)
-    for index, row in enumerate(rows):
-        for key, value in row.items():
-            if value is True:
-                value = "on"
-            if value is not False:
-                data[f"attendances-{index}-{key}"] = value
-    return data
+    return form_data(activity, "attendances", rows, **fields)
 
 
 def test_saving_the_attendance_list_creates_the_entries(admin_client, rep):
@@ -358,32 +347,11 @@ def test_approving_excuses_from_the_attendance_list(admin_client, superuser, rep
 # --- duty days and their roster -----------------------------------------------------------------
 
 
-def _duty_day_data(station, on, rows, **fields):
-    data = {
-        "station": station.pk,
-        "date": on.isoformat(),
-        "hours": "9:00–12:00",
-        "shifts-TOTAL_FORMS": str(len(rows)),
-        "shifts-INITIAL_FORMS": str(sum(1 for r in rows if "id" in r)),
-        "shifts-MIN_NUM_FORMS": "0",
-        "shifts-MAX_NUM_FORMS": "1000",
-        "_save": "1",
-    }
-    data.update(fields)
-    for index, row in enumerate(rows):
-        for key, value in row.items():
-            if value is True:
-                value = "on"
-            if value is not False:
-                data[f"shifts-{index}-{key}"] = value
-    return data
-
-
 def test_the_roster_is_planned_then_served(admin_client, rep):
     station = make_station()
     on = timezone.localdate() - timedelta(days=1)
     response = admin_client.post(
-        _url("points.DutyDay", "add"), _duty_day_data(station, on, [{"representative": rep.pk}])
+        _url("points.DutyDay", "add"), duty_day_data(station, on, [{"representative": rep.pk}])
     )
     assert response.status_code == 302
     day = DutyDay.objects.get()
@@ -391,13 +359,13 @@ def test_the_roster_is_planned_then_served(admin_client, rep):
     assert not PointEntry.objects.exists()
     row = {"id": shift.pk, "duty_day": day.pk, "representative": rep.pk, "served": True}
     response = admin_client.post(
-        _url("points.DutyDay", "change", day.pk), _duty_day_data(station, on, [row])
+        _url("points.DutyDay", "change", day.pk), duty_day_data(station, on, [row])
     )
     assert response.status_code == 302
     entry = PointEntry.objects.get()
     assert (entry.source, entry.source_id, entry.rule.code) == ("duty", shift.pk, "duty")
     row["served"] = False
-    admin_client.post(_url("points.DutyDay", "change", day.pk), _duty_day_data(station, on, [row]))
+    admin_client.post(_url("points.DutyDay", "change", day.pk), duty_day_data(station, on, [row]))
     assert not PointEntry.objects.exists()
 
 
@@ -406,7 +374,7 @@ def test_nobody_has_served_a_duty_day_still_to_come(admin_client, rep):
     on = timezone.localdate() + timedelta(days=7)
     response = admin_client.post(
         _url("points.DutyDay", "add"),
-        _duty_day_data(station, on, [{"representative": rep.pk, "served": True}]),
+        duty_day_data(station, on, [{"representative": rep.pk, "served": True}]),
     )
     assert response.status_code == 200
     assert not DutyDay.objects.exists()

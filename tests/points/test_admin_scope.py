@@ -12,7 +12,6 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from liaison.management.demo_petitions import staff_group
 from liaison.management.demo_points import COUNTY_POINTS_PERMISSIONS, TOWN_POINTS_PERMISSIONS
 from liaison.models import StationMembership
 from petitions.models import StaffScope
@@ -21,24 +20,12 @@ from points.models import Activity, Attendance, DutyDay, DutyShift, PointEntry
 from points.representative_forms import clean_evidence
 from tests.base import make_representative, make_station, make_town, make_user
 from tests.petitions.citizen_helpers import jpeg_bytes
+from tests.points.admin_helpers import admin_url, duty_day_data, staff
 
 pytestmark = pytest.mark.django_db
 
 YEAR = 2025
 ROWS = [1, 30]
-
-
-def _url(model_name, view, *args):
-    return reverse(f"admin:points_{model_name}_{view}", args=args)
-
-
-def staff(permissions, group_name, **scope):
-    """A staff member of the demo's group for ``permissions``, with ``scope`` (or none)."""
-    user = make_user(staff=True)
-    user.groups.add(staff_group(group_name, permissions))
-    if scope:
-        StaffScope.objects.create(user=user, **scope)
-    return user
 
 
 def claim(rep, on=None):
@@ -103,7 +90,7 @@ def world():
 
 
 def _listed(client, model_name, **params):
-    response = client.get(_url(model_name, "changelist"), params)
+    response = client.get(admin_url(model_name, "changelist"), params)
     assert response.status_code == 200
     return set(response.context["cl"].result_list)
 
@@ -135,7 +122,7 @@ def test_town_staff_see_every_activity(client, world):
     # Sessions and meetings are the county's events, not a town's.
     client.force_login(world["town_staff"])
     assert _listed(client, "activity") == {world["activity"]}
-    url = _url("activity", "change", world["activity"].pk)
+    url = admin_url("activity", "change", world["activity"].pk)
     assert client.get(url).status_code == 200
 
 
@@ -145,7 +132,7 @@ def test_a_representative_seated_twice_in_the_town_is_listed_once(client, world)
         station=make_station(town=world["a"]["town"]), representative=rep
     )
     client.force_login(world["town_staff"])
-    response = client.get(_url("pointentry", "changelist"), {"status__exact": "pending"})
+    response = client.get(admin_url("pointentry", "changelist"), {"status__exact": "pending"})
     assert list(response.context["cl"].result_list) == [world["a"]["entry"]]
     assert response.context["cl"].result_count == 1
 
@@ -175,7 +162,7 @@ def test_staff_without_a_scope_list_nothing(client, world):
     for model_name, _key, params in LISTS:
         assert _listed(client, model_name, **params) == set(), model_name
     # The model permissions still open the pages: a scope limits rows, not the admin.
-    assert client.get(_url("dutyday", "add")).status_code == 200
+    assert client.get(admin_url("dutyday", "add")).status_code == 200
     assert not access.stations_for(user).exists()
 
 
@@ -193,9 +180,9 @@ def test_staff_without_a_scope_list_nothing(client, world):
 )
 def test_town_staff_cannot_open_another_towns_row_by_id(client, world, model_name, key):
     client.force_login(world["town_staff"])
-    assert client.get(_url(model_name, "change", world["a"][key].pk)).status_code == 200
+    assert client.get(admin_url(model_name, "change", world["a"][key].pk)).status_code == 200
     for view in ("change", "history"):
-        response = client.get(_url(model_name, view, world["b"][key].pk))
+        response = client.get(admin_url(model_name, view, world["b"][key].pk))
         # Django's answer for an object outside get_queryset: back to the index, with a
         # message, as for an id that does not exist.
         assert response.status_code == 302, view
@@ -206,8 +193,8 @@ def test_town_staff_cannot_change_another_towns_duty_day_by_posting(client, worl
     day = world["b"]["day"]
     client.force_login(world["town_staff"])
     response = client.post(
-        _url("dutyday", "change", day.pk),
-        _duty_day_data(world["b"]["station"], day.date, [], hours="8:00–9:00"),
+        admin_url("dutyday", "change", day.pk),
+        duty_day_data(world["b"]["station"], day.date, [], hours="8:00–9:00"),
     )
     assert response.status_code == 302
     day.refresh_from_db()
@@ -217,30 +204,9 @@ def test_town_staff_cannot_change_another_towns_duty_day_by_posting(client, worl
 # --- choices --------------------------------------------------------------------------------
 
 
-def _duty_day_data(station, on, rows, **fields):
-    data = {
-        "station": station.pk,
-        "date": on.isoformat(),
-        "hours": "9:00–12:00",
-        "shifts-TOTAL_FORMS": str(len(rows)),
-        "shifts-INITIAL_FORMS": str(sum(1 for r in rows if "id" in r)),
-        "shifts-MIN_NUM_FORMS": "0",
-        "shifts-MAX_NUM_FORMS": "1000",
-        "_save": "1",
-    }
-    data.update(fields)
-    for index, row in enumerate(rows):
-        for key, value in row.items():
-            if value is True:
-                value = "on"
-            if value is not False:
-                data[f"shifts-{index}-{key}"] = value
-    return data
-
-
 def test_town_staff_choose_among_their_towns_stations_and_representatives(client, world):
     client.force_login(world["town_staff"])
-    response = client.get(_url("dutyday", "add"))
+    response = client.get(admin_url("dutyday", "add"))
     station_field = response.context["adminform"].form.fields["station"]
     assert set(station_field.queryset) == {world["a"]["station"]}
     (formset,) = response.context["inline_admin_formsets"]
@@ -252,7 +218,7 @@ def test_town_staff_choose_among_their_towns_stations_and_representatives(client
 
 def test_county_staff_choose_among_every_station(client, world):
     client.force_login(world["county_staff"])
-    response = client.get(_url("dutyday", "add"))
+    response = client.get(admin_url("dutyday", "add"))
     station_field = response.context["adminform"].form.fields["station"]
     assert {world["a"]["station"], world["b"]["station"]} <= set(station_field.queryset)
     assert "data-ajax--url" in response.content.decode()
@@ -261,12 +227,16 @@ def test_county_staff_choose_among_every_station(client, world):
 def test_town_staff_cannot_add_a_duty_day_at_another_towns_station(client, world):
     client.force_login(world["town_staff"])
     on = timezone.localdate() - timedelta(days=1)
-    response = client.post(_url("dutyday", "add"), _duty_day_data(world["b"]["station"], on, []))
+    response = client.post(
+        admin_url("dutyday", "add"), duty_day_data(world["b"]["station"], on, [])
+    )
     assert response.status_code == 200
     assert "station" in response.context["adminform"].form.errors
     assert not DutyDay.objects.filter(date=on).exists()
     # Their own town's station is fine.
-    response = client.post(_url("dutyday", "add"), _duty_day_data(world["a"]["station"], on, []))
+    response = client.post(
+        admin_url("dutyday", "add"), duty_day_data(world["a"]["station"], on, [])
+    )
     assert response.status_code == 302
     assert DutyDay.objects.get(date=on).station == world["a"]["station"]
 
@@ -275,7 +245,7 @@ def test_town_staff_cannot_move_their_duty_day_to_another_town(client, world):
     day = world["a"]["day"]
     client.force_login(world["town_staff"])
     response = client.post(
-        _url("dutyday", "change", day.pk), _duty_day_data(world["b"]["station"], day.date, [])
+        admin_url("dutyday", "change", day.pk), duty_day_data(world["b"]["station"], day.date, [])
     )
     assert response.status_code == 200
     assert "station" in response.context["adminform"].form.errors
@@ -286,10 +256,10 @@ def test_town_staff_cannot_move_their_duty_day_to_another_town(client, world):
 def test_town_staff_cannot_put_another_towns_representative_on_a_roster(client, world):
     client.force_login(world["town_staff"])
     on = timezone.localdate() - timedelta(days=1)
-    data = _duty_day_data(
+    data = duty_day_data(
         world["a"]["station"], on, [{"representative": world["b"]["rep"].pk, "served": True}]
     )
-    response = client.post(_url("dutyday", "add"), data)
+    response = client.post(admin_url("dutyday", "add"), data)
     assert response.status_code == 200
     (formset,) = response.context["inline_admin_formsets"]
     assert "representative" in formset.formset.forms[0].errors
@@ -309,7 +279,7 @@ def test_who_is_already_on_the_roster_stays_a_choice(client, world):
     ]
     client.force_login(world["town_staff"])
     response = client.post(
-        _url("dutyday", "change", day.pk), _duty_day_data(day.station, day.date, rows)
+        admin_url("dutyday", "change", day.pk), duty_day_data(day.station, day.date, rows)
     )
     assert response.status_code == 302
     shift.refresh_from_db()
@@ -326,7 +296,7 @@ def test_a_bulk_approval_leaves_out_of_scope_entries_alone(client, world):
     ours, theirs = world["a"]["entry"], world["b"]["entry"]
     client.force_login(user)
     response = client.post(
-        _url("pointentry", "changelist"),
+        admin_url("pointentry", "changelist"),
         {"action": "approve_selected", ACTION_CHECKBOX_NAME: [ours.pk, theirs.pk]},
     )
     assert response.status_code == 302
@@ -341,7 +311,7 @@ def test_a_bulk_approval_leaves_out_of_scope_entries_alone(client, world):
         ("reject_selected", {"post": "yes", "reason": "x"}),
     ]:
         client.post(
-            _url("pointentry", "changelist"),
+            admin_url("pointentry", "changelist"),
             {"action": action, ACTION_CHECKBOX_NAME: [other.pk], **extra},
         )
         other.refresh_from_db()
@@ -352,7 +322,7 @@ def test_cancelling_duty_days_in_bulk_leaves_other_towns_days_alone(client, worl
     client.force_login(world["town_staff"])
     ours, theirs = world["a"]["day"], world["b"]["day"]
     response = client.post(
-        _url("dutyday", "changelist"),
+        admin_url("dutyday", "changelist"),
         {"action": "cancel_duty_days", ACTION_CHECKBOX_NAME: [ours.pk, theirs.pk]},
     )
     assert response.status_code == 302
@@ -405,7 +375,7 @@ def test_town_staff_list_entries_in_constant_queries(
         claim(make_representative(station=world["b"]["station"], user=make_user()))
     client.force_login(world["town_staff"])
     with django_assert_num_queries(TOWN_ENTRY_LIST_QUERIES):
-        response = client.get(_url("pointentry", "changelist"))
+        response = client.get(admin_url("pointentry", "changelist"))
     assert response.context["cl"].result_count == rows + 3  # and A's claim, appeal, duty
 
 
@@ -420,5 +390,5 @@ def test_town_staff_list_duty_days_in_constant_queries(
             )
     client.force_login(world["town_staff"])
     with django_assert_num_queries(TOWN_DUTY_DAY_LIST_QUERIES):
-        response = client.get(_url("dutyday", "changelist"))
+        response = client.get(admin_url("dutyday", "changelist"))
     assert response.context["cl"].result_count == rows + 1

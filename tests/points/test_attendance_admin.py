@@ -8,16 +8,15 @@ from datetime import date, timedelta
 import pytest
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.urls import reverse
 from django.utils import timezone
 
-from liaison.management.demo_petitions import staff_group
 from liaison.management.demo_points import COUNTY_POINTS_PERMISSIONS, TOWN_POINTS_PERMISSIONS
 from petitions.models import StaffScope
 from points import services
 from points.models import Activity, Attendance, DutyDay, PointEntry
 from tests.base import make_representative, make_station, make_town, make_user
 from tests.liaison.helpers import page_text, tr
+from tests.points.admin_helpers import admin_url, duty_day_data, form_data, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -42,18 +41,6 @@ TOWN_EDITING_PERMISSIONS = {
         "attendance": ["view", "add", "change", "delete"],
     }
 }
-
-
-def _url(model_name, view, *args):
-    return reverse(f"admin:points_{model_name}_{view}", args=args)
-
-
-def staff(permissions, group_name, **scope):
-    user = make_user(staff=True)
-    user.groups.add(staff_group(group_name, permissions))
-    if scope:
-        StaffScope.objects.create(user=user, **scope)
-    return user
 
 
 def future(days=7):
@@ -108,26 +95,14 @@ def _row(attendance, **changes):
 
 
 def _activity_data(activity, rows, **fields):
-    data = {
+    shown = {
         "kind": activity.kind,
         "title": activity.title,
         "date": activity.date.isoformat(),
         "place": activity.place,
         "organiser": activity.organiser,
-        "attendances-TOTAL_FORMS": str(len(rows)),
-        "attendances-INITIAL_FORMS": str(sum(1 for r in rows if "id" in r)),
-        "attendances-MIN_NUM_FORMS": "0",
-        "attendances-MAX_NUM_FORMS": "1000",
-        "_save": "1",
     }
-    data.update(fields)
-    for index, row in enumerate(rows):
-        for key, value in row.items():
-            if value is True:
-                value = "on"
-            if value is not False:
-                data[f"attendances-{index}-{key}"] = value
-    return data
+    return form_data(shown, "attendances", rows, **fields)
 
 
 def _new_activity(**fields):
@@ -152,7 +127,7 @@ def _inline(response):
 
 def test_town_staff_see_only_their_towns_attendance_on_the_activity_page(client, world):
     client.force_login(world["town_staff"])
-    response = client.get(_url("activity", "change", world["activity"].pk))
+    response = client.get(admin_url("activity", "change", world["activity"].pk))
     assert response.status_code == 200
     assert set(_inline(response).queryset) == {world["a"]["attendance"]}
     text = page_text(response)
@@ -164,7 +139,7 @@ def test_town_staff_see_only_their_towns_attendance_on_the_activity_page(client,
 @pytest.mark.parametrize("who", ["county_staff", "superuser"])
 def test_county_staff_see_the_whole_attendance_list(client, world, who):
     client.force_login(world[who])
-    response = client.get(_url("activity", "change", world["activity"].pk))
+    response = client.get(admin_url("activity", "change", world["activity"].pk))
     assert set(_inline(response).queryset) == {
         world["a"]["attendance"],
         world["b"]["attendance"],
@@ -174,7 +149,7 @@ def test_county_staff_see_the_whole_attendance_list(client, world, who):
 
 def test_town_staff_choose_among_their_towns_representatives_from_a_plain_list(client, world):
     client.force_login(world["town_editor"])
-    response = client.get(_url("activity", "change", world["activity"].pk))
+    response = client.get(admin_url("activity", "change", world["activity"].pk))
     field = _inline(response).forms[0].fields["representative"]
     assert set(field.queryset) == {world["a"]["rep"]}
     # The autocomplete is answered by the liaison admin, which lists the whole county.
@@ -184,7 +159,7 @@ def test_town_staff_choose_among_their_towns_representatives_from_a_plain_list(c
 
 def test_county_staff_keep_the_autocomplete(client, world):
     client.force_login(world["county_staff"])
-    response = client.get(_url("activity", "change", world["activity"].pk))
+    response = client.get(admin_url("activity", "change", world["activity"].pk))
     field = _inline(response).forms[0].fields["representative"]
     assert isinstance(field.widget.widget, AutocompleteSelect)
 
@@ -192,7 +167,7 @@ def test_county_staff_keep_the_autocomplete(client, world):
 def test_town_staff_cannot_alter_another_towns_row_by_posting_its_id(client, world):
     theirs = world["b"]["attendance"]
     client.force_login(world["town_editor"])
-    url = _url("activity", "change", world["activity"].pk)
+    url = admin_url("activity", "change", world["activity"].pk)
     for changed in ({"status": "absent", "excuse": ""}, {"representative": world["a"]["rep"].pk}):
         rows = [_row(world["a"]["attendance"]), _row(theirs, **changed)]
         client.post(url, _activity_data(world["activity"], rows))
@@ -211,7 +186,8 @@ def test_town_staff_cannot_add_another_towns_representative(client, world):
     client.force_login(world["town_editor"])
     rows = [_row(world["a"]["attendance"]), {"representative": outsider.pk, "status": "present"}]
     response = client.post(
-        _url("activity", "change", world["activity"].pk), _activity_data(world["activity"], rows)
+        admin_url("activity", "change", world["activity"].pk),
+        _activity_data(world["activity"], rows),
     )
     assert response.status_code == 200
     assert "representative" in _inline(response).forms[1].errors
@@ -220,7 +196,8 @@ def test_town_staff_cannot_add_another_towns_representative(client, world):
     neighbour = make_representative(station=world["a"]["station"])
     rows[1]["representative"] = neighbour.pk
     response = client.post(
-        _url("activity", "change", world["activity"].pk), _activity_data(world["activity"], rows)
+        admin_url("activity", "change", world["activity"].pk),
+        _activity_data(world["activity"], rows),
     )
     assert response.status_code == 302
     assert world["activity"].attendances.filter(representative=neighbour).exists()
@@ -235,7 +212,7 @@ def test_nobody_is_present_or_absent_at_an_activity_still_to_come(client, world,
     rep = world["a"]["rep"]
     client.force_login(world["superuser"])
     response = client.post(
-        _url("activity", "add"),
+        admin_url("activity", "add"),
         _activity_data(_new_activity(), [{"representative": rep.pk, "status": status}]),
     )
     assert response.status_code == 200
@@ -249,7 +226,7 @@ def test_an_excuse_is_recorded_in_advance(client, world):
     rep = world["a"]["rep"]
     client.force_login(world["superuser"])
     row = {"representative": rep.pk, "status": "excused", "excuse": "外出学习"}
-    response = client.post(_url("activity", "add"), _activity_data(_new_activity(), [row]))
+    response = client.post(admin_url("activity", "add"), _activity_data(_new_activity(), [row]))
     assert response.status_code == 302
     assert Attendance.objects.get(activity__date=future()).status == Attendance.Status.EXCUSED
 
@@ -259,7 +236,7 @@ def test_attendance_is_recorded_on_the_day(client, world):
     client.force_login(world["superuser"])
     today = _new_activity(date=timezone.localdate())
     response = client.post(
-        _url("activity", "add"),
+        admin_url("activity", "add"),
         _activity_data(today, [{"representative": rep.pk, "status": "present"}]),
     )
     assert response.status_code == 302
@@ -274,7 +251,7 @@ def test_the_attendance_page_refuses_present_for_an_activity_still_to_come(clien
     )
     client.force_login(world["superuser"])
     response = client.post(
-        _url("attendance", "change", excused.pk),
+        admin_url("attendance", "change", excused.pk),
         {"status": "present", "excuse": "", "_save": "1"},
     )
     assert response.status_code == 200
@@ -289,7 +266,7 @@ def test_an_activity_with_attendance_cannot_move_into_the_future(client, world):
     client.force_login(world["superuser"])
     rows = [_row(world["a"]["attendance"]), _row(world["b"]["attendance"])]
     response = client.post(
-        _url("activity", "change", activity.pk),
+        admin_url("activity", "change", activity.pk),
         _activity_data(activity, rows, date=future().isoformat()),
     )
     assert response.status_code == 200
@@ -308,7 +285,7 @@ def test_an_activity_moves_into_the_future_once_its_list_holds_only_excuses(clie
         _row(world["b"]["attendance"]),
     ]
     response = client.post(
-        _url("activity", "change", activity.pk),
+        admin_url("activity", "change", activity.pk),
         _activity_data(activity, rows, date=future().isoformat()),
     )
     assert response.status_code == 302
@@ -326,7 +303,7 @@ def test_rows_town_staff_cannot_see_still_keep_the_activity_in_the_past(client, 
     world["b"]["attendance"].save()
     client.force_login(world["town_editor"])
     response = client.post(
-        _url("activity", "change", activity.pk),
+        admin_url("activity", "change", activity.pk),
         _activity_data(activity, [], date=future().isoformat()),
     )
     assert response.status_code == 200
@@ -343,7 +320,7 @@ def test_staff_who_see_no_attendance_cannot_move_the_activity_into_the_future(cl
     client.force_login(user)
     data = {k: v for k, v in _activity_data(activity, []).items() if "attendances" not in k}
     response = client.post(
-        _url("activity", "change", activity.pk), {**data, "date": future().isoformat()}
+        admin_url("activity", "change", activity.pk), {**data, "date": future().isoformat()}
     )
     assert response.status_code == 200
     assert "date" in response.context["adminform"].form.errors
@@ -351,7 +328,9 @@ def test_staff_who_see_no_attendance_cannot_move_the_activity_into_the_future(cl
     activity.refresh_from_db()
     assert activity.date == PAST
     # Another date in the past is fine.
-    response = client.post(_url("activity", "change", activity.pk), {**data, "date": "2025-01-11"})
+    response = client.post(
+        admin_url("activity", "change", activity.pk), {**data, "date": "2025-01-11"}
+    )
     assert response.status_code == 302
 
 
@@ -362,7 +341,9 @@ def test_a_representative_listed_twice_on_an_activity_is_told_in_words(client, w
     rep = world["a"]["rep"]
     client.force_login(world["superuser"])
     rows = [{"representative": rep.pk, "status": "present"}] * 2
-    response = client.post(_url("activity", "add"), _activity_data(_new_activity(date=PAST), rows))
+    response = client.post(
+        admin_url("activity", "add"), _activity_data(_new_activity(date=PAST), rows)
+    )
     assert response.status_code == 200
     errors = [str(e) for e in _inline(response).non_form_errors()]
     assert errors == [tr(ACTIVITY_DUPLICATE)]
@@ -372,19 +353,9 @@ def test_a_representative_listed_twice_on_an_activity_is_told_in_words(client, w
 def test_a_representative_listed_twice_on_a_duty_day_is_told_in_words(client, world):
     rep = world["a"]["rep"]
     client.force_login(world["superuser"])
-    data = {
-        "station": world["a"]["station"].pk,
-        "date": PAST.isoformat(),
-        "hours": "9:00–12:00",
-        "shifts-TOTAL_FORMS": "2",
-        "shifts-INITIAL_FORMS": "0",
-        "shifts-MIN_NUM_FORMS": "0",
-        "shifts-MAX_NUM_FORMS": "1000",
-        "shifts-0-representative": rep.pk,
-        "shifts-1-representative": rep.pk,
-        "_save": "1",
-    }
-    response = client.post(_url("dutyday", "add"), data)
+    rows = [{"representative": rep.pk}, {"representative": rep.pk}]
+    data = duty_day_data(world["a"]["station"], PAST, rows)
+    response = client.post(admin_url("dutyday", "add"), data)
     assert response.status_code == 200
     errors = [str(e) for e in _inline(response).non_form_errors()]
     assert errors == [tr(DUTY_DAY_DUPLICATE)]
