@@ -7,7 +7,6 @@ county staff and the unit they assign it to, never by the unit or representative
 accuses, whatever else would let them see it.
 """
 
-import hashlib
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
@@ -15,6 +14,7 @@ from django.http import Http404
 
 from liaison.services import mask_phone
 from petitions.models import PersonalDataView, Petition, StaffScope
+from petitions.tracking import hash_token
 
 
 @dataclass(frozen=True)
@@ -130,10 +130,6 @@ def get_petition_for_user(user, pk, queryset: QuerySet | None = None) -> Petitio
     if petition is None:
         raise Http404
     return petition
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def get_petition_by_token(token: str, queryset: QuerySet | None = None) -> Petition:

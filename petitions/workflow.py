@@ -5,26 +5,27 @@ may do it. ``allowed_actions`` reads it to draw the buttons; every transition fu
 checks it again before touching the database. Each transition runs in one transaction, is a
 compare-and-set on the step (two people acting at once: one wins, the other gets
 ``TransitionConflict``), and appends a ``PetitionEvent``.
+
+A concern is born in ``services.petition_receive`` (step "received", its first event);
+from there, only the functions below move it.
 """
 
-import base64
-import hashlib
-import hmac
-import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from petitions import notifications
-from petitions.access import Roles, hash_token, roles_for
+from petitions.access import Roles, roles_for
 from petitions.deadlines import Calendar
+from petitions.errors import TransitionConflict, TransitionNotAllowed, WorkflowError
+from petitions.events import event_append
 from petitions.models import (
     OPEN_STEPS,
     Category,
@@ -34,29 +35,10 @@ from petitions.models import (
     ResultAttachment,
     Step,
     Survey,
-    TrackingCounter,
 )
 from petitions.signals import petition_step_changed
 
 MAX_REOPENS = 2  # also a CheckConstraint on Petition
-
-
-class WorkflowError(Exception):
-    """A transition that may not happen; ``message`` is shown to the user as is."""
-
-    status = 400
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
-class TransitionNotAllowed(WorkflowError):
-    status = 403
-
-
-class TransitionConflict(WorkflowError):
-    status = 409
 
 
 # --- who may act ---------------------------------------------------------------------------
@@ -251,32 +233,6 @@ def _check(action: str, petition: Petition, actor) -> Action:
 # --- the machinery -------------------------------------------------------------------------
 
 
-def _event(
-    petition,
-    *,
-    kind,
-    action="",
-    from_step="",
-    to_step="",
-    actor=None,
-    note="",
-    is_public=False,
-    actor_kind=None,
-):
-    return PetitionEvent.objects.create(
-        petition=petition,
-        kind=kind,
-        action=action,
-        from_step=from_step,
-        to_step=to_step,
-        actor=actor,
-        actor_kind=actor_kind
-        or (PetitionEvent.ActorKind.USER if actor else PetitionEvent.ActorKind.SYSTEM),
-        note=note,
-        is_public=is_public,
-    )
-
-
 def _compare_and_set(petition: Petition, *, from_step: str, to_step: str, **fields) -> None:
     """Move ``petition`` from ``from_step`` to ``to_step`` only if nobody moved it first."""
     updated = Petition.objects.filter(pk=petition.pk, step=from_step).update(
@@ -295,7 +251,7 @@ def _transition(
     from_step = petition.step
     to_step = to_step or spec.to_step
     _compare_and_set(petition, from_step=from_step, to_step=to_step, **fields)
-    event = _event(
+    event = event_append(
         petition,
         kind=PetitionEvent.Kind.TRANSITION,
         action=action,
@@ -313,125 +269,6 @@ def _transition(
 
 def _today() -> date:
     return timezone.localdate()
-
-
-# --- receive -------------------------------------------------------------------------------
-
-
-def token_for_submit_key(submit_key) -> str:
-    """The tracking token of a citizen's form: derived from its one-time key with the
-    server's secret, so a replayed form can be shown the same link again while only the
-    token's hash is stored. 192 bits, URL-safe."""
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(), f"petition-token:{submit_key}".encode(), hashlib.sha256
-    ).digest()
-    return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")
-
-
-def _next_tracking_no(year: int) -> str:
-    for _attempt in range(3):
-        try:
-            with transaction.atomic():
-                TrackingCounter.objects.get_or_create(year=year)
-                counter = TrackingCounter.objects.select_for_update().get(year=year)
-                counter.last = F("last") + 1
-                counter.save(update_fields=["last"])
-                counter.refresh_from_db()
-                return f"{settings.TRACKING_PREFIX}-{year}-{counter.last:06d}"
-        except IntegrityError:  # two first petitions of a year at once
-            continue
-    raise WorkflowError(_("The service is busy. Please try again."))
-
-
-@transaction.atomic
-def petition_receive(
-    *,
-    channel: str,
-    text: str,
-    representative=None,
-    station=None,
-    category=None,
-    village=None,
-    town=None,
-    citizen_name: str = "",
-    citizen_phone: str = "",
-    consent: bool = False,
-    submit_key=None,
-    actor=None,
-    photos: Iterable[bytes] = (),
-    source_activity_id=None,
-    accused_unit=None,
-    accused_representative=None,
-) -> tuple[Petition, str, bool]:
-    """Receive a concern by any channel. Returns (petition, tracking token, created).
-
-    With a ``submit_key`` the call is idempotent: the same form sent twice gives the same
-    petition and token, and ``created`` is False the second time.
-    """
-    from petitions.photos import save_photo
-
-    if submit_key is not None:
-        existing = Petition.objects.filter(submit_key=submit_key).first()
-        if existing is not None:
-            return existing, token_for_submit_key(submit_key), False
-        token = token_for_submit_key(submit_key)
-    else:
-        token = secrets.token_urlsafe(24)
-    if town is None:
-        if village is not None:
-            town = village.town
-        elif station is not None:
-            town = station.town
-    now = timezone.now()
-    calendar = Calendar.from_db()
-    try:
-        with transaction.atomic():
-            petition = Petition.objects.create(
-                tracking_no=_next_tracking_no(timezone.localdate(now).year),
-                token_hash=hash_token(token),
-                submit_key=submit_key,
-                channel=channel,
-                text=text,
-                representative=representative,
-                station=station,
-                category=category,
-                village=village,
-                town=town,
-                citizen_name=citizen_name,
-                citizen_phone=citizen_phone,
-                consent_at=now if consent else None,
-                collect_by=calendar.add_days(
-                    timezone.localdate(now), settings.PETITION_COLLECT_DAYS
-                ),
-                source_activity_id=source_activity_id,
-                accused_unit=accused_unit,
-                accused_representative=accused_representative,
-            )
-    except IntegrityError:
-        # The same form, sent twice at the same moment: the other request created it.
-        if submit_key is None:
-            raise
-        return Petition.objects.get(submit_key=submit_key), token, False
-    saved = []
-    try:
-        for data in photos:
-            saved.append(save_photo(petition=petition, data=data))
-    except Exception:
-        # The transaction rolls the rows back; the files are ours to remove.
-        for photo in saved:
-            photo.image.delete(save=False)
-        raise
-    _event(
-        petition,
-        kind=PetitionEvent.Kind.TRANSITION,
-        action="receive",
-        to_step=Step.RECEIVED,
-        actor=actor,
-        actor_kind=PetitionEvent.ActorKind.USER if actor else PetitionEvent.ActorKind.CITIZEN,
-        is_public=True,
-    )
-    notifications.petition_received(petition, actor=actor)
-    return petition, token, True
 
 
 # --- collect, reject, merge ------------------------------------------------------------------
@@ -586,7 +423,7 @@ def _same_step_event(petition, *, action, actor, kind, note, is_public=False):
         raise TransitionConflict(
             _("Someone else has just changed this concern. Reload the page to see its state.")
         )
-    return _event(
+    return event_append(
         petition,
         kind=kind,
         action=action,
@@ -655,7 +492,7 @@ def petition_extend(*, petition, actor, days: int, reason: str):
     )
     if updated != 1:
         raise WorkflowError(_("This concern has already been extended once."))
-    event = _event(
+    event = event_append(
         petition,
         kind=PetitionEvent.Kind.EXTENSION,
         action="extend",
@@ -770,39 +607,3 @@ def petition_close(*, petition, actor, note: str):
     if not note.strip():
         raise WorkflowError(_("Say why the concern is closed without a rating."))
     return _transition(petition, action="close", actor=actor, note=note, closed_at=timezone.now())
-
-
-# --- the overdue job ---------------------------------------------------------------------------
-
-
-def petition_update_warning(*, petition: Petition, today: date | None = None) -> bool:
-    """Set the yellow/red card of one assigned or supervised petition. Returns True when
-    the colour changed (and the unit and staff were notified, once per change)."""
-    from petitions.deadlines import warning_for
-
-    new = warning_for(
-        deadline=petition.deadline,
-        today=today or _today(),
-        warn_days=settings.PETITION_WARNING_DAYS,
-    )
-    if new == petition.warning:
-        return False
-    with transaction.atomic():
-        # Compare-and-set on the colour: two runs at once change it, and notify, once.
-        updated = Petition.objects.filter(
-            pk=petition.pk, warning=petition.warning, step__in=[Step.ASSIGNED, Step.SUPERVISING]
-        ).update(warning=new)
-        if updated != 1:
-            return False
-        petition.warning = new
-        if new:
-            _event(
-                petition,
-                kind=PetitionEvent.Kind.WARNING,
-                action=new,
-                from_step=petition.step,
-                to_step=petition.step,
-                note=str(Petition.Warning(new).label),
-            )
-            notifications.petition_warning(petition)
-    return True

@@ -595,7 +595,7 @@ class PetitionDemo:
             fields = {"station": Station.objects.get(slug=ref)}
         else:
             fields = {"town": Town.objects.get(name=ref)}
-        petition, _token, created = workflow.petition_receive(
+        petition, _token, created = services.petition_receive(
             channel=demo.channel,
             text=demo.text,
             category=category,

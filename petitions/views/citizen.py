@@ -27,7 +27,7 @@ import liaison.urls  # noqa: F401  (registers the "token" path converter used be
 from liaison import qrcodes
 from liaison.access import QrTokenReplaced, get_representative_by_token, get_station_by_token
 from liaison.models import Village
-from petitions import access, workflow
+from petitions import access, services, workflow
 from petitions.citizen_forms import (
     PHOTO_FIELDS,
     ConcernForm,
@@ -35,6 +35,7 @@ from petitions.citizen_forms import (
     SurveyForm,
     photo_too_big_message,
 )
+from petitions.errors import WorkflowError
 from petitions.models import Petition, PetitionEvent, PetitionPhoto, Step
 
 # The six steps (六步工作法) a citizen follows on the tracking page.
@@ -157,7 +158,7 @@ def _concern(request, *, channel, representative=None, station=None, town_ids=()
     if form.is_valid():
         data = form.cleaned_data
         try:
-            petition, token, created = workflow.petition_receive(
+            petition, token, created = services.petition_receive(
                 channel=channel,
                 text=data["text"],
                 representative=representative,
@@ -170,7 +171,7 @@ def _concern(request, *, channel, representative=None, station=None, town_ids=()
                 submit_key=data["submit_key"],
                 photos=data["photos"],
             )
-        except workflow.WorkflowError as error:
+        except WorkflowError as error:
             form.add_error(None, error.message)
             status = error.status
         else:
@@ -336,7 +337,7 @@ def track_survey(request, token):
             comment=form.cleaned_data["comment"],
             actor=None,
         )
-    except workflow.WorkflowError as error:
+    except WorkflowError as error:
         return _survey_refused(request, token, error.message, error.status)
     except IntegrityError:
         # The same round rated twice at the same moment (one survey per round): the other

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from liaison import qrcodes
 from liaison.models import StationMembership
-from petitions import access, notifications, services, workflow
+from petitions import access, notifications, services
+from petitions.errors import WorkflowError
 from petitions.models import Notification, Petition, Step
 from petitions.representative_forms import ReceptionForm, SnapshotForm
 from points.models import DutyShift
@@ -184,7 +185,7 @@ def reception_new(request):
                     checklist=form.checklist,
                     submit_key=d["submit_key"],
                 )
-            except workflow.WorkflowError as error:
+            except WorkflowError as error:
                 messages.error(request, error.message)
             else:
                 # Shown once, now, to be read out or printed for the citizen. A replay of
@@ -226,7 +227,7 @@ def snapshot_new(request):
                     village=d["village"],
                     submit_key=d["submit_key"],
                 )
-            except workflow.WorkflowError as error:
+            except WorkflowError as error:
                 messages.error(request, error.message)
             else:
                 if created:

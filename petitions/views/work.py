@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from petitions import access, workflow
+from petitions.errors import WorkflowError
 from petitions.forms import ACTION_FORMS
 from petitions.models import Petition, PetitionEvent, PetitionPhoto, ResultAttachment
 
@@ -90,7 +91,7 @@ def work_action(request, pk, action):
         return _render_detail(request, petition, bound=form, status=400)
     try:
         form.perform(actor=request.user)
-    except workflow.WorkflowError as error:
+    except WorkflowError as error:
         messages.error(request, error.message)
         petition = access.get_petition_for_user(request.user, pk, work_queryset())
         return _render_detail(request, petition, status=error.status)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from petitions import access, statistics, workflow
+from petitions import access, services, statistics, workflow
 from petitions.models import Category, HandlingUnit, Petition, Survey
 from tests.base import make_town, make_user
 from tests.liaison.helpers import page_text, tags, tr
@@ -40,7 +40,7 @@ def world():
 
 def _receive(world, *, rep=None, channel=CHANNEL.QR):
     rep = rep or world.rep_a
-    petition, _token, _created = workflow.petition_receive(
+    petition, _token, _created = services.petition_receive(
         channel=channel,
         text="村口道路破损严重，雨天积水难以通行。",
         representative=rep,

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from petitions import workflow
+from petitions import errors, services, workflow
 from petitions.models import Petition, PetitionEvent, Step, Survey
 from tests.petitions.personas import make_world, receive, to_step
 
@@ -93,7 +93,7 @@ def test_it_refuses_every_action_the_table_does_not_allow_from_a_step(world, ste
         petition, _ = receive(world)
         to_step(world, petition, step)
         events = PetitionEvent.objects.filter(petition=petition).count()
-        with pytest.raises(workflow.TransitionNotAllowed):
+        with pytest.raises(errors.TransitionNotAllowed):
             calls[action](petition, _allowed_actor(world, action))
         petition.refresh_from_db()
         assert petition.step == step, action
@@ -104,7 +104,7 @@ def test_it_checks_who_may_take_each_action(world):
     petition, _ = receive(world)
     # A representative of another station, another town's staff and a unit cannot collect.
     for outsider in (world.rep_b_user, world.town_staff_b, world.unit_user):
-        with pytest.raises(workflow.TransitionNotAllowed):
+        with pytest.raises(errors.TransitionNotAllowed):
             workflow.petition_collect(
                 petition=petition,
                 actor=outsider,
@@ -121,11 +121,11 @@ def test_it_checks_who_may_take_each_action(world):
         town=world.town_a,
     )
     # County-level concerns are assigned by the county, not by the town.
-    with pytest.raises(workflow.TransitionNotAllowed):
+    with pytest.raises(errors.TransitionNotAllowed):
         workflow.petition_assign(petition=petition, actor=world.town_staff_a, unit=world.unit)
     workflow.petition_assign(petition=petition, actor=world.county, unit=world.unit)
     # Only the assigned unit reports.
-    with pytest.raises(workflow.TransitionNotAllowed):
+    with pytest.raises(errors.TransitionNotAllowed):
         workflow.petition_report(
             petition=petition, actor=world.other_unit_user, result="x", outcome="solved"
         )
@@ -150,7 +150,7 @@ def test_it_gives_a_clear_conflict_when_someone_else_moved_first(world):
     stale = Petition.objects.get(pk=petition.pk)
     workflow.petition_assign(petition=petition, actor=world.county, unit=world.unit)
     events = petition.events.count()
-    with pytest.raises(workflow.TransitionConflict) as error:
+    with pytest.raises(errors.TransitionConflict) as error:
         workflow.petition_assign(petition=stale, actor=world.county, unit=world.other_unit)
     assert error.value.status == 409
     assert petition.events.count() == events
@@ -171,7 +171,7 @@ def test_it_refuses_a_return_after_five_working_days(world):
     to_step(world, petition, "assigned")
     Petition.objects.filter(pk=petition.pk).update(assigned_at=timezone.now() - timedelta(days=14))
     petition.refresh_from_db()
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(errors.WorkflowError):
         workflow.petition_return(petition=petition, actor=world.unit_user, reason="太晚了")
     assert Petition.objects.get(pk=petition.pk).step == Step.ASSIGNED
 
@@ -180,11 +180,11 @@ def test_it_extends_once_by_at_most_thirty_days(world):
     petition, _ = receive(world)
     to_step(world, petition, "supervising")
     before = petition.deadline
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(errors.WorkflowError):
         workflow.petition_extend(petition=petition, actor=world.county, days=31, reason="太久")
     workflow.petition_extend(petition=petition, actor=world.county, days=30, reason="涉及多个部门")
     assert petition.deadline >= before + timedelta(days=30)
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(errors.WorkflowError):
         workflow.petition_extend(petition=petition, actor=world.county, days=5, reason="再延")
 
 
@@ -256,7 +256,7 @@ def test_it_never_assigns_an_accusation_to_the_unit_it_accuses(world):
         level="county",
         town=world.town_a,
     )
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(errors.WorkflowError):
         workflow.petition_assign(petition=petition, actor=world.county, unit=world.unit)
 
 
@@ -279,8 +279,8 @@ def test_a_replayed_form_gives_the_same_petition_and_token(world):
         "submit_key": key,
         "consent": True,
     }
-    p1, t1, created1 = workflow.petition_receive(**args)
-    p2, t2, created2 = workflow.petition_receive(**args)
+    p1, t1, created1 = services.petition_receive(**args)
+    p2, t2, created2 = services.petition_receive(**args)
     assert (p1.pk, t1, created1) == (p2.pk, t2, False) or (
         created1 and not created2 and p1.pk == p2.pk and t1 == t2
     )

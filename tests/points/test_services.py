@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from petitions import services as petition_services
 from petitions import workflow
 from petitions.models import Petition
 from points import services
@@ -261,7 +262,7 @@ def test_it_gives_nothing_for_a_concern_not_accepted(world, step):
 
 
 def test_it_gives_nothing_for_a_concern_posted_on_a_station_page(world):
-    petition, _, _ = workflow.petition_receive(
+    petition, _, _ = petition_services.petition_receive(
         channel=Petition.Channel.STATION_PAGE,
         text="小区路灯不亮，夜间出行不便。",
         representative=world.rep_a,
