@@ -13,6 +13,8 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from petitions.models import PetitionPhoto
+
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 
 
@@ -72,8 +74,6 @@ def clean_photo(data: bytes) -> bytes:
 
 def save_photo(*, petition, data: bytes):
     """Store an already cleaned photo under a random name."""
-    from petitions.models import PetitionPhoto
-
     with Image.open(io.BytesIO(data)) as img:
         width, height = img.size
     photo = PetitionPhoto(petition=petition, width=width, height=height)
