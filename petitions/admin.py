@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from petitions import access, workflow
 from petitions.models import (
+    HANDLING_STEPS,
     CalendarDay,
     Category,
     HandlingUnit,
@@ -27,7 +28,6 @@ from petitions.models import (
     PetitionEvent,
     Reception,
     StaffScope,
-    Step,
     Survey,
 )
 
@@ -126,9 +126,7 @@ class OverdueFilter(admin.SimpleListFilter):
             return queryset.filter(warning=self.value())
         if self.value() == "late":
             # By date, whether or not the overdue job has run yet.
-            return queryset.filter(
-                step__in=[Step.ASSIGNED, Step.SUPERVISING], deadline__lt=timezone.localdate()
-            )
+            return queryset.filter(step__in=HANDLING_STEPS, deadline__lt=timezone.localdate())
         return queryset
 
 

@@ -158,7 +158,16 @@ class Step(models.TextChoices):
     MERGED = "merged", _("merged")
 
 
-OPEN_STEPS = [Step.RECEIVED, Step.COLLECTED, Step.ASSIGNED, Step.SUPERVISING, Step.REPORTED]
+# Step groups, named once for queries, the action table, templates and points.
+OPEN_STEPS = (Step.RECEIVED, Step.COLLECTED, Step.ASSIGNED, Step.SUPERVISING, Step.REPORTED)
+HANDLING_STEPS = (Step.ASSIGNED, Step.SUPERVISING)  # with a unit, against a deadline
+RESULT_STEPS = (Step.REPORTED, Step.SURVEYED, Step.CLOSED)  # a result was reported
+DROPPED_STEPS = (Step.REJECTED, Step.MERGED)  # ended without a result of its own
+
+# Limits fixed by law: constants shared by the workflow and the constraints below, never
+# settings (a larger setting would turn the database's refusal into a server error).
+MAX_REOPENS = 2  # 不满意 sends a concern back to supervising at most twice (MISSION.md)
+MAX_EXTENSION_DAYS = 30  # one extension of at most 30 days (信访工作条例 Art. 34)
 
 
 class Petition(models.Model):
@@ -305,13 +314,12 @@ class Petition(models.Model):
         verbose_name = _("concern")
         verbose_name_plural = _("concerns")
         constraints = [
-            # 不满意 sends a concern back to supervising at most twice (MISSION.md).
             models.CheckConstraint(
-                condition=Q(reopen_count__lte=2), name="petition_reopened_at_most_twice"
+                condition=Q(reopen_count__lte=MAX_REOPENS), name="petition_reopened_at_most_twice"
             ),
-            # One extension of at most 30 days (信访工作条例 Art. 34).
             models.CheckConstraint(
-                condition=Q(extension_days__lte=30), name="petition_extension_at_most_30_days"
+                condition=Q(extension_days__lte=MAX_EXTENSION_DAYS),
+                name="petition_extension_at_most_30_days",
             ),
             models.CheckConstraint(
                 condition=~Q(step="merged") | Q(merged_into__isnull=False),
@@ -323,7 +331,7 @@ class Petition(models.Model):
             models.Index(
                 fields=["deadline"],
                 name="petition_open_deadline_idx",
-                condition=Q(step__in=["assigned", "supervising"]),
+                condition=Q(step__in=HANDLING_STEPS),
             ),
             # Staff queues by step and town.
             models.Index(fields=["step", "town"], name="petition_step_town_idx"),
@@ -338,6 +346,10 @@ class Petition(models.Model):
     @property
     def is_accusation(self) -> bool:
         return bool(self.category_id and self.category.is_accusation)
+
+    @property
+    def is_handling(self) -> bool:
+        return self.step in HANDLING_STEPS
 
     @property
     def masked_phone(self) -> str:
@@ -482,7 +494,9 @@ class Survey(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["petition", "round"], name="survey_one_per_round"),
             models.CheckConstraint(
-                condition=Q(round__gte=1, round__lte=3), name="survey_at_most_three_rounds"
+                # The first rating, and one after each reopening.
+                condition=Q(round__gte=1, round__lte=MAX_REOPENS + 1),
+                name="survey_at_most_three_rounds",
             ),
             models.CheckConstraint(
                 condition=Q(by_citizen=True) | Q(recorded_by__isnull=False),

@@ -17,7 +17,7 @@ from petitions import notifications
 from petitions.deadlines import Calendar, warning_for
 from petitions.errors import WorkflowError
 from petitions.events import event_append
-from petitions.models import Petition, PetitionEvent, PetitionPhoto, Reception, Step
+from petitions.models import HANDLING_STEPS, Petition, PetitionEvent, PetitionPhoto, Reception, Step
 from petitions.photos import save_photo
 from petitions.tracking import hash_token, next_tracking_no, token_for_submit_key
 
@@ -129,7 +129,7 @@ def petition_update_warning(*, petition: Petition, today: date | None = None) ->
     with transaction.atomic():
         # Compare-and-set on the colour: two runs at once change it, and notify, once.
         updated = Petition.objects.filter(
-            pk=petition.pk, warning=petition.warning, step__in=[Step.ASSIGNED, Step.SUPERVISING]
+            pk=petition.pk, warning=petition.warning, step__in=HANDLING_STEPS
         ).update(warning=new)
         if updated != 1:
             return False
@@ -152,9 +152,9 @@ def petitions_mark_warnings(*, today=None) -> int:
     A loop of small compare-and-set steps: safe to run twice at once, and idempotent."""
     today = today or timezone.localdate()
     changed = 0
-    qs = Petition.objects.filter(
-        step__in=[Step.ASSIGNED, Step.SUPERVISING], deadline__isnull=False
-    ).select_related("unit", "station", "representative")
+    qs = Petition.objects.filter(step__in=HANDLING_STEPS, deadline__isnull=False).select_related(
+        "unit", "station", "representative"
+    )
     for petition in qs.iterator(chunk_size=500):
         if petition_update_warning(petition=petition, today=today):
             changed += 1
@@ -162,7 +162,7 @@ def petitions_mark_warnings(*, today=None) -> int:
 
 
 def overdue_q() -> Q:
-    return Q(step__in=[Step.ASSIGNED, Step.SUPERVISING], deadline__lt=timezone.localdate())
+    return Q(step__in=HANDLING_STEPS, deadline__lt=timezone.localdate())
 
 
 # --- retention ----------------------------------------------------------------------------

@@ -14,16 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from petitions import access
-from petitions.models import Petition, Step, Survey
+from petitions.models import HANDLING_STEPS, RESULT_STEPS, Petition, Step, Survey
 
 NOT_SET = _("not classified yet")
 
 # A closing outcome stands once the result is reported; a concern sent back to
 # supervising by 不满意 keeps its old outcome field until the next report, so it is not
 # counted, and neither is its earlier report in the on-time share.
-RESULT_STEPS = [Step.REPORTED, Step.SURVEYED, Step.CLOSED]
 OUTCOME_STEPS = [*RESULT_STEPS, Step.MERGED]
-HANDLING_STEPS = [Step.ASSIGNED, Step.SUPERVISING]
 SATISFIED_RATINGS = [Survey.Rating.SATISFIED, Survey.Rating.BASICALLY]
 
 

@@ -6,8 +6,7 @@ checks it again before touching the database. Each transition runs in one transa
 compare-and-set on the step (two people acting at once: one wins, the other gets
 ``TransitionConflict``), and appends a ``PetitionEvent``.
 
-A concern is born in ``services.petition_receive`` (step "received", its first event);
-from there, only the functions below move it.
+A concern is born in ``services.petition_receive``; only the functions below move it on.
 """
 
 from collections.abc import Callable, Iterable
@@ -27,6 +26,8 @@ from petitions.deadlines import Calendar
 from petitions.errors import TransitionConflict, TransitionNotAllowed, WorkflowError
 from petitions.events import event_append
 from petitions.models import (
+    MAX_EXTENSION_DAYS,
+    MAX_REOPENS,
     OPEN_STEPS,
     Category,
     HandlingUnit,
@@ -37,9 +38,6 @@ from petitions.models import (
     Survey,
 )
 from petitions.signals import petition_step_changed
-
-MAX_REOPENS = 2  # also a CheckConstraint on Petition
-
 
 # --- who may act ---------------------------------------------------------------------------
 
@@ -239,9 +237,7 @@ def _compare_and_set(petition: Petition, *, from_step: str, to_step: str, **fiel
         step=to_step, updated_at=timezone.now(), **fields
     )
     if updated != 1:
-        raise TransitionConflict(
-            _("Someone else has just changed this concern. Reload the page to see its state.")
-        )
+        raise TransitionConflict()
 
 
 def _transition(
@@ -320,7 +316,7 @@ def petition_reject(*, petition, actor, reason: str, guidance: str):
 def petition_merge(*, petition, actor, into: Petition, note: str = ""):
     """Merge a duplicate into a common issue (共性问题); it follows that issue from now on."""
     _check("merge", petition, actor)
-    if into.pk == petition.pk or into.step in (Step.MERGED, Step.REJECTED, Step.CLOSED):
+    if into.pk == petition.pk or into.step not in OPEN_STEPS:
         raise WorkflowError(_("Choose another open concern to merge into."))
     return _transition(
         petition,
@@ -334,10 +330,6 @@ def petition_merge(*, petition, actor, into: Petition, note: str = ""):
 
 
 # --- assign, accept, return -----------------------------------------------------------------
-
-
-def default_deadline(start: date | None = None) -> date:
-    return Calendar.from_db().add_days(start or _today(), settings.PETITION_HANDLE_DAYS)
 
 
 @transaction.atomic
@@ -420,9 +412,7 @@ def _same_step_event(petition, *, action, actor, kind, note, is_public=False):
     # Lock the row so a note never lands on a petition that moved on under our feet.
     locked = Petition.objects.select_for_update().get(pk=petition.pk)
     if locked.step != petition.step:
-        raise TransitionConflict(
-            _("Someone else has just changed this concern. Reload the page to see its state.")
-        )
+        raise TransitionConflict()
     return event_append(
         petition,
         kind=kind,
@@ -474,10 +464,8 @@ def petition_reply(*, petition, actor, text: str):
 def petition_extend(*, petition, actor, days: int, reason: str):
     """One extension of at most 30 days, with a reason (信访工作条例 Art. 34)."""
     _check("extend", petition, actor)
-    if not 1 <= days <= settings.PETITION_MAX_EXTENSION_DAYS:
-        raise WorkflowError(
-            _("An extension is 1 to %(max)d days.") % {"max": settings.PETITION_MAX_EXTENSION_DAYS}
-        )
+    if not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise WorkflowError(_("An extension is 1 to %(max)d days.") % {"max": MAX_EXTENSION_DAYS})
     if not reason.strip():
         raise WorkflowError(_("Give the reason for the extension."))
     if petition.deadline is None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from petitions.models import DROPPED_STEPS
 from points import scoring
 from points.models import (
     Activity,
@@ -535,7 +536,7 @@ def petition_sync(*, petition) -> PointEntry | None:
     rep = petition.representative
     if rep is None:
         return None
-    reached = petition.reported_at is not None and petition.step not in ("rejected", "merged")
+    reached = petition.reported_at is not None and petition.step not in DROPPED_STEPS
     code = "concern" if reached and petition.channel in PETITION_CHANNELS else None
     on = timezone.localdate(petition.reported_at) if petition.reported_at else timezone.localdate()
     # The entry keeps the date of the first result: a second report after an unsatisfied

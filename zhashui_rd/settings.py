@@ -246,7 +246,6 @@ LOGGING = {
 PETITION_COLLECT_DAYS = env_int("PETITION_COLLECT_DAYS", 15)  # decide acceptance (Art. 22–23)
 PETITION_HANDLE_DAYS = env_int("PETITION_HANDLE_DAYS", 60)  # finish handling (Art. 34)
 PETITION_RETURN_WORKING_DAYS = env_int("PETITION_RETURN_WORKING_DAYS", 5)  # object (Art. 23)
-PETITION_MAX_EXTENSION_DAYS = env_int("PETITION_MAX_EXTENSION_DAYS", 30)  # one extension
 PETITION_REOPEN_DAYS = env_int("PETITION_REOPEN_DAYS", 30)  # new deadline after 不满意
 PETITION_WARNING_DAYS = env_int("PETITION_WARNING_DAYS", 3)  # yellow card before a deadline
 PETITION_TEXT_MIN = 10

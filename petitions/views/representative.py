@@ -19,14 +19,13 @@ from liaison import qrcodes
 from liaison.models import StationMembership
 from petitions import access, notifications, services
 from petitions.errors import WorkflowError
-from petitions.models import Notification, Petition, Step
+from petitions.models import HANDLING_STEPS, Notification, Petition, Step
 from petitions.representative_forms import ReceptionForm, SnapshotForm
 from points.models import DutyShift
 
 SECTION_ROWS = 30  # rows shown per section of the task list; the badge counts them all
 DUTY_DAYS_SHOWN = 10  # upcoming duty days on the task list: a few months of a monthly roster
 NOTICES_PER_PAGE = 30
-WORKING = [Step.ASSIGNED, Step.SUPERVISING]
 
 
 def _representative(request):
@@ -42,7 +41,7 @@ def _not_a_representative(request, *, status=200):
 
 def overdue_q(today) -> Q:
     """Assigned or supervised and past its deadline, or already carded red by the job."""
-    return Q(step__in=WORKING) & (Q(deadline__lt=today) | Q(warning=Petition.Warning.RED))
+    return Q(step__in=HANDLING_STEPS) & (Q(deadline__lt=today) | Q(warning=Petition.Warning.RED))
 
 
 def task_queryset(user, roles):
@@ -91,7 +90,7 @@ def my_tasks(request):
             "follow_up",
             _("Awaiting your follow-up"),
             _("With a handling unit: add supervision notes and reminders."),
-            Q(step__in=WORKING) & ~overdue,
+            Q(step__in=HANDLING_STEPS) & ~overdue,
             ("deadline", "pk"),
         ),
         (

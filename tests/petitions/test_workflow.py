@@ -4,11 +4,13 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from petitions import errors, services, workflow
+from petitions.deadlines import Calendar
 from petitions.models import Petition, PetitionEvent, Step, Survey
 from tests.petitions.personas import make_world, receive, to_step
 
@@ -160,7 +162,9 @@ def test_it_gives_a_clear_conflict_when_someone_else_moved_first(world):
 def test_it_computes_the_deadline_and_lets_the_unit_return_within_five_working_days(world):
     petition, _ = receive(world)
     to_step(world, petition, "assigned")
-    assert petition.deadline == workflow.default_deadline()
+    # The handling period (信访工作条例 Art. 34), moved off a day off.
+    handle_days = settings.PETITION_HANDLE_DAYS
+    assert petition.deadline == Calendar.from_db().add_days(timezone.localdate(), handle_days)
     workflow.petition_return(petition=petition, actor=world.unit_user, reason="属于水利局职责")
     assert petition.step == Step.COLLECTED
     assert petition.unit is None
