@@ -26,6 +26,7 @@ from petitions.deadlines import Calendar
 from petitions.errors import TransitionConflict, TransitionNotAllowed, WorkflowError
 from petitions.events import event_append
 from petitions.models import (
+    HANDLING_STEPS,
     MAX_EXTENSION_DAYS,
     MAX_REOPENS,
     OPEN_STEPS,
@@ -157,7 +158,7 @@ ACTIONS: dict[str, Action] = {
         Action(
             "return",
             gettext_lazy("Return as wrongly assigned"),
-            (Step.ASSIGNED, Step.SUPERVISING),
+            HANDLING_STEPS,
             Step.COLLECTED,
             _unit,
             "warning",
@@ -165,29 +166,29 @@ ACTIONS: dict[str, Action] = {
         Action(
             "note",
             gettext_lazy("Add a supervision note"),
-            (Step.ASSIGNED, Step.SUPERVISING, Step.REPORTED),
+            (*HANDLING_STEPS, Step.REPORTED),
             None,
             lambda r, p: _collector(r, p),
         ),
         Action(
             "remind",
             gettext_lazy("Send a reminder"),
-            (Step.ASSIGNED, Step.SUPERVISING),
+            HANDLING_STEPS,
             None,
             lambda r, p: _collector(r, p),
         ),
-        Action("reply", gettext_lazy("Reply to the citizen"), tuple(OPEN_STEPS), None, _collector),
+        Action("reply", gettext_lazy("Reply to the citizen"), OPEN_STEPS, None, _collector),
         Action(
             "extend",
             gettext_lazy("Extend the deadline"),
-            (Step.ASSIGNED, Step.SUPERVISING),
+            HANDLING_STEPS,
             None,
             _congress_staff,
         ),
         Action(
             "report",
             gettext_lazy("Report the result"),
-            (Step.ASSIGNED, Step.SUPERVISING),
+            HANDLING_STEPS,
             Step.REPORTED,
             _unit_or_county,
             "primary",
