@@ -7,10 +7,12 @@ county staff and the unit they assign it to, never by the unit or representative
 accuses, whatever else would let them see it.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.shortcuts import render
 
 from liaison.services import mask_phone
 from petitions.models import PersonalDataView, Petition, StaffScope
@@ -175,3 +177,26 @@ def name_for(user, petition: Petition) -> str:
     if roles.is_staff_member or roles.representative_id is not None:
         return name
     return name[0] + "*" * (len(name) - 1)
+
+
+def representative_required(page_title):
+    """For a representative's own pages (inside ``login_required``): the view is called with
+    the signed-in user's active representative as ``rep``; anyone else gets the page saying
+    these pages are for representatives, refused (403) when it was a POST."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            rep = representative_for(request.user)
+            if rep is None:
+                return render(
+                    request,
+                    "not_a_representative.html",
+                    {"page_title": page_title},
+                    status=403 if request.method == "POST" else 200,
+                )
+            return view(request, *args, rep=rep, **kwargs)
+
+        return wrapper
+
+    return decorator
