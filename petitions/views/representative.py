@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liaison import qrcodes
-from liaison.models import StationMembership
+from liaison.models import DutyShift, StationMembership
 from petitions import access, notifications, services, workflow
 from petitions.models import Notification, Petition, Step
 from petitions.representative_forms import ReceptionForm, SnapshotForm
-from points.models import DutyShift
 
 SECTION_ROWS = 30  # rows shown per section of the task list; the badge counts them all
 DUTY_DAYS_SHOWN = 10  # upcoming duty days on the task list: a few months of a monthly roster
