@@ -10,7 +10,7 @@ allows, and phones are masked except where ``access.phone_for`` records the view
 import re
 
 from django.contrib import admin
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -21,13 +21,11 @@ from petitions.models import (
     HANDLING_STEPS,
     CalendarDay,
     Category,
-    HandlingUnit,
     Notification,
     PersonalDataView,
     Petition,
     PetitionEvent,
     Reception,
-    StaffScope,
     Survey,
 )
 
@@ -72,31 +70,6 @@ class CategoryAdmin(admin.ModelAdmin):
     list_filter = ["is_accusation", "is_active"]
     list_editable = ["order", "is_active"]
     search_fields = ["name"]
-
-
-@admin.register(HandlingUnit)
-class HandlingUnitAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "town", "email", "member_count", "is_active"]
-    list_filter = ["kind", "town", "is_active"]
-    search_fields = ["name", "email"]
-    list_select_related = ["town"]
-    filter_horizontal = ["members"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_member_count=Count("members"))
-
-    @admin.display(description=_("members"), ordering="_member_count")
-    def member_count(self, obj):
-        return obj._member_count
-
-
-@admin.register(StaffScope)
-class StaffScopeAdmin(admin.ModelAdmin):
-    list_display = ["user", "level", "town", "station"]
-    list_filter = ["level", "town"]
-    search_fields = ["user__username", "user__first_name", "user__last_name"]
-    list_select_related = ["user", "town", "station"]
-    autocomplete_fields = ["user", "station"]
 
 
 @admin.register(CalendarDay)

@@ -13,7 +13,16 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from liaison.models import Representative, Station, Town, Village, mainland_mobile_validator
+from liaison.models import (  # noqa: F401 (HandlingUnit, StaffScope: moved to liaison, named here too)
+    HandlingUnit,
+    Representative,
+    StaffScope,
+    Station,
+    Town,
+    Village,
+    mainland_mobile_validator,
+)
+from liaison.privacy import mask_phone
 
 
 class Category(models.Model):
@@ -37,83 +46,6 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class HandlingUnit(models.Model):
-    """A body a concern is assigned to (承办单位)."""
-
-    class Kind(models.TextChoices):
-        TOWN_GOVERNMENT = "town_government", _("town government")
-        COUNTY_DEPARTMENT = "county_department", _("county department")
-        GOVERNMENT = "government", _("county government")
-        COURT = "court", _("county court")
-        PROCURATORATE = "procuratorate", _("county procuratorate")
-
-    name = models.CharField(_("name"), max_length=60, unique=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    town = models.ForeignKey(
-        Town,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="units",
-        verbose_name=_("town"),
-        help_text=_("Only for town governments."),
-    )
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        blank=True,
-        related_name="handling_units",
-        verbose_name=_("members"),
-    )
-    email = models.EmailField(_("notification e-mail"), blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        ordering = ["kind", "name"]
-        verbose_name = _("handling unit")
-        verbose_name_plural = _("handling units")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class StaffScope(models.Model):
-    """Which petitions a staff member works on: the whole county, one town or one station."""
-
-    class Level(models.TextChoices):
-        COUNTY = "county", _("county congress staff")
-        TOWN = "town", _("town congress staff")
-        STATION = "station", _("station staff")
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="staff_scope",
-        verbose_name=_("user"),
-    )
-    level = models.CharField(_("level"), max_length=8, choices=Level.choices)
-    town = models.ForeignKey(
-        Town, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("town")
-    )
-    station = models.ForeignKey(
-        Station, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("station")
-    )
-
-    class Meta:
-        verbose_name = _("staff scope")
-        verbose_name_plural = _("staff scopes")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(level="county", town__isnull=True, station__isnull=True)
-                | Q(level="town", town__isnull=False, station__isnull=True)
-                | Q(level="station", station__isnull=False),
-                name="staffscope_fields_match_level",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} · {self.get_level_display()}"
 
 
 class CalendarDay(models.Model):
@@ -353,8 +285,6 @@ class Petition(models.Model):
 
     @property
     def masked_phone(self) -> str:
-        from liaison.services import mask_phone
-
         return mask_phone(self.citizen_phone)
 
 

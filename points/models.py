@@ -11,7 +11,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from liaison.models import Representative, Station
+from liaison.models import (  # noqa: F401 (DutyDay, DutyShift: moved to liaison, named here too)
+    DutyDay,
+    DutyShift,
+    Representative,
+    Station,
+)
 
 
 class Category(models.TextChoices):
@@ -190,58 +195,6 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.representative} · {self.get_status_display()}"
-
-
-class DutyDay(models.Model):
-    """A reception day (接待日) at a station, with its roster planned in advance."""
-
-    station = models.ForeignKey(
-        Station, on_delete=models.PROTECT, related_name="duty_days", verbose_name=_("station")
-    )
-    date = models.DateField(_("date"), db_index=True)
-    hours = models.CharField(_("hours"), max_length=40, default="9:00–12:00")
-    is_cancelled = models.BooleanField(_("cancelled"), default=False)
-
-    class Meta:
-        ordering = ["date", "station"]
-        verbose_name = _("duty day")
-        verbose_name_plural = _("duty days")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["station", "date"], name="dutyday_once_per_station_date"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.station} {self.date}"
-
-
-class DutyShift(models.Model):
-    """A representative on a duty day's roster; ``served`` once they sat it."""
-
-    duty_day = models.ForeignKey(
-        DutyDay, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("duty day")
-    )
-    representative = models.ForeignKey(
-        Representative,
-        on_delete=models.PROTECT,
-        related_name="duty_shifts",
-        verbose_name=_("representative"),
-    )
-    served = models.BooleanField(_("served"), default=False)
-
-    class Meta:
-        ordering = ["duty_day__date"]
-        verbose_name = _("duty shift")
-        verbose_name_plural = _("duty shifts")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["duty_day", "representative"], name="dutyshift_once_per_day"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.representative} @ {self.duty_day}"
 
 
 def evidence_upload_to(instance, filename):

@@ -12,6 +12,12 @@ from zhashui_rd.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# `make test` runs the suite in two pytest-xdist processes, each with its own test database.
+# Their real Celery workers share one Redis, so each process sends to and consumes from its
+# own queue: a worker never runs a task against the other process's database.
+TEST_QUEUE = f"tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+celery_app.conf.task_default_queue = TEST_QUEUE
+
 
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):
@@ -69,6 +75,8 @@ def celery_worker_factory(transactional_db):
                 "--pool=solo",
                 "--concurrency=1",
                 "--loglevel=WARNING",
+                "--queues",
+                TEST_QUEUE,
                 "-n",
                 hostname,
                 *args,

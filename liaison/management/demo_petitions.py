@@ -58,7 +58,6 @@ TOWN_STAFF_PERMISSIONS = {
         "resultattachment": ["view"],
         "notification": ["view"],
         "category": ["view"],
-        "handlingunit": ["view"],
         "calendarday": ["view"],
     },
     "liaison": {
@@ -68,15 +67,14 @@ TOWN_STAFF_PERMISSIONS = {
         "representative": ["view"],
         "stationmembership": ["view"],
         "stationrating": ["view"],
+        "handlingunit": ["view"],
     },
 }
 COUNTY_STAFF_PERMISSIONS = {
     "petitions": {
         **TOWN_STAFF_PERMISSIONS["petitions"],
         "category": ["view", "change", "add"],
-        "handlingunit": ["view", "change", "add"],
         "calendarday": ["view", "change", "add", "delete"],
-        "staffscope": ["view"],
         "personaldataview": ["view"],
     },
     "liaison": {
@@ -86,6 +84,8 @@ COUNTY_STAFF_PERMISSIONS = {
         "stationmembership": ["view", "change", "add"],
         "stationrating": ["view", "change", "add"],
         "ratingscore": ["view", "change", "add"],
+        "handlingunit": ["view", "change", "add"],
+        "staffscope": ["view"],
     },
 }
 

@@ -171,17 +171,16 @@ TOWN_POINTS_PERMISSIONS = {
     "points": {
         "activity": ["view"],
         "attendance": ["view"],
-        "dutyday": ["view", "add", "change"],
-        "dutyshift": ["view", "add", "change"],
         "pointentry": ["view"],
         "appeal": ["view"],
         "pointrule": ["view"],
-    }
+    },
+    # Duty rosters describe a station (liaison); staff keep them with the points work.
+    "liaison": {"dutyday": ["view", "add", "change"], "dutyshift": ["view", "add", "change"]},
 }
 COUNTY_POINTS_PERMISSIONS = {
     "points": {
-        **{model: ["view", "add", "change"] for model in ("activity", "attendance", "dutyday")},
-        "dutyshift": ["view", "add", "change"],
+        **{model: ["view", "add", "change"] for model in ("activity", "attendance")},
         "pointentry": ["view", "add", "change"],
         "appeal": ["view", "change"],
         "pointrule": ["view", "add", "change"],
@@ -190,7 +189,8 @@ COUNTY_POINTS_PERMISSIONS = {
         "reportrun": ["view", "add"],
         "annualreport": ["view"],
         "publication": ["view", "add"],
-    }
+    },
+    "liaison": {"dutyday": ["view", "add", "change"], "dutyshift": ["view", "add", "change"]},
 }
 
 

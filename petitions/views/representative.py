@@ -14,13 +14,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liaison import qrcodes
-from liaison.models import StationMembership
+from liaison.models import DutyShift, StationMembership
 from petitions import access, notifications, services
 from petitions.errors import WorkflowError
 from petitions.models import HANDLING_STEPS, Notification, Petition, Step
 from petitions.representative_forms import ReceptionForm, SnapshotForm
 from petitions.tracking import tracking_url
-from points.models import DutyShift
 
 SECTION_ROWS = 30  # rows shown per section of the task list; the badge counts them all
 DUTY_DAYS_SHOWN = 10  # upcoming duty days on the task list: a few months of a monthly roster

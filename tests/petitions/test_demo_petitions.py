@@ -171,13 +171,13 @@ def test_it_creates_the_unit_and_staff_logins(demo):
     assert town_staff.staff_scope.town.name == "乾佑街道"
     assert town_staff.groups.filter(name=TOWN_STAFF_GROUP).exists()
     assert town_staff.has_perms(["petitions.view_petition", "petitions.change_petition"])
-    assert not town_staff.has_perm("petitions.add_handlingunit")
+    assert not town_staff.has_perm("liaison.add_handlingunit")
 
     county = User.objects.get(username=DEMO_COUNTY_STAFF[0])
     assert county.check_password(DEMO_COUNTY_STAFF[1]) and county.is_staff
     assert county.staff_scope.level == StaffScope.Level.COUNTY
     assert county.groups.filter(name=COUNTY_STAFF_GROUP).exists()
-    assert county.has_perms(["petitions.view_petition", "petitions.add_handlingunit"])
+    assert county.has_perms(["petitions.view_petition", "liaison.add_handlingunit"])
 
     admin = User.objects.get(username=DEMO_ADMIN[0])
     assert admin.staff_scope.level == StaffScope.Level.COUNTY

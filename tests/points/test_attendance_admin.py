@@ -39,7 +39,8 @@ TOWN_EDITING_PERMISSIONS = {
         **TOWN_POINTS_PERMISSIONS["points"],
         "activity": ["view", "change"],
         "attendance": ["view", "add", "change", "delete"],
-    }
+    },
+    "liaison": TOWN_POINTS_PERMISSIONS["liaison"],
 }
 
 
