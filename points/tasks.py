@@ -28,13 +28,27 @@ logger = logging.getLogger(__name__)
 REPORT_ZONE = ZoneInfo("Asia/Shanghai")
 
 
+def task_id(run_id: int, step: str, index: int | None = None) -> str:
+    """Stable task ids: a run's steps can be found in the result backend (the bench reads
+    their completion times) and a retry keeps its id."""
+    return f"points-report-{run_id}-{step}" + ("" if index is None else f"-{index}")
+
+
+def error_text(exc: BaseException) -> str:
+    """A step's error as the run records it."""
+    inner = getattr(exc, "exc", None)  # celery's Retry wraps the step's own error
+    if isinstance(inner, BaseException):
+        exc = inner
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
 class ReportRunStep(Task):
     """A step of a year-end run: its final failure fails the run."""
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         run_id = kwargs.get("run_id", args[0] if args else None)
         if run_id is not None:
-            runs.report_run_fail(run_id=run_id, error=runs.error_text(exc))
+            runs.report_run_fail(run_id=run_id, error=error_text(exc))
 
 
 STEP = {
@@ -55,11 +69,11 @@ def queue_report_totals(sender, run_id: int, chunks: list[list[int]], **kwargs) 
     happens right here."""
     try:
         if not chunks:
-            rank_reports.si(run_id=run_id).set(task_id=runs.task_id(run_id, "rank")).apply_async()
+            rank_reports.si(run_id=run_id).set(task_id=task_id(run_id, "rank")).apply_async()
             return
         group(
             build_report_chunk.si(run_id=run_id, representative_ids=ids).set(
-                task_id=runs.task_id(run_id, "totals", i)
+                task_id=task_id(run_id, "totals", i)
             )
             for i, ids in enumerate(chunks)
         ).apply_async()
@@ -68,7 +82,7 @@ def queue_report_totals(sender, run_id: int, chunks: list[list[int]], **kwargs) 
         # worker to retry it), and an unreachable broker raises here too. Either way the
         # run must end as failed, or its year stays locked by "one active run per year".
         logger.exception("Year-end report run %s failed to run", run_id)
-        runs.report_run_fail(run_id=run_id, error=runs.error_text(exc))
+        runs.report_run_fail(run_id=run_id, error=error_text(exc))
 
 
 def _rank_then_start_pdfs(run_id: int) -> int:
@@ -78,9 +92,7 @@ def _rank_then_start_pdfs(run_id: int) -> int:
         return 0
     # One message: the PDF stage fans out from its own task, so that queueing its many
     # chunks is not part of the ranking (nor of the totals phase the bench measures).
-    start_report_pdfs.apply_async(
-        kwargs={"run_id": run_id}, task_id=runs.task_id(run_id, "start-pdfs")
-    )
+    start_report_pdfs.apply_async(kwargs={"run_id": run_id}, task_id=task_id(run_id, "start-pdfs"))
     return ranked
 
 
@@ -107,14 +119,12 @@ def start_report_pdfs(run_id: int) -> int:
     chunks = steps.report_pdf_chunks(run_id=run_id)
     if chunks is None:
         return 0
-    body = finish_reports.si(run_id=run_id).set(task_id=runs.task_id(run_id, "finish"))
+    body = finish_reports.si(run_id=run_id).set(task_id=task_id(run_id, "finish"))
     if not chunks:
         body.apply_async()
         return 0
     chord(
-        build_report_pdfs.si(run_id=run_id, report_ids=ids).set(
-            task_id=runs.task_id(run_id, "pdf", i)
-        )
+        build_report_pdfs.si(run_id=run_id, report_ids=ids).set(task_id=task_id(run_id, "pdf", i))
         for i, ids in enumerate(chunks)
     )(body)
     return len(chunks)

@@ -17,13 +17,11 @@ from points.reports.runs import (
     ReportRunIncomplete,
     ReportRunRefused,
     annual_report_build,
-    error_text,
     latest_run,
     report_run_fail,
     report_run_finish,
     report_run_stop,
     run_queued,
-    task_id,
     year_reports,
 )
 from points.reports.steps import (
@@ -47,7 +45,6 @@ __all__ = [
     "ReportRunIncomplete",
     "ReportRunRefused",
     "annual_report_build",
-    "error_text",
     "flag_labels",
     "get_run_for_user",
     "latest_run",
@@ -60,6 +57,5 @@ __all__ = [
     "report_run_rank",
     "report_run_stop",
     "run_queued",
-    "task_id",
     "year_reports",
 ]

@@ -67,6 +67,7 @@ def year_reports(year: int):
 
 
 def is_active(run_id: int) -> bool:
+    """Whether the run is still queued or running: a step of an ended run writes nothing."""
     return ReportRun.objects.filter(pk=run_id, status__in=ACTIVE).exists()
 
 
@@ -110,19 +111,6 @@ def annual_report_build(*, year: int, started_by=None) -> ReportRun:
 def chunked(ids: list[int], size: int) -> list[list[int]]:
     size = max(1, int(size))
     return [ids[i : i + size] for i in range(0, len(ids), size)]
-
-
-def task_id(run_id: int, step: str, index: int | None = None) -> str:
-    """Stable task ids: a run's steps can be found in the result backend (the bench reads
-    their completion times) and a retry keeps its id."""
-    return f"points-report-{run_id}-{step}" + ("" if index is None else f"-{index}")
-
-
-def error_text(exc: BaseException) -> str:
-    inner = getattr(exc, "exc", None)  # celery's Retry wraps the step's own error
-    if isinstance(inner, BaseException):
-        exc = inner
-    return f"{type(exc).__name__}: {exc}"[:2000]
 
 
 # --- the end: done, failed or stopped -----------------------------------------------------------
