@@ -18,9 +18,7 @@ from petitions import access as petition_access
 from points import access, services
 from points.models import Appeal, PointEntry, Publication
 from points.representative_forms import AppealForm, ClaimForm
-
-# The first year the points table exists (the default rules apply from it).
-FIRST_YEAR = 2000
+from points.scoring import FIRST_YEAR
 
 
 def _representative(request):
