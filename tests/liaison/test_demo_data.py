@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from liaison.management.commands.load_demo import (
+from demo.logins import (
     DEMO_ADMIN,
     DEMO_REPRESENTATIVE,
     DEMO_REPRESENTATIVE_NAME,

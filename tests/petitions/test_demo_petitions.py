@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from liaison.management.commands.load_demo import (
+from demo.logins import (
     COUNTY_STAFF_GROUP,
     DEMO_ADMIN,
     DEMO_COUNTY_STAFF,

@@ -11,8 +11,8 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from liaison.management import demo_points
-from liaison.management.commands.load_demo import (
+from demo import points as demo_points
+from demo.logins import (
     DEMO_COUNTY_STAFF,
     DEMO_REPRESENTATIVE,
     DEMO_REPRESENTATIVE_NAME,
