@@ -47,32 +47,30 @@ def demo_loaded(django_db_blocker, media_root):
     test that changes the demo is rolled back to the freshly loaded demo. Loading takes
     seconds: tests share one load instead of loading it each. Not for transactional tests
     (their flush would empty the shared data)."""
-    # The function-scoped autouse fixtures above are not active yet: do what they do.
+    # tests/conftest.py's autouse fixtures (a temporary MEDIA_ROOT, fast passwords, tasks
+    # in process) are per test, not active yet: do the same for the load.
     with override_settings(MEDIA_ROOT=media_root, PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
         previous_eager = celery_app.conf.task_always_eager
         celery_app.conf.task_always_eager = True
-        with django_db_blocker.unblock():
-            atomic = transaction.atomic()
-            # Like Django's TestCase's own blocks: durable blocks inside still work.
-            atomic._from_testcase = True
-            atomic.__enter__()
-            try:
-                # load_demo scores every active criterion: a flush may have taken them.
-                ensure_default_criteria()
-                out = StringIO()
-                call_command("load_demo", stdout=out)
-            except BaseException:
-                transaction.set_rollback(True)
-                atomic.__exit__(None, None, None)
-                celery_app.conf.task_always_eager = previous_eager
-                raise
         try:
-            yield out.getvalue()
-        finally:
             with django_db_blocker.unblock():
-                # Never committed: the build's and publication's on-commit work never runs.
-                transaction.set_rollback(True)
-                atomic.__exit__(None, None, None)
+                atomic = transaction.atomic()
+                # Like Django's TestCase's own blocks: durable blocks inside still work.
+                atomic._from_testcase = True
+                atomic.__enter__()
+            try:
+                with django_db_blocker.unblock():
+                    # load_demo scores every active criterion: a flush may have taken them.
+                    ensure_default_criteria()
+                    out = StringIO()
+                    call_command("load_demo", stdout=out)
+                yield out.getvalue()
+            finally:
+                with django_db_blocker.unblock():
+                    # Never committed: the build's and publication's on-commit work never runs.
+                    transaction.set_rollback(True)
+                    atomic.__exit__(None, None, None)
+        finally:
             celery_app.conf.task_always_eager = previous_eager
 
 
