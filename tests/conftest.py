@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.demo.helpers import demo_loaded
 from zhashui_rd.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +42,16 @@ def _celery_eager(request):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo data, loaded once for the test module that asks for it (every test of the
+    module after the first that asks sees it); returns load_demo's output. Tests still
+    need ``django_db``; each one's changes are rolled back. tests/demo/ loads it once for
+    the whole package."""
+    with demo_loaded(django_db_blocker, tmp_path_factory.mktemp("demo-media")) as output:
+        yield output
 
 
 @pytest.fixture

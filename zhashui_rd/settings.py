@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "liaison",
     "petitions",
     "points",
+    "demo",
 ]
 
 MIDDLEWARE = [

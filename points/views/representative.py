@@ -19,9 +19,8 @@ from petitions import access as petition_access
 from points import access, services
 from points.models import Appeal, PointEntry, Publication
 from points.representative_forms import AppealForm, ClaimForm
+from points.scoring import FIRST_YEAR
 
-# The first year the points table exists (the default rules apply from it).
-FIRST_YEAR = 2000
 MY_POINTS = gettext_lazy("My points")  # the title a non-representative reads on these pages
 
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from liaison.files import private_file_response
 from points import reports
 from points.models import AnnualReport, ReportRun
+from points.scoring import FIRST_YEAR
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REPORTS_PER_PAGE = 200
@@ -42,7 +43,7 @@ def county_staff_only(view):
 
 
 class BuildForm(forms.Form):
-    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=reports.FIRST_YEAR)
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=FIRST_YEAR)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,7 +3,7 @@ data of a change form with an inline formset."""
 
 from django.urls import reverse
 
-from liaison.management.demo_petitions import staff_group
+from demo.logins import staff_group
 from petitions.models import StaffScope
 from tests.base import make_user
 

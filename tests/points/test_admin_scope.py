@@ -12,7 +12,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from liaison.management.demo_points import COUNTY_POINTS_PERMISSIONS, TOWN_POINTS_PERMISSIONS
+from demo.points import COUNTY_POINTS_PERMISSIONS, TOWN_POINTS_PERMISSIONS
 from liaison.models import StationMembership
 from petitions.models import StaffScope
 from points import access, services

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.utils import timezone
 
-from liaison.management.demo_points import COUNTY_POINTS_PERMISSIONS, TOWN_POINTS_PERMISSIONS
+from demo.points import COUNTY_POINTS_PERMISSIONS, TOWN_POINTS_PERMISSIONS
 from petitions.models import StaffScope
 from points import services
 from points.models import Activity, Attendance, DutyDay, PointEntry

@@ -20,10 +20,11 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from demo.logins import COUNTY_STAFF_GROUP, TOWN_STAFF_GROUP, staff_group
 from liaison.models import Representative, Station, StationMembership
 from petitions.models import Petition
 from petitions.photos import clean_photo
-from points import services
+from points import publication, reports, services
 from points.models import (
     Activity,
     Attendance,
@@ -436,46 +437,27 @@ class PointsDemo:
     # --- staff ------------------------------------------------------------------------------
 
     def _permissions(self) -> None:
-        # Imported here: load_demo imports this module.
-        from liaison.management import demo_petitions
-        from liaison.management.commands.load_demo import COUNTY_STAFF_GROUP, TOWN_STAFF_GROUP
-
-        demo_petitions.staff_group(TOWN_STAFF_GROUP, TOWN_POINTS_PERMISSIONS)
-        demo_petitions.staff_group(COUNTY_STAFF_GROUP, COUNTY_POINTS_PERMISSIONS)
+        staff_group(TOWN_STAFF_GROUP, TOWN_POINTS_PERMISSIONS)
+        staff_group(COUNTY_STAFF_GROUP, COUNTY_POINTS_PERMISSIONS)
 
     # --- the year-end report --------------------------------------------------------------------
 
     def _year_end_report(self) -> None:
-        """Build last year's reports and publish the year, once.
-
-        ``points.reports.annual_report_build`` and ``points.publication.year_publish`` are
-        written alongside this demo (issue #4, items 6 and 8): each is used only if its
-        module has it, so the demo loads whichever of them has landed.
-        """
+        """Build last year's reports and publish the year, once."""
         year = self.last_year
-        try:
-            from points import reports
-        except ImportError:
-            reports = None
-        build = getattr(reports, "annual_report_build", None)
         runs = ReportRun.objects.filter(year=year).exclude(status=ReportRun.Status.FAILED)
-        if build is not None and not runs.exists():
+        if not runs.exists():
             try:
                 # The build's tasks start when load_demo's transaction commits; with tasks
                 # in process (make run) they have finished before the publication below.
-                build(year=year, started_by=self.county)
+                reports.annual_report_build(year=year, started_by=self.county)
             except reports.ReportRunRefused as refused:
                 self._say(f"Year-end reports of {year} not started: {refused.message}")
-        try:
-            from points import publication
-        except ImportError:
-            publication = None
-        publish = getattr(publication, "year_publish", None)
-        if publish is not None and not Publication.objects.filter(year=year).exists():
+        if not Publication.objects.filter(year=year).exists():
             # Registered after the build's own callback, so it runs after it.
-            transaction.on_commit(lambda: self._publish(publish, year))
+            transaction.on_commit(lambda: self._publish(year))
 
-    def _publish(self, publish, year: int) -> None:
+    def _publish(self, year: int) -> None:
         if not ReportRun.objects.filter(year=year, status=ReportRun.Status.DONE).exists():
             self._say(
                 f"The year {year} is not published yet: its reports are still being built "
@@ -484,7 +466,7 @@ class PointsDemo:
             )
             return
         try:
-            publish(year=year, actor=self.county)
+            publication.year_publish(year=year, actor=self.county)
         except services.PointsError as error:
             self._say(f"The year {year} is not published: {error.message}")
         else:
