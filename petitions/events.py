@@ -5,8 +5,8 @@ from petitions.models import PetitionEvent
 
 
 def event_append(
-    petition,
     *,
+    petition,
     kind,
     action="",
     from_step="",

@@ -101,7 +101,7 @@ def petition_receive(
             photo.image.delete(save=False)
         raise
     event_append(
-        petition,
+        petition=petition,
         kind=PetitionEvent.Kind.TRANSITION,
         action="receive",
         to_step=Step.RECEIVED,
@@ -136,7 +136,7 @@ def petition_update_warning(*, petition: Petition, today: date | None = None) ->
         petition.warning = new
         if new:
             event_append(
-                petition,
+                petition=petition,
                 kind=PetitionEvent.Kind.WARNING,
                 action=new,
                 from_step=petition.step,

@@ -249,7 +249,7 @@ def _transition(
     to_step = to_step or spec.to_step
     _compare_and_set(petition, from_step=from_step, to_step=to_step, **fields)
     event = event_append(
-        petition,
+        petition=petition,
         kind=PetitionEvent.Kind.TRANSITION,
         action=action,
         from_step=from_step,
@@ -415,7 +415,7 @@ def _same_step_event(petition, *, action, actor, kind, note, is_public=False):
     if locked.step != petition.step:
         raise TransitionConflict()
     return event_append(
-        petition,
+        petition=petition,
         kind=kind,
         action=action,
         from_step=petition.step,
@@ -482,7 +482,7 @@ def petition_extend(*, petition, actor, days: int, reason: str):
     if updated != 1:
         raise WorkflowError(_("This concern has already been extended once."))
     event = event_append(
-        petition,
+        petition=petition,
         kind=PetitionEvent.Kind.EXTENSION,
         action="extend",
         from_step=petition.step,
