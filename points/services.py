@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from liaison.models import Representative
 from points import scoring
 from points.models import (
     Activity,
@@ -21,8 +22,10 @@ from points.models import (
     Attendance,
     Category,
     CategoryCap,
+    DutyDay,
     DutyShift,
     GradeBand,
+    PointAudit,
     PointEntry,
     PointRule,
     Publication,
@@ -131,8 +134,6 @@ def year_summary(*, representative, year: int) -> dict:
     rules = rules_for_year(year)
     caps = category_caps_for_year(year)
     all_counts = counts_by_representative(year)
-    from liaison.models import Representative
-
     same_level = set(
         Representative.objects.filter(level=representative.level, is_active=True).values_list(
             "pk", flat=True
@@ -184,7 +185,8 @@ def _entry_points(srule: scoring.Rule, before: int, quantity: int) -> Decimal:
 
 
 def _recompute_item_points(representative_id: int, rule: PointRule, year: int) -> None:
-    """Store what each non-rejected item adds, in date order (first / further)."""
+    """Store what each item still in the running (pending or approved) adds, in date order
+    (first / further)."""
     srule = scoring.Rule(
         rule.pk, rule.category, rule.points_first, rule.points_further, rule.yearly_cap
     )
@@ -193,7 +195,7 @@ def _recompute_item_points(representative_id: int, rule: PointRule, year: int) -
         PointEntry.objects.filter(
             representative_id=representative_id, rule__code=rule.code, year=year
         )
-        .exclude(status=PointEntry.Status.REJECTED)
+        .exclude(status__in=[PointEntry.Status.REJECTED, PointEntry.Status.WITHDRAWN])
         .order_by("date", "pk")
     )
     changed = []
@@ -214,6 +216,59 @@ def _renumber(representative_id: int, rule: PointRule, year: int) -> None:
 
 def _touch(entry: PointEntry) -> None:
     _renumber(entry.representative_id, entry.rule, entry.year)
+
+
+# --- the audit trail ----------------------------------------------------------------------------
+
+
+def _entry_state(entry: PointEntry) -> dict:
+    """What an audit row keeps of an entry, before or after a change (JSON-ready)."""
+    return {
+        "status": entry.status,
+        "rule": entry.rule.code,
+        "date": entry.date.isoformat(),
+        "quantity": entry.quantity,
+        "points": str(entry.points),
+    }
+
+
+def _audit(
+    *,
+    action: str,
+    kind: str,
+    object_id: int,
+    representative_id: int | None = None,
+    actor=None,
+    before: dict | None = None,
+    after: dict | None = None,
+    note: str = "",
+) -> PointAudit:
+    """Append one audit row; called inside the change's transaction, so both or neither."""
+    return PointAudit.objects.create(
+        action=action,
+        kind=kind,
+        object_id=object_id,
+        representative_id=representative_id,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        before=before,
+        after=after,
+        note=note,
+    )
+
+
+def _audit_entry(action: str, entry: PointEntry, *, actor=None, before=None, note="") -> None:
+    """An audit row for ``entry`` as it now stands (its points freshly renumbered)."""
+    entry.refresh_from_db(fields=["points", "status"])
+    _audit(
+        action=action,
+        kind=PointAudit.Kind.ENTRY,
+        object_id=entry.pk,
+        representative_id=entry.representative_id,
+        actor=actor,
+        before=before,
+        after=_entry_state(entry),
+        note=note,
+    )
 
 
 def check_quantity(quantity: int, most: int = MAX_ITEMS_PER_ENTRY) -> None:
@@ -296,7 +351,8 @@ def point_entry_create(
         entry.evidence = evidence
     entry.save()
     _touch(entry)
-    entry.refresh_from_db(fields=["points"])  # what _touch stored for it
+    # Refreshes the points _touch stored for it.
+    _audit_entry(PointAudit.Action.ENTRY_CREATED, entry, actor=actor)
     return entry
 
 
@@ -340,7 +396,10 @@ def point_entry_approve(*, entry: PointEntry, actor) -> bool:
     )
     if updated:
         entry.refresh_from_db()
+        # The update moved only the status (and the reviewer): the rest is as it was.
+        before = {**_entry_state(entry), "status": PointEntry.Status.PENDING}
         _touch(entry)
+        _audit_entry(PointAudit.Action.ENTRY_APPROVED, entry, actor=actor, before=before)
     return bool(updated)
 
 
@@ -357,12 +416,17 @@ def point_entry_reject(*, entry: PointEntry, actor, reason: str) -> bool:
     )
     if updated:
         entry.refresh_from_db()
+        # The update moved only the status (and the reviewer): the rest is as it was.
+        before = {**_entry_state(entry), "status": PointEntry.Status.PENDING}
         _touch(entry)
+        _audit_entry(
+            PointAudit.Action.ENTRY_REJECTED, entry, actor=actor, before=before, note=reason
+        )
     return bool(updated)
 
 
 @transaction.atomic
-def appeal_create(*, entry: PointEntry, actor, text: str) -> Appeal:
+def point_entry_appeal(*, entry: PointEntry, actor, text: str) -> Appeal:
     """Appeal a rejection, once."""
     if entry.status != PointEntry.Status.REJECTED:
         raise PointsError(_("Only a rejected item can be appealed."))
@@ -371,9 +435,26 @@ def appeal_create(*, entry: PointEntry, actor, text: str) -> Appeal:
         raise PointsError(_("Say why the item should count."))
     try:
         with transaction.atomic():
-            return Appeal.objects.create(entry=entry, text=text)
+            appeal = Appeal.objects.create(entry=entry, text=text)
     except IntegrityError:
         raise PointsError(_("This item has already been appealed once.")) from None
+    state = _entry_state(entry)
+    _audit(
+        action=PointAudit.Action.ENTRY_APPEALED,
+        kind=PointAudit.Kind.ENTRY,
+        object_id=entry.pk,
+        representative_id=entry.representative_id,
+        actor=actor,
+        before=state,
+        after=state,
+        note=text,
+    )
+    return appeal
+
+
+# The demo loader (liaison/management/demo_points.py, moving to the demo app) still calls
+# the old name; drop this once it calls point_entry_appeal.
+appeal_create = point_entry_appeal
 
 
 @transaction.atomic
@@ -389,15 +470,46 @@ def appeal_answer(*, appeal: Appeal, actor, uphold: bool, answer: str) -> Appeal
     )
     if not updated:
         raise PointsError(_("This appeal has already been answered."))
+    entry = appeal.entry
+    entry.refresh_from_db()
+    before = _entry_state(entry)
     if uphold:
-        entry = appeal.entry
         PointEntry.objects.filter(pk=entry.pk).update(
             status=PointEntry.Status.APPROVED, reviewed_by=actor, reviewed_at=timezone.now()
         )
         entry.refresh_from_db()
         _touch(entry)
+    _audit_entry(
+        PointAudit.Action.APPEAL_UPHELD if uphold else PointAudit.Action.APPEAL_DISMISSED,
+        entry,
+        actor=actor,
+        before=before,
+        note=answer,
+    )
     appeal.refresh_from_db()
     return appeal
+
+
+@transaction.atomic
+def point_entry_delete(*, entry: PointEntry, actor) -> None:
+    """Delete an entry staff typed in; the representative's later items renumber.
+
+    The system's entries follow their sources (withdrawn, never deleted) and a claim is
+    rejected, never erased: only a staff entry may go, and its audit rows stay."""
+    if entry.source != PointEntry.Source.STAFF:
+        raise PointsError(_("Only an entry staff typed in can be deleted."))
+    before = _entry_state(entry)
+    pk, representative_id = entry.pk, entry.representative_id
+    entry.delete()
+    _touch(entry)
+    _audit(
+        action=PointAudit.Action.ENTRY_DELETED,
+        kind=PointAudit.Kind.ENTRY,
+        object_id=pk,
+        representative_id=representative_id,
+        actor=actor,
+        before=before,
+    )
 
 
 # --- automatic entries: kept in step with their sources ----------------------------------------
@@ -425,6 +537,17 @@ ABSENCE_DEDUCTED = {
 }
 
 
+def _withdraw(entry: PointEntry) -> None:
+    """Keep ``entry`` as withdrawn, scoring nothing; the year's items renumber."""
+    if entry.status == PointEntry.Status.WITHDRAWN:
+        return
+    before = _entry_state(entry)
+    entry.status, entry.points = PointEntry.Status.WITHDRAWN, Decimal("0")
+    entry.save(update_fields=["status", "points"])
+    _touch(entry)
+    _audit_entry(PointAudit.Action.ENTRY_WITHDRAWN, entry, before=before)
+
+
 def _sync(
     *,
     source: str,
@@ -435,27 +558,32 @@ def _sync(
     description: str,
 ) -> PointEntry | None:
     """Make the source's entry match what it should be now: create it, move it to another
-    rule, or remove it. Re-running changes nothing."""
+    rule, withdraw it, or count it again. Re-running changes nothing."""
     existing = (
         PointEntry.objects.select_for_update()
+        .select_related("rule")
         .filter(source=source, source_id=source_id, representative=representative)
         .first()
     )
     rule = rule_for(rule_code, on.year) if rule_code else None
     if rule is None:
         if existing is not None:
-            old_rule, year = existing.rule, existing.year
-            existing.delete()
-            _renumber(representative.pk, old_rule, year)
+            _withdraw(existing)
         return None
     if existing is not None:
-        if existing.rule_id == rule.pk and existing.date == on:
+        withdrawn = existing.status == PointEntry.Status.WITHDRAWN
+        if existing.rule_id == rule.pk and existing.date == on and not withdrawn:
             return existing
+        before = _entry_state(existing)
         old_rule, year = existing.rule, existing.year
         existing.rule, existing.date = rule, on
-        existing.save(update_fields=["rule", "date"])
+        # Automatic entries are approved when made; one withdrawn counts again as such.
+        existing.status = PointEntry.Status.APPROVED
+        existing.save(update_fields=["rule", "date", "status"])
         _renumber(representative.pk, old_rule, year)
         _touch(existing)
+        action = PointAudit.Action.ENTRY_RESTORED if withdrawn else PointAudit.Action.ENTRY_CHANGED
+        _audit_entry(action, existing, before=before)
         return existing
     try:
         with transaction.atomic():
@@ -472,6 +600,20 @@ def _sync(
         return PointEntry.objects.get(
             source=source, source_id=source_id, representative=representative
         )
+
+
+@transaction.atomic
+def point_entry_withdraw(*, source: str, source_id: int, representative_id: int) -> None:
+    """The source of an automatic entry is gone (deleted, alone, in bulk or by a cascade):
+    its entry is kept as withdrawn, scoring nothing."""
+    existing = (
+        PointEntry.objects.select_for_update()
+        .select_related("rule")
+        .filter(source=source, source_id=source_id, representative_id=representative_id)
+        .first()
+    )
+    if existing is not None:
+        _withdraw(existing)
 
 
 @transaction.atomic
@@ -521,6 +663,126 @@ def duty_shift_sync(*, shift: DutyShift) -> PointEntry | None:
         on=day.date,
         description=str(day.station),
     )
+
+
+@transaction.atomic
+def duty_day_sync(*, duty_day: DutyDay) -> int:
+    """Every shift of the day's roster to its entry (served earns; unserved or cancelled,
+    none); returns the number of shifts."""
+    count = 0
+    for shift in duty_day.shifts.select_related("representative"):
+        shift.duty_day = duty_day
+        duty_shift_sync(shift=shift)
+        count += 1
+    return count
+
+
+def _cancelled(model, obj, kind: str, action: str, actor) -> bool:
+    """Mark ``obj`` cancelled, compare-and-set, with its audit row; False if it already was."""
+    if not model.objects.filter(pk=obj.pk, is_cancelled=False).update(is_cancelled=True):
+        return False
+    obj.is_cancelled = True
+    _audit(
+        action=action,
+        kind=kind,
+        object_id=obj.pk,
+        actor=actor,
+        before={"is_cancelled": False},
+        after={"is_cancelled": True},
+        note=str(obj),
+    )
+    return True
+
+
+@transaction.atomic
+def activity_cancel(*, activity: Activity, actor) -> bool:
+    """Cancel an activity: its attendance entries are withdrawn. False if already cancelled."""
+    kind, action = PointAudit.Kind.ACTIVITY, PointAudit.Action.ACTIVITY_CANCELLED
+    if not _cancelled(Activity, activity, kind, action, actor):
+        return False
+    activity_sync(activity=activity)
+    return True
+
+
+@transaction.atomic
+def duty_day_cancel(*, duty_day: DutyDay, actor) -> bool:
+    """Cancel a duty day: its roster's entries are withdrawn. False if already cancelled."""
+    kind, action = PointAudit.Kind.DUTY_DAY, PointAudit.Action.DUTY_DAY_CANCELLED
+    if not _cancelled(DutyDay, duty_day, kind, action, actor):
+        return False
+    duty_day_sync(duty_day=duty_day)
+    return True
+
+
+def _attendance_state(attendance) -> dict:
+    return {"status": attendance.status, "excuse_approved": attendance.excuse_approved}
+
+
+@transaction.atomic
+def excuse_approve(*, attendance: Attendance, actor) -> bool:
+    """Approve the excuse of an excused absence: its deduction is withdrawn. Compare-and-set:
+    False if it was no excuse waiting for approval."""
+    updated = (
+        Attendance.objects.filter(
+            pk=attendance.pk, status=Attendance.Status.EXCUSED, excuse_approved=False
+        )
+        .exclude(excuse="")
+        .update(excuse_approved=True, approved_by=actor)
+    )
+    if not updated:
+        return False
+    attendance.status = Attendance.Status.EXCUSED
+    attendance.excuse_approved, attendance.approved_by = True, actor
+    _audit(
+        action=PointAudit.Action.EXCUSE_APPROVED,
+        kind=PointAudit.Kind.ATTENDANCE,
+        object_id=attendance.pk,
+        representative_id=attendance.representative_id,
+        actor=actor,
+        before={**_attendance_state(attendance), "excuse_approved": False},
+        after=_attendance_state(attendance),
+        note=attendance.excuse,
+    )
+    attendance_sync(attendance=attendance)
+    return True
+
+
+@transaction.atomic
+def attendance_save(*, attendance: Attendance, actor) -> Attendance:
+    """Save an attendance row as staff edited it, and its entry with it.
+
+    Who approved an excuse is kept, and unticking it (or changing the status) clears them.
+    A new row, or a changed status or approval, appends an audit row."""
+    stored = None
+    if attendance.pk is not None:
+        stored = (
+            Attendance.objects.select_for_update()
+            .filter(pk=attendance.pk)
+            .values("status", "excuse_approved")
+            .first()
+        )
+    after = _attendance_state(attendance)
+    if stored != after:
+        attendance.approved_by = actor if attendance.excuse_approved else None
+    attendance.save()
+    if stored != after:
+        newly_approved = attendance.excuse_approved and not (stored or {}).get("excuse_approved")
+        _audit(
+            action=(
+                PointAudit.Action.EXCUSE_APPROVED
+                if newly_approved
+                else PointAudit.Action.ATTENDANCE_RECORDED
+            ),
+            kind=PointAudit.Kind.ATTENDANCE,
+            object_id=attendance.pk,
+            representative_id=attendance.representative_id,
+            actor=actor,
+            before=stored,
+            after=after,
+            note=attendance.excuse if newly_approved else "",
+        )
+    attendance_sync(attendance=attendance)
+    return attendance
 
 
 # Channels in which the representative received the concern themselves.

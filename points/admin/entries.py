@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
@@ -19,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from points import access, services
 from points.admin.activities import CoveredChoicesMixin
-from points.models import Appeal, PointEntry, PointRule
+from points.admin.audit import audit_table
+from points.models import Appeal, PointAudit, PointEntry, PointRule
 
 
 def _not_pending(count: int) -> str:
@@ -142,6 +142,7 @@ class PointEntryAdmin(CoveredChoicesMixin, admin.ModelAdmin):
                 ]
             },
         ),
+        (_("Audit trail"), {"fields": ["audit_trail"]}),
     ]
     add_fieldsets = [
         (
@@ -159,7 +160,7 @@ class PointEntryAdmin(CoveredChoicesMixin, admin.ModelAdmin):
             },
         )
     ]
-    readonly_fields = ["evidence_link", "source_display", "appeal_link"]
+    readonly_fields = ["evidence_link", "source_display", "appeal_link", "audit_trail"]
 
     def get_queryset(self, request):
         entries = super().get_queryset(request).select_related("representative", "rule")
@@ -232,11 +233,9 @@ class PointEntryAdmin(CoveredChoicesMixin, admin.ModelAdmin):
             return HttpResponseRedirect(request.get_full_path())
         return super().response_add(request, obj, post_url_continue)
 
-    @transaction.atomic
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        # The representative's later items of the rule renumber (first / further).
-        services._touch(obj)
+        # The representative's later items of the rule renumber; the audit rows stay.
+        services.point_entry_delete(entry=obj, actor=request.user)
 
     @admin.display(description=_("source"), ordering="source")
     def source_display(self, obj):
@@ -268,6 +267,17 @@ class PointEntryAdmin(CoveredChoicesMixin, admin.ModelAdmin):
             '<a href="{}">{}</a>',
             reverse("admin:points_appeal_change", args=[appeal.pk]),
             appeal.get_status_display(),
+        )
+
+    @admin.display(description=_("changes"))
+    def audit_trail(self, obj):
+        """The entry's audit rows, oldest first (one query), and the way to the
+        representative's whole trail."""
+        return audit_table(
+            PointAudit.objects.filter(kind=PointAudit.Kind.ENTRY, object_id=obj.pk)
+            .select_related("actor")
+            .order_by("created_at", "pk"),
+            representative_id=obj.representative_id,
         )
 
     @admin.action(description=_("Approve the selected entries"), permissions=["change"])
