@@ -169,6 +169,14 @@ class PointEntryAdmin(CoveredChoicesMixin, admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         return self.add_fieldsets if obj is None else self.fieldsets
 
+    def get_object(self, request, object_id, from_field=None):
+        entry = super().get_object(request, object_id, from_field)
+        if entry is not None:
+            # Read by audit_trail, which is given the entry alone: the link to the
+            # representative's whole trail only for those who may open it.
+            entry.may_view_trail = request.user.has_perm("points.view_pointaudit")
+        return entry
+
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
             kwargs["form"] = StaffEntryForm
@@ -277,7 +285,9 @@ class PointEntryAdmin(CoveredChoicesMixin, admin.ModelAdmin):
             PointAudit.objects.filter(kind=PointAudit.Kind.ENTRY, object_id=obj.pk)
             .select_related("actor")
             .order_by("created_at", "pk"),
-            representative_id=obj.representative_id,
+            representative_id=obj.representative_id
+            if getattr(obj, "may_view_trail", False)
+            else None,
         )
 
     @admin.action(description=_("Approve the selected entries"), permissions=["change"])

@@ -132,7 +132,7 @@ def everything(rep, superuser):
     entry = claim(rep)
     services.point_entry_reject(entry=entry, actor=superuser, reason="材料不全")
     entry.refresh_from_db()
-    services.appeal_create(entry=entry, actor=None, text="已补充照片")
+    services.point_entry_appeal(entry=entry, actor=None, text="已补充照片")
     run = ReportRun.objects.create(
         year=YEAR, status=ReportRun.Status.DONE, total=1, done=1, finished_at=timezone.now()
     )
@@ -695,7 +695,7 @@ def test_the_appeal_list_shows_open_appeals_first(admin_client, everything, supe
     other = claim(rep)
     services.point_entry_reject(entry=other, actor=superuser, reason="材料不全")
     other.refresh_from_db()
-    answered = services.appeal_create(entry=other, actor=None, text="请复核")
+    answered = services.point_entry_appeal(entry=other, actor=None, text="请复核")
     services.appeal_answer(appeal=answered, actor=superuser, uphold=False, answer="维持")
     response = admin_client.get(_url("points.Appeal", "changelist"))
     assert [a.status for a in response.context["cl"].result_list] == ["open"]

@@ -304,7 +304,7 @@ def test_it_runs_a_fixed_number_of_queries(
         approved(other, "meeting", 2)
     approved(rep, "meeting", count - 1)
     rejected(rep, reviewer)
-    services.appeal_create(
+    services.point_entry_appeal(
         entry=PointEntry.objects.get(status="rejected"), actor=rep.user, text="有照片为证"
     )
     with django_assert_num_queries(MY_POINTS_QUERIES):

@@ -514,7 +514,7 @@ def test_invisible_characters_alone_are_no_description_and_no_appeal(rep, staff,
         claim(rep, description=text)
     entry = rejected_claim(rep, staff)
     with pytest.raises(PointsError):
-        services.appeal_create(entry=entry, actor=rep.user, text=text)
+        services.point_entry_appeal(entry=entry, actor=rep.user, text=text)
     assert not Appeal.objects.exists()
 
 
@@ -575,28 +575,28 @@ def rejected_claim(rep, staff):
 def test_it_lets_a_representative_appeal_only_a_rejected_entry(rep, staff):
     entry = claim(rep)
     with pytest.raises(PointsError):
-        services.appeal_create(entry=entry, actor=rep.user, text="已补充材料")
+        services.point_entry_appeal(entry=entry, actor=rep.user, text="已补充材料")
     services.point_entry_approve(entry=entry, actor=staff)
     entry.refresh_from_db()
     with pytest.raises(PointsError):
-        services.appeal_create(entry=entry, actor=rep.user, text="已补充材料")
+        services.point_entry_appeal(entry=entry, actor=rep.user, text="已补充材料")
     assert not Appeal.objects.exists()
 
 
 def test_it_lets_a_rejection_be_appealed_once(rep, staff):
     entry = rejected_claim(rep, staff)
     with pytest.raises(PointsError):
-        services.appeal_create(entry=entry, actor=rep.user, text=" ")
-    appeal = services.appeal_create(entry=entry, actor=rep.user, text="照片已重新上传")
+        services.point_entry_appeal(entry=entry, actor=rep.user, text=" ")
+    appeal = services.point_entry_appeal(entry=entry, actor=rep.user, text="照片已重新上传")
     assert appeal.status == Appeal.Status.OPEN
     with pytest.raises(PointsError):
-        services.appeal_create(entry=entry, actor=rep.user, text="再次申诉")
+        services.point_entry_appeal(entry=entry, actor=rep.user, text="再次申诉")
     assert Appeal.objects.count() == 1
 
 
 def test_an_upheld_appeal_approves_the_entry(rep, staff):
     entry = rejected_claim(rep, staff)
-    appeal = services.appeal_create(entry=entry, actor=rep.user, text="照片已重新上传")
+    appeal = services.point_entry_appeal(entry=entry, actor=rep.user, text="照片已重新上传")
     services.appeal_answer(appeal=appeal, actor=staff, uphold=True, answer="材料属实，予以认定")
     entry.refresh_from_db()
     appeal.refresh_from_db()
@@ -611,7 +611,7 @@ def test_an_upheld_appeal_approves_the_entry(rep, staff):
 
 def test_a_dismissed_appeal_leaves_the_entry_rejected_for_good(rep, staff):
     entry = rejected_claim(rep, staff)
-    appeal = services.appeal_create(entry=entry, actor=rep.user, text="照片已重新上传")
+    appeal = services.point_entry_appeal(entry=entry, actor=rep.user, text="照片已重新上传")
     with pytest.raises(PointsError):
         services.appeal_answer(appeal=appeal, actor=staff, uphold=False, answer="")
     services.appeal_answer(appeal=appeal, actor=staff, uphold=False, answer="材料仍不充分")
@@ -621,6 +621,6 @@ def test_a_dismissed_appeal_leaves_the_entry_rejected_for_good(rep, staff):
     with pytest.raises(PointsError):
         services.appeal_answer(appeal=appeal, actor=staff, uphold=True, answer="改判")
     with pytest.raises(PointsError):
-        services.appeal_create(entry=entry, actor=rep.user, text="再次申诉")
+        services.point_entry_appeal(entry=entry, actor=rep.user, text="再次申诉")
     entry.refresh_from_db()
     assert entry.status == PointEntry.Status.REJECTED
