@@ -322,16 +322,17 @@ def test_saving_attendance_keeps_who_approved_and_appends_a_row(rep, staff):
     assert PointAudit.objects.filter(kind="attendance").count() == count
 
 
-def test_a_failed_change_leaves_no_row(rep, staff, monkeypatch):
+def test_a_change_whose_row_cannot_be_written_does_not_happen(rep, staff, monkeypatch):
     """The row is written in the change's transaction: both or neither."""
     entry = claim(rep)
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_touch", broken)
+    monkeypatch.setattr(PointAudit, "save", broken)
     with pytest.raises(RuntimeError), transaction.atomic():
         services.point_entry_approve(entry=entry, actor=staff)
+    monkeypatch.undo()
     assert PointEntry.objects.get(pk=entry.pk).status == "pending"
     assert not rows(Action.ENTRY_APPROVED)
 
