@@ -7,6 +7,7 @@ The representative's page belongs to the liaison admin, which knows nothing of p
 
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -70,7 +71,7 @@ def audit_table(rows, *, representative_id: int | None):
         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
         (
             (
-                row.created_at.strftime("%Y-%m-%d %H:%M"),
+                timezone.localtime(row.created_at).strftime("%Y-%m-%d %H:%M"),
                 row.actor or gettext("the system"),
                 row.get_action_display(),
                 describe_changes(row),

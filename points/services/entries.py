@@ -357,10 +357,9 @@ def appeal_answer(*, appeal: Appeal, actor, uphold: bool, answer: str) -> Appeal
 
 @transaction.atomic
 def point_entry_delete(*, entry: PointEntry, actor) -> None:
-    """Delete an entry staff typed in; the representative's later items renumber.
-
-    The system's entries follow their sources (withdrawn, never deleted) and a claim is
-    rejected, never erased: only a staff entry may go, and its audit rows stay."""
+    """Delete an entry staff typed in; later items renumber, its audit rows stay."""
+    # The system's entries follow their sources (withdrawn, never deleted) and a claim is
+    # rejected, never erased: only what staff typed in may go.
     if entry.source != PointEntry.Source.STAFF:
         raise PointsError(_("Only an entry staff typed in can be deleted."))
     before = _entry_state(entry)

@@ -114,8 +114,8 @@ def _sync(
 
 @transaction.atomic
 def point_entry_withdraw(*, source: str, source_id: int, representative_id: int) -> None:
-    """The source of an automatic entry is gone (deleted, alone, in bulk or by a cascade):
-    its entry is kept as withdrawn, scoring nothing."""
+    """Keep the entry of a deleted source as withdrawn, scoring nothing."""
+    # Called on every deletion of a source: alone, in bulk, or by a cascade (points.signals).
     existing = (
         PointEntry.objects.select_for_update()
         .select_related("rule")
@@ -177,8 +177,8 @@ def duty_shift_sync(*, shift: DutyShift) -> PointEntry | None:
 
 @transaction.atomic
 def duty_day_sync(*, duty_day: DutyDay) -> int:
-    """Every shift of the day's roster to its entry (served earns; unserved or cancelled,
-    none); returns the number of shifts."""
+    """Re-sync every shift of a duty day's roster; returns the number of shifts."""
+    # Served earns; unserved, or on a cancelled day, nothing (duty_shift_sync).
     count = 0
     for shift in duty_day.shifts.select_related("representative"):
         shift.duty_day = duty_day
@@ -230,8 +230,8 @@ def _attendance_state(attendance) -> dict:
 
 @transaction.atomic
 def excuse_approve(*, attendance: Attendance, actor) -> bool:
-    """Approve the excuse of an excused absence: its deduction is withdrawn. Compare-and-set:
-    False if it was no excuse waiting for approval."""
+    """Approve an excused absence's excuse, withdrawing its deduction; False if none waited."""
+    # Compare-and-set: only an excused absence with its excuse written, not yet approved.
     updated = (
         Attendance.objects.filter(
             pk=attendance.pk, status=Attendance.Status.EXCUSED, excuse_approved=False
@@ -259,10 +259,9 @@ def excuse_approve(*, attendance: Attendance, actor) -> bool:
 
 @transaction.atomic
 def attendance_save(*, attendance: Attendance, actor) -> Attendance:
-    """Save an attendance row as staff edited it, and its entry with it.
-
-    Who approved an excuse is kept, and unticking it (or changing the status) clears them.
-    A new row, or a changed status or approval, appends an audit row."""
+    """Save an attendance row as staff edited it, and sync its entry."""
+    # Who approved an excuse is kept; unticking it (or changing the status) clears them.
+    # A new row, or a changed status or approval, appends an audit row.
     stored = None
     if attendance.pk is not None:
         stored = (

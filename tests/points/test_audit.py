@@ -6,11 +6,13 @@ a list filtered by representative, in constant queries."""
 from datetime import date
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from petitions.models import StaffScope
 from points import services
 from points.models import (
     Activity,
@@ -22,7 +24,7 @@ from points.models import (
     PointEntry,
 )
 from points.services import PointsError
-from tests.base import make_representative, make_station, make_user
+from tests.base import make_representative, make_station, make_town, make_user
 from tests.liaison.helpers import in_site_language, page_text
 from tests.points.admin_helpers import admin_url
 
@@ -419,3 +421,27 @@ def test_the_trail_lists_in_constant_queries(admin_client, rep, staff):
     services.appeal_answer(appeal=appeal, actor=staff, uphold=False, answer="仍不充分")
     assert PointAudit.objects.filter(kind="entry", object_id=entry.pk).count() == 4
     assert (queries(entry_page), queries(trail)) == before
+
+
+def test_town_staff_see_only_their_towns_trail(client):
+    towns = {}
+    for key in ("a", "b"):
+        town = make_town()
+        rep = make_representative(station=make_station(town=town))
+        towns[key] = {"town": town, "rep": rep, "entry": claim(rep)}
+    user = make_user(staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="points", codename__in=["view_pointaudit", "view_pointentry"]
+        )
+    )
+    StaffScope.objects.create(user=user, level=StaffScope.Level.TOWN, town=towns["a"]["town"])
+    client.force_login(user)
+    response = client.get(admin_url("pointaudit", "changelist"))
+    assert [r.representative_id for r in response.context["cl"].result_list] == [
+        towns["a"]["rep"].pk
+    ]
+    theirs = PointAudit.objects.get(representative=towns["b"]["rep"])
+    assert client.get(admin_url("pointaudit", "change", theirs.pk)).status_code == 302
+    trail = admin_url("pointaudit", "changelist") + f"?representative={towns['b']['rep'].pk}"
+    assert client.get(trail).context["cl"].result_count == 0
