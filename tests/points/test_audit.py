@@ -26,7 +26,7 @@ from points.models import (
 from points.services import PointsError
 from tests.base import make_representative, make_station, make_town, make_user
 from tests.liaison.helpers import in_site_language, page_text
-from tests.points.admin_helpers import admin_url
+from tests.points.admin_helpers import admin_url, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -445,3 +445,34 @@ def test_town_staff_see_only_their_towns_trail(client):
     assert client.get(admin_url("pointaudit", "change", theirs.pk)).status_code == 302
     trail = admin_url("pointaudit", "changelist") + f"?representative={towns['b']['rep'].pk}"
     assert client.get(trail).context["cl"].result_count == 0
+
+
+def test_ticking_cancelled_on_an_activitys_page_cancels_through_the_service(
+    admin_client, rep, staff
+):
+    row = attendance(rep)
+    activity = row.activity
+    data = form_data(
+        {
+            "kind": activity.kind,
+            "title": activity.title,
+            "date": activity.date.isoformat(),
+            "is_cancelled": "on",
+        },
+        "attendances",
+        [
+            {
+                "id": row.pk,
+                "activity": activity.pk,
+                "representative": rep.pk,
+                "status": row.status,
+            }
+        ],
+    )
+    response = admin_client.post(admin_url("activity", "change", activity.pk), data)
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert activity.is_cancelled
+    assert last(Action.ACTIVITY_CANCELLED).actor == staff
+    assert PointEntry.objects.get().status == "withdrawn"
+    assert last(Action.ENTRY_WITHDRAWN).object_id == PointEntry.objects.get().pk
