@@ -5,6 +5,8 @@ Scoring itself is pure (``points/scoring.py``); changes go through ``points/serv
 the year-end build is ``points/reports.py``.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -245,8 +247,6 @@ class DutyShift(models.Model):
 
 
 def evidence_upload_to(instance, filename):
-    import uuid
-
     ext = filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else "bin"
     return f"evidence/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{ext}"
 

@@ -5,6 +5,7 @@ limited to the representatives the user's points work covers (``points.access``)
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from points import access, services
+from points import access, representative_forms, services
 from points.admin.activities import CoveredChoicesMixin
 from points.admin.audit import audit_table
 from points.models import Appeal, PointAudit, PointEntry, PointRule
@@ -82,10 +83,6 @@ class StaffEntryForm(forms.ModelForm):
         return quantity
 
     def clean_evidence(self):
-        from django.conf import settings
-
-        from points.representative_forms import clean_evidence
-
         upload = self.cleaned_data.get("evidence")
         if not upload:
             return None
@@ -95,7 +92,7 @@ class StaffEntryForm(forms.ModelForm):
                 % {"mb": settings.POINTS_EVIDENCE_MAX_BYTES // (1024 * 1024)}
             )
         # Photos lose their metadata (GPS included), as a representative's claims do.
-        return clean_evidence(upload.read())
+        return representative_forms.clean_evidence(upload.read())
 
 
 class RejectForm(forms.Form):
