@@ -26,7 +26,7 @@ from points.models import (
 from points.services import PointsError
 from tests.base import make_representative, make_station, make_town, make_user
 from tests.liaison.helpers import in_site_language, page_text
-from tests.points.admin_helpers import admin_url, form_data
+from tests.points.admin_helpers import admin_url, duty_day_data, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -476,3 +476,19 @@ def test_ticking_cancelled_on_an_activitys_page_cancels_through_the_service(
     assert last(Action.ACTIVITY_CANCELLED).actor == staff
     assert PointEntry.objects.get().status == "withdrawn"
     assert last(Action.ENTRY_WITHDRAWN).object_id == PointEntry.objects.get().pk
+
+
+def test_ticking_cancelled_on_a_duty_days_page_cancels_through_the_service(
+    admin_client, rep, staff
+):
+    day = DutyDay.objects.create(station=make_station(), date=DAY)
+    shift = DutyShift.objects.create(duty_day=day, representative=rep, served=True)
+    services.duty_day_sync(duty_day=day)
+    row = {"id": shift.pk, "duty_day": day.pk, "representative": rep.pk, "served": True}
+    data = duty_day_data(day.station, day.date, [row], is_cancelled="on")
+    response = admin_client.post(admin_url("dutyday", "change", day.pk), data)
+    assert response.status_code == 302
+    day.refresh_from_db()
+    assert day.is_cancelled
+    assert last(Action.DUTY_DAY_CANCELLED).actor == staff
+    assert PointEntry.objects.get().status == "withdrawn"
