@@ -4,7 +4,7 @@ the demo representative 柳春和 (approved, pending, one rejected and appealed)
 year's year-end report, published.
 
 Every point here comes from ``points.services`` (attendance_sync, duty_shift_sync,
-petition_sync, point_entry_claim / approve / reject, appeal_create / answer), exactly as
+petition_sync, point_entry_claim / approve / reject, point_entry_appeal, appeal_answer), exactly as
 the admin and the representatives' pages make them; nothing sets points by hand. Each
 activity, duty day, shift and claim is found again by its natural key, so a second run adds
 nothing. Everyone here is invented.
@@ -175,6 +175,7 @@ TOWN_POINTS_PERMISSIONS = {
         "pointentry": ["view"],
         "appeal": ["view"],
         "pointrule": ["view"],
+        "pointaudit": ["view"],
     },
     # Duty rosters describe a station (liaison); staff keep them with the points work.
     "liaison": {"dutyday": ["view", "add", "change"], "dutyshift": ["view", "add", "change"]},
@@ -190,6 +191,7 @@ COUNTY_POINTS_PERMISSIONS = {
         "reportrun": ["view", "add"],
         "annualreport": ["view"],
         "publication": ["view", "add"],
+        "pointaudit": ["view"],
     },
     "liaison": {"dutyday": ["view", "add", "change"], "dutyshift": ["view", "add", "change"]},
 }
@@ -396,7 +398,7 @@ class PointsDemo:
                 )
                 entry.refresh_from_db()
                 text, answer = APPEALS[description]
-                appeal = services.appeal_create(entry=entry, actor=self.rep_user, text=text)
+                appeal = services.point_entry_appeal(entry=entry, actor=self.rep_user, text=text)
                 if answer:
                     services.appeal_answer(
                         appeal=appeal, actor=self.county, uphold=True, answer=answer

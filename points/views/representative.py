@@ -165,7 +165,9 @@ def appeal(request, pk, rep):
     form = AppealForm(request.POST, prefix=entry.pk)
     if form.is_valid():
         try:
-            services.appeal_create(entry=entry, actor=request.user, text=form.cleaned_data["text"])
+            services.point_entry_appeal(
+                entry=entry, actor=request.user, text=form.cleaned_data["text"]
+            )
         except services.PointsError as error:
             form.add_error(None, error.message)
         else:

@@ -66,7 +66,7 @@ def world():
             "station": station,
             "rep": rep,
             "entry": claim(rep),
-            "appeal": services.appeal_create(entry=appealed, actor=None, text="已补充照片"),
+            "appeal": services.point_entry_appeal(entry=appealed, actor=None, text="已补充照片"),
             "day": duty_day(station, rep),
         }
     activity = Activity.objects.create(
