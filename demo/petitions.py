@@ -28,9 +28,9 @@ from demo.logins import (
     login,
     staff_group,
 )
-from liaison.models import Representative, Station, Town
+from liaison.models import HandlingUnit, Representative, StaffScope, Station, Town
 from petitions import services, workflow
-from petitions.models import Category, HandlingUnit, Petition, Reception, StaffScope
+from petitions.models import Category, Petition, Reception
 from petitions.photos import clean_photo
 
 DEMO_UNIT_NAME = "柞水县交通运输局"

@@ -21,19 +21,11 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from demo.logins import COUNTY_STAFF_GROUP, TOWN_STAFF_GROUP, staff_group
-from liaison.models import Representative, Station, StationMembership
+from liaison.models import DutyDay, DutyShift, Representative, Station, StationMembership
 from petitions.models import Petition
 from petitions.photos import clean_photo
 from points import publication, reports, services
-from points.models import (
-    Activity,
-    Attendance,
-    DutyDay,
-    DutyShift,
-    PointEntry,
-    Publication,
-    ReportRun,
-)
+from points.models import Activity, Attendance, PointEntry, Publication, ReportRun
 
 K = Activity.Kind
 ORGANISER = "柞水县人大常委会"

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from liaison.roles import roles_for
 from petitions import access, workflow
 from petitions.models import (
     HANDLING_STEPS,
@@ -55,7 +56,7 @@ class ReadOnlyAdmin(NoEditsMixin, admin.ModelAdmin):
 
 def _in_scope(request, queryset, field="petition"):
     """Rows whose petition the user may see (all of them for county staff)."""
-    if access.roles_for(request.user).county:
+    if roles_for(request.user).county:
         return queryset
     visible = access.petitions_for_user(request.user).values("pk")
     return queryset.filter(**{f"{field}__in": visible})
@@ -363,7 +364,7 @@ class NotificationAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        if access.roles_for(request.user).county:
+        if roles_for(request.user).county:
             return qs
         visible = access.petitions_for_user(request.user).values("pk")
         return qs.filter(Q(petition__in=visible) | Q(recipient=request.user))

@@ -5,10 +5,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from liaison.models import Town, Village
+from liaison.models import HandlingUnit, Town, Village
 from petitions import workflow
 from petitions.access import petitions_for_user
-from petitions.models import MAX_EXTENSION_DAYS, Category, HandlingUnit, Petition, Survey
+from petitions.models import MAX_EXTENSION_DAYS, Category, Petition, Survey
 
 ATTACHMENT_TYPES = {".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".ofd"}
 

@@ -11,7 +11,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from petitions.models import Notification, Petition, StaffScope
+from liaison.models import StaffScope
+from petitions.models import Notification, Petition
 from petitions.signals import notice_emails_pending
 
 MAX_EMAIL_ATTEMPTS = 5

@@ -13,6 +13,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from liaison.roles import roles_for
 from petitions import access
 from petitions.models import HANDLING_STEPS, RESULT_STEPS, Petition, Step, Survey
 
@@ -31,7 +32,7 @@ def may_see_statistics(user) -> bool:
         user is not None
         and user.is_authenticated
         and user.is_staff
-        and access.roles_for(user).is_staff_member
+        and roles_for(user).is_staff_member
     )
 
 

@@ -9,9 +9,10 @@ counts once its source is gone: it is kept as withdrawn, with its audit row.
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
+from liaison.models import DutyShift
 from petitions.signals import petition_step_changed
 from points import services
-from points.models import Attendance, DutyShift, PointEntry
+from points.models import Attendance, PointEntry
 
 
 @receiver(petition_step_changed, dispatch_uid="points_petition_sync")

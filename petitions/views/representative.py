@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from liaison import qrcodes
 from liaison.models import DutyShift, StationMembership
+from liaison.roles import roles_for
 from petitions import access, notifications, services
 from petitions.errors import WorkflowError
 from petitions.models import HANDLING_STEPS, Notification, Petition, Step
@@ -52,7 +53,7 @@ def task_queryset(user, roles):
 @access.representative_required(MY_TASKS)
 def my_tasks(request, rep):
     """A representative's task list: what to collect, follow up, call about, chase."""
-    roles = access.roles_for(request.user)
+    roles = roles_for(request.user)
     today = timezone.localdate()
     qs = task_queryset(request.user, roles)
     overdue = overdue_q(today)

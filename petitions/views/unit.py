@@ -12,8 +12,10 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from liaison.models import HandlingUnit
+from liaison.roles import roles_for
 from petitions import access
-from petitions.models import HANDLING_STEPS, HandlingUnit
+from petitions.models import HANDLING_STEPS
 
 ROWS_PER_PAGE = 50
 # From the unit's side a concern is "open" while it is theirs to act on: HANDLING_STEPS.
@@ -44,7 +46,7 @@ def unit_queryset(user, unit_ids):
 @login_required
 @require_GET
 def unit_list(request):
-    roles = access.roles_for(request.user)
+    roles = roles_for(request.user)
     if not roles.unit_ids:
         return render(request, "petitions/not_a_unit_member.html")
     shown = request.GET.get("show", "all")

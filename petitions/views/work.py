@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from liaison.files import private_file_response
+from liaison.roles import roles_for
 from petitions import access, workflow
 from petitions.errors import WorkflowError
 from petitions.forms import ACTION_FORMS
@@ -62,7 +63,7 @@ def _render_detail(request, petition, *, bound=None, status=200):
 def work_home(request):
     """Where a signed-in user's work is: the task list of a representative, the queue of a
     handling unit, the admin for congress staff."""
-    roles = access.roles_for(request.user)
+    roles = roles_for(request.user)
     if roles.representative_id is not None:
         return redirect("petitions:my_tasks")
     if roles.unit_ids:

@@ -23,9 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from liaison.models import Representative, Station
+from liaison.models import DutyDay, DutyShift, Representative, Station
 from points import access, services
-from points.models import Activity, Attendance, DutyDay, DutyShift
+from points.models import Activity, Attendance
 
 
 class CoveredChoicesMixin:

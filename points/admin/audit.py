@@ -12,10 +12,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from liaison.models import Representative
+from liaison.models import DutyDay, Representative
 from points import access
 from points.admin.reports import ReadOnlyAdmin
-from points.models import Activity, Attendance, DutyDay, PointAudit, PointEntry
+from points.models import Activity, Attendance, PointAudit, PointEntry
 
 # The model whose fields an audit row's before and after describe, by object kind.
 MODELS = {

@@ -3,17 +3,14 @@ reports rank every representative of the county, so no narrower scope sees a par
 
 from django.http import Http404
 
-from petitions import access
+from liaison.roles import roles_for
 from points.models import ReportRun
 
 
 def may_see_reports(user) -> bool:
     """County congress staff who sign in to the administration (the reports rank everyone)."""
     return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_staff
-        and access.roles_for(user).county
+        user is not None and user.is_authenticated and user.is_staff and roles_for(user).county
     )
 
 

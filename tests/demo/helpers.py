@@ -11,8 +11,12 @@ from django.db import transaction
 from django.test import override_settings
 
 from liaison.models import (
+    DutyDay,
+    DutyShift,
+    HandlingUnit,
     RatingScore,
     Representative,
+    StaffScope,
     Station,
     StationMembership,
     StationRating,
@@ -20,17 +24,15 @@ from liaison.models import (
     Village,
 )
 from petitions.models import (
-    HandlingUnit,
     Notification,
     Petition,
     PetitionEvent,
     PetitionPhoto,
     Reception,
-    StaffScope,
     Survey,
     TrackingCounter,
 )
-from points.models import Activity, Appeal, Attendance, DutyDay, DutyShift, PointEntry, ReportRun
+from points.models import Activity, Appeal, Attendance, PointEntry, ReportRun
 from tests.base import ensure_default_criteria
 from zhashui_rd.celery import app as celery_app
 

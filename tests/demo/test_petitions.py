@@ -21,17 +21,9 @@ from demo.logins import (
     DEMO_UNIT,
     TOWN_STAFF_GROUP,
 )
-from liaison.models import Town
+from liaison.models import HandlingUnit, StaffScope, Town
 from petitions import access
-from petitions.models import (
-    HandlingUnit,
-    Petition,
-    PetitionEvent,
-    Reception,
-    StaffScope,
-    Step,
-    Survey,
-)
+from petitions.models import Petition, PetitionEvent, Reception, Step, Survey
 
 pytestmark = pytest.mark.django_db
 

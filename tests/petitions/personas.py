@@ -5,9 +5,9 @@ county staff, a handling unit."""
 import uuid
 from dataclasses import dataclass
 
-from liaison.models import Representative, Station
+from liaison.models import HandlingUnit, Representative, StaffScope, Station
 from petitions import services, workflow
-from petitions.models import Category, HandlingUnit, Petition, StaffScope
+from petitions.models import Category, Petition
 from tests.base import make_representative, make_station, make_town, make_user
 
 

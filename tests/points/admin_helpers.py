@@ -4,7 +4,7 @@ data of a change form with an inline formset."""
 from django.urls import reverse
 
 from demo.logins import staff_group
-from petitions.models import StaffScope
+from liaison.models import StaffScope
 from tests.base import make_user
 
 # Duty rosters describe a station: their models live in liaison, their admin in points.

@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from liaison.models import DutyDay, DutyShift
 from points import services
 from points.admin import LATER_YEAR_HELP
 from points.models import (
@@ -26,8 +27,6 @@ from points.models import (
     Appeal,
     Attendance,
     CategoryCap,
-    DutyDay,
-    DutyShift,
     PointAudit,
     PointEntry,
     PointRule,

@@ -13,10 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from demo.points import COUNTY_POINTS_PERMISSIONS, TOWN_POINTS_PERMISSIONS
-from liaison.models import StationMembership
-from petitions.models import StaffScope
+from liaison.models import DutyDay, DutyShift, StaffScope, StationMembership
 from points import access, services
-from points.models import Activity, Attendance, DutyDay, DutyShift, PointEntry
+from points.models import Activity, Attendance, PointEntry
 from points.representative_forms import clean_evidence
 from tests.base import make_representative, make_station, make_town, make_user
 from tests.petitions.citizen_helpers import jpeg_bytes

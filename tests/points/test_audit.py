@@ -12,17 +12,9 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from petitions.models import StaffScope
+from liaison.models import DutyDay, DutyShift, StaffScope
 from points import services
-from points.models import (
-    Activity,
-    Attendance,
-    AuditRowImmutable,
-    DutyDay,
-    DutyShift,
-    PointAudit,
-    PointEntry,
-)
+from points.models import Activity, Attendance, AuditRowImmutable, PointAudit, PointEntry
 from points.services import PointsError
 from tests.base import make_representative, make_station, make_town, make_user
 from tests.liaison.helpers import in_site_language, page_text

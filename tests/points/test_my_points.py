@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from liaison.models import Representative
-from petitions.models import StaffScope
+from liaison.models import Representative, StaffScope
 from points import services
 from points.models import Activity, Appeal, Attendance, PointEntry, Publication, ReportRun
 from tests.base import make_representative, make_station, make_user

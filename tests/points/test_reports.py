@@ -22,8 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from liaison.models import Representative
-from petitions.models import StaffScope
+from liaison.models import Representative, StaffScope
 from points import reports, scoring, services, tasks
 from points.models import Activity, AnnualReport, Attendance, Publication, ReportRun
 from points.reports import files, runs, steps, totals

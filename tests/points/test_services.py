@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from liaison.models import DutyDay, DutyShift
 from petitions import services as petition_services
 from petitions import workflow
 from petitions.models import Petition
@@ -19,8 +20,6 @@ from points.models import (
     Activity,
     Appeal,
     Attendance,
-    DutyDay,
-    DutyShift,
     PointEntry,
     PointRule,
     Publication,
