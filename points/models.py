@@ -1,8 +1,8 @@
 """Performance points (履职积分): rules, activities and attendance, duty days, entries,
 appeals, and the year-end reports.
 
-Scoring itself is pure (``points/scoring.py``); changes go through ``points/services.py``;
-the year-end build is ``points/reports.py``.
+Scoring itself is pure (``points/scoring.py``); changes go through ``points/services/``;
+the year-end build is ``points/reports/``.
 """
 
 import uuid

@@ -2,12 +2,12 @@
 
 Staff keep the table (rules, category caps, grade bands), record activities with their
 attendance and duty days with their roster, review entries in bulk, answer appeals and
-publish a year. Every change to points data goes through ``points/services.py``, which
+publish a year. Every change to points data goes through ``points/services/``, which
 appends a row to the audit trail (shown read-only here): saving an activity or a duty day
 re-syncs its automatic entries, review is compare-and-set, and nothing here writes an
 entry's status or points by hand. Entries the system made are
 read-only: they follow their source (edit the attendance, the roster or the concern).
-The year-end reports are built elsewhere (``points/reports.py``); here they are only listed.
+The year-end reports are built elsewhere (``points/reports/``); here they are only listed.
 """
 
 from points.admin.activities import ActivityAdmin, AttendanceAdmin, DutyDayAdmin
