@@ -167,3 +167,43 @@ class PointAuditAdmin(ReadOnlyAdmin):
     @admin.display(description=_("before → after"))
     def changes_display(self, obj):
         return describe_changes(obj)
+
+
+# The representative's admin page belongs to liaison, which knows nothing of points (floors).
+# Points, which may know liaison, adds the trail there: the latest changes to the
+# representative's points and the link to all of them.
+REPRESENTATIVE_TRAIL_ROWS = 20
+LiaisonRepresentativeAdmin = type(admin.site._registry[Representative])
+
+
+class RepresentativeAdmin(LiaisonRepresentativeAdmin):
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and self._shows_trail(request, obj):
+            fields.append("points_trail")
+        return fields
+
+    @staticmethod
+    def _shows_trail(request, obj) -> bool:
+        """Only staff who may read the trail, and only for a representative whose points
+        they cover (town staff: their town's). Asked several times a request: one query."""
+        cache = request.__dict__.setdefault("_points_trail_shown", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = (
+                request.user.has_perm("points.view_pointaudit")
+                and access.representatives_for(request.user).filter(pk=obj.pk).exists()
+            )
+        return cache[obj.pk]
+
+    @admin.display(description=_("changes to the points"))
+    def points_trail(self, obj):
+        rows = (
+            PointAudit.objects.filter(representative=obj)
+            .select_related("actor")
+            .order_by("-created_at", "-pk")[:REPRESENTATIVE_TRAIL_ROWS]
+        )
+        return audit_table(rows, representative_id=obj.pk)
+
+
+admin.site.unregister(Representative)
+admin.site.register(Representative, RepresentativeAdmin)

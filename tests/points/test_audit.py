@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from liaison.models import DutyDay, DutyShift, StaffScope
@@ -480,3 +481,39 @@ def test_ticking_cancelled_on_a_duty_days_page_cancels_through_the_service(
     assert day.is_cancelled
     assert last(Action.DUTY_DAY_CANCELLED).actor == staff
     assert PointEntry.objects.get().status == "withdrawn"
+
+
+# --- the representative's admin page ---------------------------------------------------------
+
+
+def _staff_who_read_the_trail(**scope):
+    user = make_user(staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["view_representative", "view_pointaudit"],
+            content_type__app_label__in=["liaison", "points"],
+        )
+    )
+    if scope:
+        StaffScope.objects.create(user=user, **scope)
+    return user
+
+
+def test_the_representatives_admin_page_shows_their_trail_to_staff_who_cover_them(client, rep):
+    entry = claim(rep)
+    services.point_entry_approve(entry=entry, actor=None)
+    url = reverse("admin:liaison_representative_change", args=[rep.pk])
+    link = "查看该代表的全部积分变更记录"  # All changes to this representative's points
+
+    client.force_login(_staff_who_read_the_trail(level=StaffScope.Level.COUNTY))
+    response = client.get(url)
+    assert response.status_code == 200
+    text = page_text(response)
+    assert in_site_language(Action.ENTRY_APPROVED.label) in text
+    assert link in text
+
+    # Town staff of another town may open the representative, not their points.
+    client.force_login(_staff_who_read_the_trail(level=StaffScope.Level.TOWN, town=make_town()))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert link not in page_text(response)
