@@ -14,8 +14,9 @@ from zhashui_rd.celery import app as celery_app
 ROOT = Path(__file__).resolve().parent.parent
 
 # `make test` runs the suite in two pytest-xdist processes, each with its own test database.
-# Their real Celery workers share one Redis, so each process sends to and consumes from its
-# own queue: a worker never runs a task against the other process's database.
+# Their real Celery workers share one Redis, so each process (and the workers it starts,
+# through CELERY_QUEUE) sends to and consumes from its own queue: a worker never runs a task
+# against the other process's database.
 TEST_QUEUE = f"tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 celery_app.conf.task_default_queue = TEST_QUEUE
 
@@ -73,6 +74,7 @@ def celery_worker_factory(transactional_db):
             f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
         )
         full_env["DEBUG"] = "1"
+        full_env["CELERY_QUEUE"] = TEST_QUEUE
         full_env.update(env or {})
         hostname = f"test-worker-{os.getpid()}-{len(procs)}@localhost"
         proc = subprocess.Popen(
@@ -86,8 +88,6 @@ def celery_worker_factory(transactional_db):
                 "--pool=solo",
                 "--concurrency=1",
                 "--loglevel=WARNING",
-                "--queues",
-                TEST_QUEUE,
                 "-n",
                 hostname,
                 *args,
