@@ -357,6 +357,12 @@ class PointAuditQuerySet(models.QuerySet):
         raise AuditRowImmutable("Points audit rows are never deleted.")
 
 
+# The order an audit row lists what it changed in: what a reader looks for first.
+AUDIT_FIELD_ORDER = {
+    name: i for i, name in enumerate(["status", "rule", "date", "quantity", "points"])
+}
+
+
 class PointAudit(models.Model):
     """One change to points data, appended by the service that made it, in the same
     transaction: who (empty for the system), what, on which object, before → after, why."""
@@ -436,7 +442,8 @@ class PointAudit(models.Model):
     def changes(self) -> list[tuple[str, object, object]]:
         """(field, before, after) for each value the change moved, in a stable order."""
         before, after = self.before or {}, self.after or {}
-        keys = [*before, *(k for k in after if k not in before)]
+        # PostgreSQL's jsonb keeps no key order: the order is the audit's own.
+        keys = sorted({*before, *after}, key=lambda k: (AUDIT_FIELD_ORDER.get(k, 99), k))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
 
 
