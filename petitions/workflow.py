@@ -17,12 +17,12 @@ from datetime import date
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from petitions import notifications
+from petitions import notifications, rules
 from petitions.access import Roles, hash_token, roles_for
 from petitions.deadlines import Calendar
 from petitions.models import (
@@ -60,71 +60,8 @@ class TransitionConflict(WorkflowError):
 
 
 # --- who may act ---------------------------------------------------------------------------
-
-
-def _station_town_id(p: Petition):
-    return p.station.town_id if p.station_id else None
-
-
-def _confidential(p: Petition) -> bool:
-    """An accusation: only county staff triage it (see access.exclusion_q)."""
-    return p.category_id is not None and p.category.is_accusation
-
-
-def _staff_in_scope(r: Roles, p: Petition) -> bool:
-    if r.county:
-        return True
-    if _confidential(p):
-        return False
-    if r.town_id is not None and r.town_id in (p.town_id, _station_town_id(p)):
-        return True
-    return r.station_id is not None and r.station_id == p.station_id
-
-
-def _representative_of(r: Roles, p: Petition) -> bool:
-    if r.representative_id is None or _confidential(p):
-        return False
-    if p.accused_representative_id == r.representative_id:
-        return False
-    return p.representative_id == r.representative_id or (
-        p.station_id is not None and p.station_id in r.rep_station_ids
-    )
-
-
-def _collector(r, p):
-    return _staff_in_scope(r, p) or _representative_of(r, p)
-
-
-def _congress_staff(r, p):
-    """County staff, or town staff of the petition's town (not station staff)."""
-    if r.county:
-        return True
-    return (
-        not _confidential(p)
-        and r.town_id is not None
-        and r.town_id in (p.town_id, _station_town_id(p))
-    )
-
-
-def _assigner(r, p):
-    # 分级交办: town-level concerns are assigned by the town congress, county-level ones by
-    # the county standing committee.
-    if r.county:
-        return True
-    return (
-        not _confidential(p)
-        and p.level == Petition.Level.TOWN
-        and r.town_id is not None
-        and r.town_id == p.town_id
-    )
-
-
-def _unit(r, p):
-    return p.unit_id is not None and p.unit_id in r.unit_ids and p.accused_unit_id != p.unit_id
-
-
-def _unit_or_county(r, p):
-    return _unit(r, p) or r.county
+# Each action's ``who`` is a rule of petitions/rules.py: a filter built from the user's roles,
+# the same one the lists and detail pages are built from.
 
 
 @dataclass(frozen=True)
@@ -133,7 +70,7 @@ class Action:
     label: object
     from_steps: tuple[str, ...]
     to_step: str | None  # None: the step does not change
-    who: Callable[[Roles, Petition], bool]
+    who: Callable[[Roles], Q]  # a rule of petitions/rules.py
     style: str = "secondary"
 
 
@@ -145,7 +82,7 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("Collect"),
             (Step.RECEIVED,),
             Step.COLLECTED,
-            _collector,
+            rules.collector,
             "primary",
         ),
         Action(
@@ -153,7 +90,7 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("Do not accept"),
             (Step.RECEIVED, Step.COLLECTED),
             Step.REJECTED,
-            _collector,
+            rules.collector,
             "danger",
         ),
         Action(
@@ -161,17 +98,22 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("Merge into a common issue"),
             (Step.RECEIVED, Step.COLLECTED),
             Step.MERGED,
-            _congress_staff,
+            rules.congress_staff,
         ),
         Action(
-            "assign", gettext_lazy("Assign"), (Step.COLLECTED,), Step.ASSIGNED, _assigner, "primary"
+            "assign",
+            gettext_lazy("Assign"),
+            (Step.COLLECTED,),
+            Step.ASSIGNED,
+            rules.assigner,
+            "primary",
         ),
         Action(
             "accept",
             gettext_lazy("Acknowledge"),
             (Step.ASSIGNED,),
             Step.SUPERVISING,
-            _unit,
+            rules.unit,
             "primary",
         ),
         Action(
@@ -179,7 +121,7 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("Return as wrongly assigned"),
             (Step.ASSIGNED, Step.SUPERVISING),
             Step.COLLECTED,
-            _unit,
+            rules.unit,
             "warning",
         ),
         Action(
@@ -187,29 +129,31 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("Add a supervision note"),
             (Step.ASSIGNED, Step.SUPERVISING, Step.REPORTED),
             None,
-            lambda r, p: _collector(r, p),
+            rules.collector,
         ),
         Action(
             "remind",
             gettext_lazy("Send a reminder"),
             (Step.ASSIGNED, Step.SUPERVISING),
             None,
-            lambda r, p: _collector(r, p),
+            rules.collector,
         ),
-        Action("reply", gettext_lazy("Reply to the citizen"), tuple(OPEN_STEPS), None, _collector),
+        Action(
+            "reply", gettext_lazy("Reply to the citizen"), tuple(OPEN_STEPS), None, rules.collector
+        ),
         Action(
             "extend",
             gettext_lazy("Extend the deadline"),
             (Step.ASSIGNED, Step.SUPERVISING),
             None,
-            _congress_staff,
+            rules.congress_staff,
         ),
         Action(
             "report",
             gettext_lazy("Report the result"),
             (Step.ASSIGNED, Step.SUPERVISING),
             Step.REPORTED,
-            _unit_or_county,
+            rules.unit_or_county,
             "primary",
         ),
         Action(
@@ -217,23 +161,28 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("Record the citizen's rating"),
             (Step.REPORTED,),
             Step.SURVEYED,
-            _collector,
+            rules.collector,
         ),
         Action(
             "close",
             gettext_lazy("Close without a rating"),
             (Step.REPORTED,),
             Step.CLOSED,
-            _congress_staff,
+            rules.congress_staff,
         ),
     ]
 }
 
 
 def allowed_actions(petition: Petition, user) -> list[Action]:
-    """The actions ``user`` may take on ``petition`` now: the buttons to draw."""
+    """The actions ``user`` may take on ``petition`` now: the buttons to draw. One query,
+    however many actions the step has."""
     roles = roles_for(user)
-    return [a for a in ACTIONS.values() if petition.step in a.from_steps and a.who(roles, petition)]
+    candidates = [a for a in ACTIONS.values() if petition.step in a.from_steps]
+    if not candidates or not roles.is_anyone:
+        return []
+    verdict = rules.evaluate(petition.pk, {a.name: a.who(roles) for a in candidates})
+    return [a for a in candidates if verdict[a.name]]
 
 
 def _check(action: str, petition: Petition, actor) -> Action:
@@ -243,7 +192,8 @@ def _check(action: str, petition: Petition, actor) -> Action:
             _("This cannot be done while the concern is “%(step)s”.")
             % {"step": petition.get_step_display()}
         )
-    if not spec.who(roles_for(actor), petition):
+    # Judged on the row as it is now, inside the transition's transaction.
+    if not rules.evaluate(petition.pk, {action: spec.who(roles_for(actor))})[action]:
         raise TransitionNotAllowed(_("You may not do this to this concern."))
     return spec
 

@@ -1,0 +1,172 @@
+"""Who may see a concern, and who may take each action on it: every rule written once.
+
+A rule is a function of the user's ``Roles`` (``access.roles_for``) that returns a ``Q`` over
+``Petition``. The same ``Q`` filters the lists and the detail pages
+(``access.petitions_for_user``) and, evaluated in the database for one concern
+(``evaluate``), draws the buttons and guards each transition (``workflow.ACTIONS[…].who``),
+so what a user is listed, may open and may do can never disagree.
+
+Each ``Q`` reads only the petition's own columns and ``__in`` subqueries, never a join to a
+many side (a representative's memberships): filtering by it never repeats a row, and it can
+be annotated as a boolean (``Case(When(q))``) to judge every action of a concern in one
+query.
+
+Scopes (issue #3): county congress staff see all; town congress staff their town; station
+staff their station, including the concerns addressed to its representatives; a
+representative the concerns addressed to them or received at their stations; a handling
+unit those assigned to it. An accusation (检举控告) is seen only by county staff and the unit
+they assign it to, never by the unit or representative it accuses, whatever else would let
+them see it. Nobody may act on a concern they may not see.
+"""
+
+from django.db.models import BooleanField, Case, Q, Value, When
+
+from liaison.models import Station, StationMembership
+from petitions.models import Category, Petition
+
+# No petition / every petition. Django drops them from the SQL (an empty ``IN ()`` never
+# reaches the database, its negation is no condition at all), also inside ``When``.
+NOBODY = Q(pk__in=[])
+EVERYONE = ~NOBODY
+
+
+def _any(*qs: Q) -> Q:
+    result = NOBODY
+    for q in qs:
+        result |= q
+    return result
+
+
+def _accusation() -> Q:
+    """A confidential concern (检举控告; 信访工作条例 Art. 30)."""
+    return Q(category_id__in=Category.objects.filter(is_accusation=True).values("pk"))
+
+
+# --- areas: where a concern belongs ---------------------------------------------------------
+
+
+def _town_area(town_id) -> Q:
+    """The concerns of a town: classified to it, or received at one of its stations."""
+    return Q(town_id=town_id) | Q(
+        station_id__in=Station.objects.filter(town_id=town_id).values("pk")
+    )
+
+
+def _station_area(station_id) -> Q:
+    """The concerns of a station: received there, or addressed to one of its
+    representatives wherever they came in (station staff follow up their members' work)."""
+    members = StationMembership.objects.filter(station_id=station_id).values("representative_id")
+    return Q(station_id=station_id) | Q(representative_id__in=members)
+
+
+def _representative_area(roles) -> Q:
+    """Addressed to the representative, or received at one of their stations."""
+    q = Q(representative_id=roles.representative_id)
+    if roles.rep_station_ids:
+        q |= Q(station_id__in=roles.rep_station_ids)
+    return q
+
+
+def _work_area(roles) -> Q:
+    """Where the user works as town or station staff or as a representative."""
+    area = NOBODY
+    if roles.town_id is not None:
+        area |= _town_area(roles.town_id)
+    if roles.station_id is not None:
+        area |= _station_area(roles.station_id)
+    if roles.representative_id is not None:
+        area |= _representative_area(roles)
+    return area
+
+
+def _unit_area(roles) -> Q:
+    return Q(unit_id__in=roles.unit_ids) if roles.unit_ids else NOBODY
+
+
+def _accused(roles) -> Q:
+    """The concerns that accuse one of the user's units, or the user as a representative
+    (perhaps sent through that very representative's QR code)."""
+    accused = NOBODY
+    if roles.unit_ids:
+        accused |= Q(accused_unit_id__in=roles.unit_ids)
+    if roles.representative_id is not None:
+        accused |= Q(accused_representative_id=roles.representative_id)
+    return accused
+
+
+# --- seeing -------------------------------------------------------------------------------
+
+
+def may_see(roles) -> Q:
+    """The concerns these roles may see: listed, opened, and the only ones acted on."""
+    if not roles.is_anyone:
+        return NOBODY
+    if roles.county:
+        scope = EVERYONE
+    else:
+        scope = _work_area(roles) | _unit_area(roles)
+        # An accusation is confidential (信访工作条例 Art. 30): county staff see it, and the
+        # unit they deliberately assign it to.
+        scope &= ~_accusation() | _unit_area(roles)
+    # Never the unit or the representative it accuses, whatever else would let them see it.
+    return scope & ~_accused(roles)
+
+
+# --- acting: each action's ``who`` in workflow.ACTIONS ---------------------------------------
+
+
+def _county(roles) -> Q:
+    return EVERYONE if roles.county else NOBODY
+
+
+def collector(roles) -> Q:
+    """Staff whose area holds the concern, or its representative: they collect, decline,
+    follow up, reply and record the rating. An accusation only county staff triage."""
+    return may_see(roles) & _any(_county(roles), _work_area(roles) & ~_accusation())
+
+
+def congress_staff(roles) -> Q:
+    """County staff, or town congress staff of the concern's town (not station staff)."""
+    town = _town_area(roles.town_id) & ~_accusation() if roles.town_id is not None else NOBODY
+    return may_see(roles) & _any(_county(roles), town)
+
+
+def assigner(roles) -> Q:
+    """分级交办: town-level concerns are assigned by the town congress, county-level ones by
+    the county standing committee."""
+    town = NOBODY
+    if roles.town_id is not None:
+        town = Q(level=Petition.Level.TOWN, town_id=roles.town_id) & ~_accusation()
+    return may_see(roles) & _any(_county(roles), town)
+
+
+def unit(roles) -> Q:
+    """The unit the concern is assigned to (never the unit it accuses: ``may_see`` hides
+    an accusation from the unit it accuses, whoever it is assigned to)."""
+    return may_see(roles) & _unit_area(roles)
+
+
+def unit_or_county(roles) -> Q:
+    """The unit, or county staff recording a unit's paper reply."""
+    return unit(roles) | (may_see(roles) & _county(roles))
+
+
+# --- one concern ----------------------------------------------------------------------------
+
+
+def evaluate(petition_pk, rules: dict[str, Q]) -> dict[str, bool]:
+    """Judge one concern by several rules at once, in one query, against its row as it is in
+    the database now (a transition re-checks inside its transaction)."""
+    if petition_pk is None or not rules:
+        return dict.fromkeys(rules, False)
+    annotations = {
+        f"rule_{name}": Case(
+            When(q, then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+        for name, q in rules.items()
+    }
+    rows = list(Petition.objects.filter(pk=petition_pk).order_by().values(**annotations))
+    if not rows:
+        return dict.fromkeys(rules, False)
+    row = rows[0]
+    return {name: bool(row[f"rule_{name}"]) for name in rules}
