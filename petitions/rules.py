@@ -1,15 +1,15 @@
 """Who may see a concern, and who may take each action on it: every rule written once.
 
 A rule is a function of the user's ``Roles`` (``access.roles_for``) that returns a ``Q`` over
-``Petition``. The same ``Q`` filters the lists and the detail pages
-(``access.petitions_for_user``) and, evaluated in the database for one concern
-(``evaluate``), draws the buttons and guards each transition (``workflow.ACTIONS[…].who``),
+``Petition``. ``may_see`` filters the lists and the detail pages
+(``access.petitions_for_user``); each action's rule (``workflow.ACTIONS[…].who``) says who,
+among those who may see a concern, may take the action. ``judge`` evaluates them for one
+concern in the database, in one query, to draw the buttons and to guard each transition,
 so what a user is listed, may open and may do can never disagree.
 
 Each ``Q`` reads only the petition's own columns and ``__in`` subqueries, never a join to a
 many side (a representative's memberships): filtering by it never repeats a row, and it can
-be annotated as a boolean (``Case(When(q))``) to judge every action of a concern in one
-query.
+be annotated as a boolean (``Case(When(q))``) to judge every action of a concern at once.
 
 Scopes (issue #3): county congress staff see all; town congress staff their town; station
 staff their station, including the concerns addressed to its representatives; a
@@ -18,6 +18,9 @@ unit those assigned to it. An accusation (检举控告) is seen only by county s
 they assign it to, never by the unit or representative it accuses, whatever else would let
 them see it. Nobody may act on a concern they may not see.
 """
+
+import functools
+import operator
 
 from django.db.models import BooleanField, Case, Q, Value, When
 
@@ -31,10 +34,12 @@ EVERYONE = ~NOBODY
 
 
 def _any(*qs: Q) -> Q:
-    result = NOBODY
-    for q in qs:
-        result |= q
-    return result
+    """Any of ``qs``, kept as NOBODY or EVERYONE itself when it is one (``judge`` needs no
+    SQL for those)."""
+    terms = [q for q in qs if q is not NOBODY]
+    if any(q is EVERYONE for q in terms):
+        return EVERYONE
+    return functools.reduce(operator.or_, terms) if terms else NOBODY
 
 
 def _accusation() -> Q:
@@ -113,6 +118,8 @@ def may_see(roles) -> Q:
 
 
 # --- acting: each action's ``who`` in workflow.ACTIONS ---------------------------------------
+# Who, among those who may see a concern, may take an action: nobody acts on a concern they
+# may not see, so ``may`` (a filter) and ``judge`` (one concern) always add ``may_see``.
 
 
 def _county(roles) -> Q:
@@ -122,51 +129,73 @@ def _county(roles) -> Q:
 def collector(roles) -> Q:
     """Staff whose area holds the concern, or its representative: they collect, decline,
     follow up, reply and record the rating. An accusation only county staff triage."""
-    return may_see(roles) & _any(_county(roles), _work_area(roles) & ~_accusation())
+    return _any(_county(roles), _work_area(roles) & ~_accusation())
 
 
 def congress_staff(roles) -> Q:
     """County staff, or town congress staff of the concern's town (not station staff)."""
-    town = _town_area(roles.town_id) & ~_accusation() if roles.town_id is not None else NOBODY
-    return may_see(roles) & _any(_county(roles), town)
+    if roles.town_id is None:
+        return _county(roles)
+    return _any(_county(roles), _town_area(roles.town_id) & ~_accusation())
 
 
 def assigner(roles) -> Q:
     """分级交办: town-level concerns are assigned by the town congress, county-level ones by
     the county standing committee."""
-    town = NOBODY
-    if roles.town_id is not None:
-        town = Q(level=Petition.Level.TOWN, town_id=roles.town_id) & ~_accusation()
-    return may_see(roles) & _any(_county(roles), town)
+    if roles.town_id is None:
+        return _county(roles)
+    town_level = Q(level=Petition.Level.TOWN, town_id=roles.town_id) & ~_accusation()
+    return _any(_county(roles), town_level)
 
 
 def unit(roles) -> Q:
-    """The unit the concern is assigned to (never the unit it accuses: ``may_see`` hides
-    an accusation from the unit it accuses, whoever it is assigned to)."""
-    return may_see(roles) & _unit_area(roles)
+    """The unit the concern is assigned to (never the unit it accuses: ``may_see`` hides an
+    accusation from the unit it accuses, whoever it is assigned to)."""
+    return _unit_area(roles)
 
 
 def unit_or_county(roles) -> Q:
     """The unit, or county staff recording a unit's paper reply."""
-    return unit(roles) | (may_see(roles) & _county(roles))
+    return _any(_unit_area(roles), _county(roles))
+
+
+def may(roles, who) -> Q:
+    """The concerns on which these roles may take the action whose rule is ``who``."""
+    return may_see(roles) & who(roles)
 
 
 # --- one concern ----------------------------------------------------------------------------
 
 
-def evaluate(petition_pk, rules: dict[str, Q]) -> dict[str, bool]:
-    """Judge one concern by several rules at once, in one query, against its row as it is in
-    the database now (a transition re-checks inside its transaction)."""
-    if petition_pk is None or not rules:
-        return dict.fromkeys(rules, False)
-    annotations = {
-        f"rule_{name}": Case(
-            When(q, then=Value(True)), default=Value(False), output_field=BooleanField()
-        )
-        for name, q in rules.items()
+def judge(roles, petition_pk, actions: dict) -> dict[str, bool]:
+    """For one concern, in one query: whether these roles may see it (``"see"``) and may take
+    each of ``actions`` (name → ``who``), judged on its row as it is in the database now (a
+    transition judges inside its own transaction)."""
+    verdict = dict.fromkeys(["see", *actions], False)
+    if petition_pk is None or not roles.is_anyone:
+        return verdict
+    # Several actions share a rule (collect, reject, reply… are all the collector's): one
+    # column per rule, and none for a rule that is nobody or everyone.
+    rule = {who: who(roles) for who in actions.values()}
+    column = {
+        who: f"may_{i}"
+        for i, (who, q) in enumerate(rule.items())
+        if q is not NOBODY and q is not EVERYONE
     }
-    rows = list(Petition.objects.filter(pk=petition_pk).order_by().values(**annotations))
-    if not rows:
-        return dict.fromkeys(rules, False)
-    row = rows[0]
-    return {name: bool(row[f"rule_{name}"]) for name in rules}
+    annotations = {
+        column[who]: Case(
+            When(rule[who], then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+        for who in column
+    }
+    # Seeing filters the row (absent: may not see, so may do nothing).
+    rows = list(
+        Petition.objects.filter(may_see(roles), pk=petition_pk)
+        .order_by()
+        .values("pk", **annotations)
+    )
+    if rows:
+        verdict["see"] = True
+        for name, who in actions.items():
+            verdict[name] = rule[who] is EVERYONE or bool(who in column and rows[0][column[who]])
+    return verdict

@@ -61,7 +61,7 @@ class TransitionConflict(WorkflowError):
 
 # --- who may act ---------------------------------------------------------------------------
 # Each action's ``who`` is a rule of petitions/rules.py: a filter built from the user's roles,
-# the same one the lists and detail pages are built from.
+# judged with the rule the lists and detail pages are built from (nobody acts unseen).
 
 
 @dataclass(frozen=True)
@@ -181,7 +181,7 @@ def allowed_actions(petition: Petition, user) -> list[Action]:
     candidates = [a for a in ACTIONS.values() if petition.step in a.from_steps]
     if not candidates or not roles.is_anyone:
         return []
-    verdict = rules.evaluate(petition.pk, {a.name: a.who(roles) for a in candidates})
+    verdict = rules.judge(roles, petition.pk, {a.name: a.who for a in candidates})
     return [a for a in candidates if verdict[a.name]]
 
 
@@ -193,7 +193,7 @@ def _check(action: str, petition: Petition, actor) -> Action:
             % {"step": petition.get_step_display()}
         )
     # Judged on the row as it is now, inside the transition's transaction.
-    if not rules.evaluate(petition.pk, {action: spec.who(roles_for(actor))})[action]:
+    if not rules.judge(roles_for(actor), petition.pk, {action: spec.who})[action]:
         raise TransitionNotAllowed(_("You may not do this to this concern."))
     return spec
 
