@@ -34,12 +34,19 @@ EVERYONE = ~NOBODY
 
 
 def _any(*qs: Q) -> Q:
-    """Any of ``qs``, kept as NOBODY or EVERYONE itself when it is one (``judge`` needs no
-    SQL for those)."""
+    """Any of ``qs``. NOBODY and EVERYONE stay themselves (``judge`` needs no SQL for them)."""
     terms = [q for q in qs if q is not NOBODY]
     if any(q is EVERYONE for q in terms):
         return EVERYONE
     return functools.reduce(operator.or_, terms) if terms else NOBODY
+
+
+def _all(*qs: Q) -> Q:
+    """All of ``qs``. NOBODY and EVERYONE stay themselves."""
+    terms = [q for q in qs if q is not EVERYONE]
+    if any(q is NOBODY for q in terms):
+        return NOBODY
+    return functools.reduce(operator.and_, terms) if terms else EVERYONE
 
 
 def _accusation() -> Q:
@@ -47,25 +54,36 @@ def _accusation() -> Q:
     return Q(category_id__in=Category.objects.filter(is_accusation=True).values("pk"))
 
 
-# --- areas: where a concern belongs ---------------------------------------------------------
+# --- areas: where a concern belongs, for each role (NOBODY without the role) ---------------
 
 
-def _town_area(town_id) -> Q:
+def _county(roles) -> Q:
+    return EVERYONE if roles.county else NOBODY
+
+
+def _town_area(roles) -> Q:
     """The concerns of a town: classified to it, or received at one of its stations."""
-    return Q(town_id=town_id) | Q(
-        station_id__in=Station.objects.filter(town_id=town_id).values("pk")
-    )
+    if roles.town_id is None:
+        return NOBODY
+    stations = Station.objects.filter(town_id=roles.town_id).values("pk")
+    return Q(town_id=roles.town_id) | Q(station_id__in=stations)
 
 
-def _station_area(station_id) -> Q:
+def _station_area(roles) -> Q:
     """The concerns of a station: received there, or addressed to one of its
     representatives wherever they came in (station staff follow up their members' work)."""
-    members = StationMembership.objects.filter(station_id=station_id).values("representative_id")
-    return Q(station_id=station_id) | Q(representative_id__in=members)
+    if roles.station_id is None:
+        return NOBODY
+    members = StationMembership.objects.filter(station_id=roles.station_id)
+    return Q(station_id=roles.station_id) | Q(
+        representative_id__in=members.values("representative_id")
+    )
 
 
 def _representative_area(roles) -> Q:
     """Addressed to the representative, or received at one of their stations."""
+    if roles.representative_id is None:
+        return NOBODY
     q = Q(representative_id=roles.representative_id)
     if roles.rep_station_ids:
         q |= Q(station_id__in=roles.rep_station_ids)
@@ -74,14 +92,7 @@ def _representative_area(roles) -> Q:
 
 def _work_area(roles) -> Q:
     """Where the user works as town or station staff or as a representative."""
-    area = NOBODY
-    if roles.town_id is not None:
-        area |= _town_area(roles.town_id)
-    if roles.station_id is not None:
-        area |= _station_area(roles.station_id)
-    if roles.representative_id is not None:
-        area |= _representative_area(roles)
-    return area
+    return _any(_town_area(roles), _station_area(roles), _representative_area(roles))
 
 
 def _unit_area(roles) -> Q:
@@ -91,12 +102,12 @@ def _unit_area(roles) -> Q:
 def _accused(roles) -> Q:
     """The concerns that accuse one of the user's units, or the user as a representative
     (perhaps sent through that very representative's QR code)."""
-    accused = NOBODY
-    if roles.unit_ids:
-        accused |= Q(accused_unit_id__in=roles.unit_ids)
-    if roles.representative_id is not None:
-        accused |= Q(accused_representative_id=roles.representative_id)
-    return accused
+    return _any(
+        Q(accused_unit_id__in=roles.unit_ids) if roles.unit_ids else NOBODY,
+        Q(accused_representative_id=roles.representative_id)
+        if roles.representative_id is not None
+        else NOBODY,
+    )
 
 
 # --- seeing -------------------------------------------------------------------------------
@@ -104,17 +115,18 @@ def _accused(roles) -> Q:
 
 def may_see(roles) -> Q:
     """The concerns these roles may see: listed, opened, and the only ones acted on."""
-    if not roles.is_anyone:
-        return NOBODY
     if roles.county:
         scope = EVERYONE
     else:
-        scope = _work_area(roles) | _unit_area(roles)
         # An accusation is confidential (信访工作条例 Art. 30): county staff see it, and the
         # unit they deliberately assign it to.
-        scope &= ~_accusation() | _unit_area(roles)
+        scope = _all(
+            _any(_work_area(roles), _unit_area(roles)),
+            _any(~_accusation(), _unit_area(roles)),
+        )
     # Never the unit or the representative it accuses, whatever else would let them see it.
-    return scope & ~_accused(roles)
+    accused = _accused(roles)
+    return scope if accused is NOBODY else _all(scope, ~accused)
 
 
 # --- acting: each action's ``who`` in workflow.ACTIONS ---------------------------------------
@@ -122,30 +134,24 @@ def may_see(roles) -> Q:
 # may not see, so ``may`` (a filter) and ``judge`` (one concern) always add ``may_see``.
 
 
-def _county(roles) -> Q:
-    return EVERYONE if roles.county else NOBODY
-
-
 def collector(roles) -> Q:
     """Staff whose area holds the concern, or its representative: they collect, decline,
     follow up, reply and record the rating. An accusation only county staff triage."""
-    return _any(_county(roles), _work_area(roles) & ~_accusation())
+    return _any(_county(roles), _all(_work_area(roles), ~_accusation()))
 
 
 def congress_staff(roles) -> Q:
     """County staff, or town congress staff of the concern's town (not station staff)."""
-    if roles.town_id is None:
-        return _county(roles)
-    return _any(_county(roles), _town_area(roles.town_id) & ~_accusation())
+    return _any(_county(roles), _all(_town_area(roles), ~_accusation()))
 
 
 def assigner(roles) -> Q:
     """分级交办: town-level concerns are assigned by the town congress, county-level ones by
     the county standing committee."""
-    if roles.town_id is None:
-        return _county(roles)
-    town_level = Q(level=Petition.Level.TOWN, town_id=roles.town_id) & ~_accusation()
-    return _any(_county(roles), town_level)
+    town_level = (
+        Q(level=Petition.Level.TOWN, town_id=roles.town_id) if roles.town_id is not None else NOBODY
+    )
+    return _any(_county(roles), _all(town_level, ~_accusation()))
 
 
 def unit(roles) -> Q:
@@ -161,7 +167,7 @@ def unit_or_county(roles) -> Q:
 
 def may(roles, who) -> Q:
     """The concerns on which these roles may take the action whose rule is ``who``."""
-    return may_see(roles) & who(roles)
+    return _all(may_see(roles), who(roles))
 
 
 # --- one concern ----------------------------------------------------------------------------
@@ -172,7 +178,8 @@ def judge(roles, petition_pk, actions: dict) -> dict[str, bool]:
     each of ``actions`` (name → ``who``), judged on its row as it is in the database now (a
     transition judges inside its own transaction)."""
     verdict = dict.fromkeys(["see", *actions], False)
-    if petition_pk is None or not roles.is_anyone:
+    see = may_see(roles)
+    if petition_pk is None or see is NOBODY:
         return verdict
     # Several actions share a rule (collect, reject, reply… are all the collector's): one
     # column per rule, and none for a rule that is nobody or everyone.
@@ -189,11 +196,7 @@ def judge(roles, petition_pk, actions: dict) -> dict[str, bool]:
         for who in column
     }
     # Seeing filters the row (absent: may not see, so may do nothing).
-    rows = list(
-        Petition.objects.filter(may_see(roles), pk=petition_pk)
-        .order_by()
-        .values("pk", **annotations)
-    )
+    rows = list(Petition.objects.filter(see, pk=petition_pk).order_by().values("pk", **annotations))
     if rows:
         verdict["see"] = True
         for name, who in actions.items():
