@@ -7,10 +7,11 @@ For every persona and every concern: "appears in my list" (``access.petitions_fo
 ``who``) ⇔ "the transition gets past its check" (no ``TransitionNotAllowed``; each call in a
 savepoint that is rolled back).
 
-The personas are every demo user with a role, plus logins the demo does not make (a
-representative, station staff and town staff wherever a concern belongs, a user for every
-unit a concern names, and people holding two roles at once), and three accusations, since the
-demo has none: confidentiality must hold in the lists, the pages and the transitions alike.
+The personas are every demo user with a role, plus logins the demo does not make (station
+staff, more representatives, town staff and units, and people holding two roles at once), and
+three accusations, since the demo has none: confidentiality must hold in the lists, the
+pages and the transitions alike. The demo's logins are named by username (daibiao, danwei,
+zhenjie, xianrenda), not imported: the command's module is moving to its own app.
 """
 
 import uuid
