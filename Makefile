@@ -14,7 +14,7 @@ RUN_ENV := DEBUG=0 HTTPS=0 SERVE_MEDIA=1 \
 	CSRF_TRUSTED_ORIGINS=http://$(HOST):$(PORT) \
 	SITE_URL=http://$(HOST):$(PORT)
 
-.PHONY: run test lint format bench clean messages
+.PHONY: run test test-fast lint format bench clean messages
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,7 +42,13 @@ run: $(VENV)/.installed var/secret_key
 test: $(VENV)/.installed-dev
 	scripts/ensure-system-packages.sh test
 	DEBUG=1 $(PY) manage.py compilemessages -v0 --ignore=".venv/*"
-	scripts/with-services.sh $(PY) -m pytest $(PYTEST_ARGS)
+	PY=$(PY) scripts/with-services.sh scripts/test-suite.sh $(PYTEST_ARGS)
+
+# The edit-run loop: unit and request tests on SQLite with in-process tasks, no services,
+# no browser (about a minute; `make test` runs everything on the real services).
+test-fast: $(VENV)/.installed-dev
+	DEBUG=1 $(PY) manage.py compilemessages -v0 --ignore=".venv/*"
+	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest -n 2 -m "not browser and not celery_worker" $(PYTEST_ARGS)
 
 messages: $(VENV)/.installed-dev
 	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore='.venv/*' --ignore='var/*'

@@ -312,7 +312,7 @@ def measure_totals(year: int, rep_ids: list[int]) -> dict:
     """One totals phase: from the call of annual_report_build to the moment the run's ranks
     are stored (the run's ranked_at, stamped by the worker in the ranking's transaction).
     The run is then stopped, as staff would, so that no PDFs are rendered."""
-    from points import reports
+    from points import reports, tasks
     from points.models import ReportRun
 
     floor_seconds, floor_rows = floor(year)  # just before: the machine as it is now
@@ -331,7 +331,7 @@ def measure_totals(year: int, rep_ids: list[int]) -> dict:
         "timeline": [
             (
                 f"totals chunk {i}",
-                (done_at(reports.task_id(run.pk, "totals", i)) - started).total_seconds(),
+                (done_at(tasks.task_id(run.pk, "totals", i)) - started).total_seconds(),
             )
             for i in range(chunks)
         ]
@@ -348,7 +348,7 @@ def settings_value(name: str):
 
 def measure_full(year: int, rep_ids: list[int]) -> dict:
     """One whole build of the year, to its end: totals, PDFs, the workbook."""
-    from points import reports
+    from points import reports, tasks
     from points.models import AnnualReport, ReportRun
 
     floor_seconds, floor_rows = floor(year)
@@ -359,8 +359,8 @@ def measure_full(year: int, rep_ids: list[int]) -> dict:
     if run.status != ReportRun.Status.DONE:
         sys.exit(f"The run failed: {run.error}")
     pdf_chunks = -(-len(rep_ids) // settings_value("POINTS_REPORT_PDF_CHUNK_SIZE"))
-    pdfs_done = max(done_at(reports.task_id(run.pk, "pdf", i)) for i in range(pdf_chunks))
-    finished = done_at(reports.task_id(run.pk, "finish"))
+    pdfs_done = max(done_at(tasks.task_id(run.pk, "pdf", i)) for i in range(pdf_chunks))
+    finished = done_at(tasks.task_id(run.pk, "finish"))
     return {
         "floor": floor_seconds,
         "groups": floor_rows,

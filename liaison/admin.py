@@ -12,10 +12,12 @@ from django.utils.translation import ngettext
 
 from liaison import services
 from liaison.models import (
+    HandlingUnit,
     RatingCriterion,
     RatingScore,
     Representative,
     RetiredQrToken,
+    StaffScope,
     Station,
     StationMembership,
     StationRating,
@@ -255,3 +257,31 @@ class RetiredQrTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- who a user is ----------------------------------------------------------------------------
+
+
+@admin.register(HandlingUnit)
+class HandlingUnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "town", "email", "member_count", "is_active"]
+    list_filter = ["kind", "town", "is_active"]
+    search_fields = ["name", "email"]
+    list_select_related = ["town"]
+    filter_horizontal = ["members"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_member_count=Count("members"))
+
+    @admin.display(description=_("members"), ordering="_member_count")
+    def member_count(self, obj):
+        return obj._member_count
+
+
+@admin.register(StaffScope)
+class StaffScopeAdmin(admin.ModelAdmin):
+    list_display = ["user", "level", "town", "station"]
+    list_filter = ["level", "town"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    list_select_related = ["user", "town", "station"]
+    autocomplete_fields = ["user", "station"]

@@ -6,8 +6,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from liaison.privacy import mask_phone
 
 # A mainland China mobile number: 11 digits starting 13–19.
 mainland_mobile_validator = RegexValidator(
@@ -227,8 +230,6 @@ class Representative(models.Model):
 
     @property
     def masked_mobile(self) -> str:
-        from liaison.services import mask_phone
-
         return mask_phone(self.mobile)
 
 
@@ -406,3 +407,145 @@ class RatingScore(models.Model):
                     % {"max": self.criterion.max_score}
                 }
             )
+
+
+# --- who a user is: staff scopes and handling units ----------------------------------------
+
+
+class HandlingUnit(models.Model):
+    """A body a concern is assigned to (承办单位)."""
+
+    class Kind(models.TextChoices):
+        TOWN_GOVERNMENT = "town_government", _("town government")
+        COUNTY_DEPARTMENT = "county_department", _("county department")
+        GOVERNMENT = "government", _("county government")
+        COURT = "court", _("county court")
+        PROCURATORATE = "procuratorate", _("county procuratorate")
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    town = models.ForeignKey(
+        Town,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+        verbose_name=_("town"),
+        help_text=_("Only for town governments."),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="handling_units",
+        verbose_name=_("members"),
+    )
+    email = models.EmailField(_("notification e-mail"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("handling unit")
+        verbose_name_plural = _("handling units")
+        # Created by the petitions app; moved here with its table, as the foundation of who a
+        # user is.
+        db_table = "petitions_handlingunit"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffScope(models.Model):
+    """Which petitions a staff member works on: the whole county, one town or one station."""
+
+    class Level(models.TextChoices):
+        COUNTY = "county", _("county congress staff")
+        TOWN = "town", _("town congress staff")
+        STATION = "station", _("station staff")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_scope",
+        verbose_name=_("user"),
+    )
+    level = models.CharField(_("level"), max_length=8, choices=Level.choices)
+    town = models.ForeignKey(
+        Town, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("town")
+    )
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("station")
+    )
+
+    class Meta:
+        verbose_name = _("staff scope")
+        verbose_name_plural = _("staff scopes")
+        db_table = "petitions_staffscope"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level="county", town__isnull=True, station__isnull=True)
+                | Q(level="town", town__isnull=False, station__isnull=True)
+                | Q(level="station", station__isnull=False),
+                name="staffscope_fields_match_level",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_level_display()}"
+
+
+# --- duty rosters (接待日) ------------------------------------------------------------------
+
+
+class DutyDay(models.Model):
+    """A reception day (接待日) at a station, with its roster planned in advance."""
+
+    station = models.ForeignKey(
+        Station, on_delete=models.PROTECT, related_name="duty_days", verbose_name=_("station")
+    )
+    date = models.DateField(_("date"), db_index=True)
+    hours = models.CharField(_("hours"), max_length=40, default="9:00–12:00")
+    is_cancelled = models.BooleanField(_("cancelled"), default=False)
+
+    class Meta:
+        ordering = ["date", "station"]
+        verbose_name = _("duty day")
+        verbose_name_plural = _("duty days")
+        # Created by the points app; a roster describes a station, so it lives here now.
+        db_table = "points_dutyday"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "date"], name="dutyday_once_per_station_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.station} {self.date}"
+
+
+class DutyShift(models.Model):
+    """A representative on a duty day's roster; ``served`` once they sat it."""
+
+    duty_day = models.ForeignKey(
+        DutyDay, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("duty day")
+    )
+    representative = models.ForeignKey(
+        Representative,
+        on_delete=models.PROTECT,
+        related_name="duty_shifts",
+        verbose_name=_("representative"),
+    )
+    served = models.BooleanField(_("served"), default=False)
+
+    class Meta:
+        ordering = ["duty_day__date"]
+        verbose_name = _("duty shift")
+        verbose_name_plural = _("duty shifts")
+        db_table = "points_dutyshift"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["duty_day", "representative"], name="dutyshift_once_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.representative} @ {self.duty_day}"

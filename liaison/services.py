@@ -1,4 +1,4 @@
-"""Business rules of the liaison app: star ratings, QR token rotation, masking."""
+"""Business rules of the liaison app: star ratings and QR token rotation."""
 
 from decimal import Decimal
 
@@ -15,22 +15,6 @@ from liaison.models import (
     StationRating,
     new_qr_token,
 )
-
-
-def mask_phone(phone: str) -> str:
-    """138****1234: the one place a phone number is masked for display.
-
-    Mobile numbers keep their first 3 and last 4 digits; shorter numbers keep at most two
-    digits at each end, so that at least half of any number is hidden.
-    """
-    digits = (phone or "").strip()
-    if not digits:
-        return ""
-    if len(digits) >= 11:
-        return f"{digits[:3]}****{digits[-4:]}"
-    if len(digits) >= 8:
-        return f"{digits[:2]}****{digits[-2:]}"
-    return "****"
 
 
 def stars_for_score(*, total: Decimal, max_total: Decimal, thresholds=None) -> int:

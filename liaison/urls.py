@@ -28,14 +28,28 @@ register_converter(TokenConverter, "token")
 register_converter(QrFormatConverter, "qrfmt")
 
 app_name = "liaison"
-urlpatterns = [
-    path("", public.home, name="home"),
-    path("stations/", public.station_list, name="station_list"),
-    path("stations/<slug:slug>/", public.station_detail, name="station_detail"),
-    path("s/<token:token>/", public.station_qr_page, name="station_qr_page"),
-    path("s/<token:token>/qr.<qrfmt:fmt>", public.station_qr, name="station_qr"),
-    path("r/<token:token>/", public.representative_detail, name="representative_detail"),
-    path("r/<token:token>/qr.<qrfmt:fmt>", public.representative_qr, name="representative_qr"),
-    path("staff/qr-cards/", staff.qr_cards, name="qr_cards"),
-    path("me/", staff.my_page, name="my_page"),
-]
+
+
+def build_urlpatterns(*, published_record=None):
+    """The liaison pages. ``published_record(rep)`` gives a representative's published yearly
+    records for their public page: the site's URLconf passes it in from the points app."""
+    return [
+        path("", public.home, name="home"),
+        path("stations/", public.station_list, name="station_list"),
+        path("stations/<slug:slug>/", public.station_detail, name="station_detail"),
+        path("s/<token:token>/", public.station_qr_page, name="station_qr_page"),
+        path("s/<token:token>/qr.<qrfmt:fmt>", public.station_qr, name="station_qr"),
+        path(
+            "r/<token:token>/",
+            public.representative_detail,
+            {"published_record": published_record},
+            name="representative_detail",
+        ),
+        path("r/<token:token>/qr.<qrfmt:fmt>", public.representative_qr, name="representative_qr"),
+        path("staff/qr-cards/", staff.qr_cards, name="qr_cards"),
+        path("me/", staff.my_page, name="my_page"),
+    ]
+
+
+# On its own (tests of liaison alone), a representative's page shows no yearly record.
+urlpatterns = build_urlpatterns()

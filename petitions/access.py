@@ -5,67 +5,17 @@ the confidentiality of an accusation) are written once, in ``petitions/rules.py`
 workflow's buttons and transitions read the same rules.
 """
 
-import hashlib
-from dataclasses import dataclass, field
+import functools
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.shortcuts import render
 
-from liaison.services import mask_phone
+from liaison.privacy import mask_phone
+from liaison.roles import representative_for, roles_for
 from petitions import rules
-from petitions.models import PersonalDataView, Petition, StaffScope
-
-
-@dataclass(frozen=True)
-class Roles:
-    county: bool = False
-    town_id: int | None = None
-    station_id: int | None = None
-    representative_id: int | None = None
-    rep_station_ids: frozenset[int] = field(default_factory=frozenset)
-    unit_ids: frozenset[int] = field(default_factory=frozenset)
-
-    @property
-    def is_staff_member(self) -> bool:
-        return self.county or self.town_id is not None or self.station_id is not None
-
-    @property
-    def is_anyone(self) -> bool:
-        return self.is_staff_member or self.representative_id is not None or bool(self.unit_ids)
-
-
-def roles_for(user) -> Roles:
-    """Everything the access rules need to know about ``user``, in at most four queries,
-    cached on the user object for the rest of the request."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return Roles()
-    cached = getattr(user, "_petition_roles", None)
-    if cached is not None:
-        return cached
-    scope = StaffScope.objects.filter(user=user).first()
-    county = user.is_superuser or (scope is not None and scope.level == StaffScope.Level.COUNTY)
-    rep = getattr(user, "representative", None) if hasattr(user, "representative") else None
-    rep_station_ids = (
-        frozenset(rep.memberships.values_list("station_id", flat=True)) if rep else frozenset()
-    )
-    unit_ids = frozenset(user.handling_units.filter(is_active=True).values_list("pk", flat=True))
-    roles = Roles(
-        county=county,
-        town_id=scope.town_id if scope and scope.level == StaffScope.Level.TOWN else None,
-        station_id=scope.station_id if scope and scope.level == StaffScope.Level.STATION else None,
-        representative_id=rep.pk if rep and rep.is_active else None,
-        rep_station_ids=rep_station_ids if rep and rep.is_active else frozenset(),
-        unit_ids=unit_ids,
-    )
-    user._petition_roles = roles
-    return roles
-
-
-def representative_for(user):
-    """The user's active representative, or None (no query beyond roles_for's)."""
-    if roles_for(user).representative_id is None:
-        return None
-    return user.representative
+from petitions.models import PersonalDataView, Petition
+from petitions.tracking import hash_token
 
 
 def petitions_for_user(user, queryset: QuerySet | None = None) -> QuerySet:
@@ -87,10 +37,6 @@ def get_petition_for_user(user, pk, queryset: QuerySet | None = None) -> Petitio
     if petition is None:
         raise Http404
     return petition
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def get_petition_by_token(token: str, queryset: QuerySet | None = None) -> Petition:
@@ -136,3 +82,26 @@ def name_for(user, petition: Petition) -> str:
     if roles.is_staff_member or roles.representative_id is not None:
         return name
     return name[0] + "*" * (len(name) - 1)
+
+
+def representative_required(page_title):
+    """For a representative's own pages (inside ``login_required``): the view is called with
+    the signed-in user's active representative as ``rep``; anyone else gets the page saying
+    these pages are for representatives, refused (403) when it was a POST."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            rep = representative_for(request.user)
+            if rep is None:
+                return render(
+                    request,
+                    "not_a_representative.html",
+                    {"page_title": page_title},
+                    status=403 if request.method == "POST" else 200,
+                )
+            return view(request, *args, rep=rep, **kwargs)
+
+        return wrapper
+
+    return decorator

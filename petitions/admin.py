@@ -10,24 +10,23 @@ allows, and phones are masked except where ``access.phone_for`` records the view
 import re
 
 from django.contrib import admin
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from liaison.roles import roles_for
 from petitions import access, workflow
 from petitions.models import (
+    HANDLING_STEPS,
     CalendarDay,
     Category,
-    HandlingUnit,
     Notification,
     PersonalDataView,
     Petition,
     PetitionEvent,
     Reception,
-    StaffScope,
-    Step,
     Survey,
 )
 
@@ -57,7 +56,7 @@ class ReadOnlyAdmin(NoEditsMixin, admin.ModelAdmin):
 
 def _in_scope(request, queryset, field="petition"):
     """Rows whose petition the user may see (all of them for county staff)."""
-    if access.roles_for(request.user).county:
+    if roles_for(request.user).county:
         return queryset
     visible = access.petitions_for_user(request.user).values("pk")
     return queryset.filter(**{f"{field}__in": visible})
@@ -72,31 +71,6 @@ class CategoryAdmin(admin.ModelAdmin):
     list_filter = ["is_accusation", "is_active"]
     list_editable = ["order", "is_active"]
     search_fields = ["name"]
-
-
-@admin.register(HandlingUnit)
-class HandlingUnitAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "town", "email", "member_count", "is_active"]
-    list_filter = ["kind", "town", "is_active"]
-    search_fields = ["name", "email"]
-    list_select_related = ["town"]
-    filter_horizontal = ["members"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_member_count=Count("members"))
-
-    @admin.display(description=_("members"), ordering="_member_count")
-    def member_count(self, obj):
-        return obj._member_count
-
-
-@admin.register(StaffScope)
-class StaffScopeAdmin(admin.ModelAdmin):
-    list_display = ["user", "level", "town", "station"]
-    list_filter = ["level", "town"]
-    search_fields = ["user__username", "user__first_name", "user__last_name"]
-    list_select_related = ["user", "town", "station"]
-    autocomplete_fields = ["user", "station"]
 
 
 @admin.register(CalendarDay)
@@ -126,9 +100,7 @@ class OverdueFilter(admin.SimpleListFilter):
             return queryset.filter(warning=self.value())
         if self.value() == "late":
             # By date, whether or not the overdue job has run yet.
-            return queryset.filter(
-                step__in=[Step.ASSIGNED, Step.SUPERVISING], deadline__lt=timezone.localdate()
-            )
+            return queryset.filter(step__in=HANDLING_STEPS, deadline__lt=timezone.localdate())
         return queryset
 
 
@@ -392,7 +364,7 @@ class NotificationAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        if access.roles_for(request.user).county:
+        if roles_for(request.user).county:
             return qs
         visible = access.petitions_for_user(request.user).values("pk")
         return qs.filter(Q(petition__in=visible) | Q(recipient=request.user))

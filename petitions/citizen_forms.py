@@ -14,15 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.forms import MobileField
 from petitions.models import Category, Survey
-from petitions.photos import PhotoRejected, clean_photo
+from petitions.photos import clean_photo_uploads
 
 PHOTO_FIELDS = [f"photo{i}" for i in range(1, settings.PETITION_MAX_PHOTOS + 1)]
-
-
-def photo_too_big_message() -> str:
-    return _("Each photo may be at most %(mb)d MB.") % {
-        "mb": settings.PETITION_PHOTO_MAX_BYTES // (1024 * 1024)
-    }
 
 
 class PhotoUploadLimit(FileUploadHandler):
@@ -171,22 +165,7 @@ class ConcernForm(forms.Form):
             raise forms.ValidationError(
                 _("This form has expired. Please check it and send it again.")
             )
-        photos = []
-        for name in PHOTO_FIELDS:
-            if name in self.oversized:
-                self.add_error(name, photo_too_big_message())
-                continue
-            upload = data.get(name)
-            if not upload:
-                continue
-            if upload.size > settings.PETITION_PHOTO_MAX_BYTES:
-                self.add_error(name, photo_too_big_message())
-                continue
-            try:
-                photos.append(clean_photo(upload.read()))
-            except PhotoRejected as error:
-                self.add_error(name, str(error))
-        data["photos"] = photos
+        data["photos"] = clean_photo_uploads(self, PHOTO_FIELDS, oversized=self.oversized)
         return data
 
 

@@ -20,6 +20,7 @@ class Calendar:
 
     @classmethod
     def from_db(cls) -> "Calendar":
+        # Imported here: the rest of this module is pure and is tested without Django.
         from petitions.models import CalendarDay
 
         rows = CalendarDay.objects.values_list("date", "kind")

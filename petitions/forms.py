@@ -5,10 +5,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from liaison.models import Town, Village
+from liaison.models import HandlingUnit, Town, Village
 from petitions import workflow
 from petitions.access import petitions_for_user
-from petitions.models import Category, HandlingUnit, Petition, Survey
+from petitions.models import MAX_EXTENSION_DAYS, Category, Petition, Survey
 
 ATTACHMENT_TYPES = {".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".ofd"}
 
@@ -208,9 +208,7 @@ class ReplyForm(ActionForm):
 
 class ExtendForm(ActionForm):
     action = "extend"
-    days = forms.IntegerField(
-        min_value=1, max_value=settings.PETITION_MAX_EXTENSION_DAYS, label=_("Extra days")
-    )
+    days = forms.IntegerField(min_value=1, max_value=MAX_EXTENSION_DAYS, label=_("Extra days"))
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), label=_("Reason"), max_length=1000
     )

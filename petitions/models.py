@@ -13,7 +13,16 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from liaison.models import Representative, Station, Town, Village, mainland_mobile_validator
+from liaison.models import (  # noqa: F401 (HandlingUnit, StaffScope: moved to liaison, named here too)
+    HandlingUnit,
+    Representative,
+    StaffScope,
+    Station,
+    Town,
+    Village,
+    mainland_mobile_validator,
+)
+from liaison.privacy import mask_phone
 
 
 class Category(models.Model):
@@ -37,83 +46,6 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class HandlingUnit(models.Model):
-    """A body a concern is assigned to (承办单位)."""
-
-    class Kind(models.TextChoices):
-        TOWN_GOVERNMENT = "town_government", _("town government")
-        COUNTY_DEPARTMENT = "county_department", _("county department")
-        GOVERNMENT = "government", _("county government")
-        COURT = "court", _("county court")
-        PROCURATORATE = "procuratorate", _("county procuratorate")
-
-    name = models.CharField(_("name"), max_length=60, unique=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    town = models.ForeignKey(
-        Town,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="units",
-        verbose_name=_("town"),
-        help_text=_("Only for town governments."),
-    )
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        blank=True,
-        related_name="handling_units",
-        verbose_name=_("members"),
-    )
-    email = models.EmailField(_("notification e-mail"), blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        ordering = ["kind", "name"]
-        verbose_name = _("handling unit")
-        verbose_name_plural = _("handling units")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class StaffScope(models.Model):
-    """Which petitions a staff member works on: the whole county, one town or one station."""
-
-    class Level(models.TextChoices):
-        COUNTY = "county", _("county congress staff")
-        TOWN = "town", _("town congress staff")
-        STATION = "station", _("station staff")
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="staff_scope",
-        verbose_name=_("user"),
-    )
-    level = models.CharField(_("level"), max_length=8, choices=Level.choices)
-    town = models.ForeignKey(
-        Town, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("town")
-    )
-    station = models.ForeignKey(
-        Station, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("station")
-    )
-
-    class Meta:
-        verbose_name = _("staff scope")
-        verbose_name_plural = _("staff scopes")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(level="county", town__isnull=True, station__isnull=True)
-                | Q(level="town", town__isnull=False, station__isnull=True)
-                | Q(level="station", station__isnull=False),
-                name="staffscope_fields_match_level",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} · {self.get_level_display()}"
 
 
 class CalendarDay(models.Model):
@@ -158,7 +90,16 @@ class Step(models.TextChoices):
     MERGED = "merged", _("merged")
 
 
-OPEN_STEPS = [Step.RECEIVED, Step.COLLECTED, Step.ASSIGNED, Step.SUPERVISING, Step.REPORTED]
+# Step groups, named once for queries, the action table, templates and points.
+OPEN_STEPS = (Step.RECEIVED, Step.COLLECTED, Step.ASSIGNED, Step.SUPERVISING, Step.REPORTED)
+HANDLING_STEPS = (Step.ASSIGNED, Step.SUPERVISING)  # with a unit, against a deadline
+RESULT_STEPS = (Step.REPORTED, Step.SURVEYED, Step.CLOSED)  # a result was reported
+DROPPED_STEPS = (Step.REJECTED, Step.MERGED)  # ended without a result of its own
+
+# Limits fixed by law: constants shared by the workflow and the constraints below, never
+# settings (a larger setting would turn the database's refusal into a server error).
+MAX_REOPENS = 2  # 不满意 sends a concern back to supervising at most twice (MISSION.md)
+MAX_EXTENSION_DAYS = 30  # one extension of at most 30 days (信访工作条例 Art. 34)
 
 
 class Petition(models.Model):
@@ -305,13 +246,12 @@ class Petition(models.Model):
         verbose_name = _("concern")
         verbose_name_plural = _("concerns")
         constraints = [
-            # 不满意 sends a concern back to supervising at most twice (MISSION.md).
             models.CheckConstraint(
-                condition=Q(reopen_count__lte=2), name="petition_reopened_at_most_twice"
+                condition=Q(reopen_count__lte=MAX_REOPENS), name="petition_reopened_at_most_twice"
             ),
-            # One extension of at most 30 days (信访工作条例 Art. 34).
             models.CheckConstraint(
-                condition=Q(extension_days__lte=30), name="petition_extension_at_most_30_days"
+                condition=Q(extension_days__lte=MAX_EXTENSION_DAYS),
+                name="petition_extension_at_most_30_days",
             ),
             models.CheckConstraint(
                 condition=~Q(step="merged") | Q(merged_into__isnull=False),
@@ -323,7 +263,7 @@ class Petition(models.Model):
             models.Index(
                 fields=["deadline"],
                 name="petition_open_deadline_idx",
-                condition=Q(step__in=["assigned", "supervising"]),
+                condition=Q(step__in=HANDLING_STEPS),
             ),
             # Staff queues by step and town.
             models.Index(fields=["step", "town"], name="petition_step_town_idx"),
@@ -340,9 +280,11 @@ class Petition(models.Model):
         return bool(self.category_id and self.category.is_accusation)
 
     @property
-    def masked_phone(self) -> str:
-        from liaison.services import mask_phone
+    def is_handling(self) -> bool:
+        return self.step in HANDLING_STEPS
 
+    @property
+    def masked_phone(self) -> str:
         return mask_phone(self.citizen_phone)
 
 
@@ -482,7 +424,9 @@ class Survey(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["petition", "round"], name="survey_one_per_round"),
             models.CheckConstraint(
-                condition=Q(round__gte=1, round__lte=3), name="survey_at_most_three_rounds"
+                # The first rating, and one after each reopening.
+                condition=Q(round__gte=1, round__lte=MAX_REOPENS + 1),
+                name="survey_at_most_three_rounds",
             ),
             models.CheckConstraint(
                 condition=Q(by_citizen=True) | Q(recorded_by__isnull=False),

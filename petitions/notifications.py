@@ -1,8 +1,7 @@
-"""In-app notices and their e-mails. Rows are written in the caller's transaction; the
-e-mail is enqueued on commit. If the broker is down, the row stays "pending" and the
-retry sweep (a beat job) sends it later: a Redis outage delays a notice, never loses it."""
-
-import logging
+"""In-app notices and their e-mails. Rows are written in the caller's transaction; on
+commit, ``notice_emails_pending`` asks ``petitions/tasks.py`` to enqueue the e-mails. If the
+broker is down, the row stays "pending" and the retry sweep (a beat job) sends it later: a
+Redis outage delays a notice, never loses it."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,9 +11,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from petitions.models import Notification, Petition, StaffScope
+from liaison.models import StaffScope
+from petitions.models import Notification, Petition
+from petitions.signals import notice_emails_pending
 
-logger = logging.getLogger(__name__)
 MAX_EMAIL_ATTEMPTS = 5
 
 
@@ -58,8 +58,8 @@ def _unit_users(petition: Petition):
 def notify(
     *, petition: Petition | None, users, subject: str, body: str = "", actor=None
 ) -> list[Notification]:
-    """Write one notice per user (never to the person who acted) and enqueue its e-mail
-    once the transaction commits."""
+    """Write one notice per user (never to the person who acted) and have its e-mail
+    enqueued once the transaction commits."""
     seen, rows = {actor.pk} if actor is not None else set(), []
     for user in users:
         if user.pk in seen:
@@ -81,19 +81,12 @@ def notify(
     created = Notification.objects.bulk_create(rows)
     ids = [n.pk for n in created if n.email_status == Notification.EmailStatus.PENDING]
     if ids:
-        transaction.on_commit(lambda: enqueue_emails(ids))
+        transaction.on_commit(lambda: _emails_pending(ids))
     return created
 
 
-def enqueue_emails(ids) -> None:
-    """Hand e-mails to Celery; if the broker is unreachable, leave them for the sweep."""
-    from petitions.tasks import send_notification_email
-
-    for pk in ids:
-        try:
-            send_notification_email.delay(pk)
-        except Exception:  # noqa: BLE001 - any broker error: the sweep retries later
-            logger.warning("Broker unavailable; notification %s left for the retry sweep", pk)
+def _emails_pending(ids) -> None:
+    notice_emails_pending.send(sender=Notification, ids=ids)
 
 
 def notification_send_email(*, notification_id: int) -> bool:
@@ -132,7 +125,7 @@ def notifications_retry_pending(*, older_than_seconds: int = 60, limit: int = 50
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
-    enqueue_emails(ids)
+    _emails_pending(ids)
     return len(ids)
 
 

@@ -13,6 +13,8 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from petitions.models import PetitionPhoto
+
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 
 
@@ -27,13 +29,16 @@ Image.MAX_IMAGE_PIXELS = settings.PETITION_PHOTO_MAX_PIXELS
 warnings.simplefilter("error", Image.DecompressionBombWarning)
 
 
+def photo_too_big_message() -> str:
+    return _("Each photo may be at most %(mb)d MB.") % {
+        "mb": settings.PETITION_PHOTO_MAX_BYTES // (1024 * 1024)
+    }
+
+
 def clean_photo(data: bytes) -> bytes:
     """Validate ``data`` and return the re-encoded JPEG bytes, or raise PhotoRejected."""
     if len(data) > settings.PETITION_PHOTO_MAX_BYTES:
-        raise PhotoRejected(
-            _("Each photo may be at most %(mb)d MB.")
-            % {"mb": settings.PETITION_PHOTO_MAX_BYTES // (1024 * 1024)}
-        )
+        raise PhotoRejected(photo_too_big_message())
     too_large = PhotoRejected(_("This image is too large to process."))
     try:
         image = Image.open(io.BytesIO(data), formats=sorted(ALLOWED_FORMATS))
@@ -70,10 +75,29 @@ def clean_photo(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def clean_photo_uploads(form, names, *, oversized=()) -> list[bytes]:
+    """The photos of ``form``'s file fields ``names``, checked and re-encoded, for its
+    ``clean()``: each refused photo becomes an error on its field, so the whole form is
+    invalid before anything is created. ``oversized`` names the fields whose file the upload
+    handler already dropped for its size."""
+    photos = []
+    for name in names:
+        upload = form.cleaned_data.get(name)
+        if name in oversized or (upload and upload.size > settings.PETITION_PHOTO_MAX_BYTES):
+            # Refused before a byte is read into memory.
+            form.add_error(name, photo_too_big_message())
+            continue
+        if not upload:
+            continue
+        try:
+            photos.append(clean_photo(upload.read()))
+        except PhotoRejected as error:
+            form.add_error(name, str(error))
+    return photos
+
+
 def save_photo(*, petition, data: bytes):
     """Store an already cleaned photo under a random name."""
-    from petitions.models import PetitionPhoto
-
     with Image.open(io.BytesIO(data)) as img:
         width, height = img.size
     photo = PetitionPhoto(petition=petition, width=width, height=height)

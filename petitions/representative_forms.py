@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from liaison.forms import MobileField
 from liaison.models import Station, Village
 from petitions.models import Category, Reception
-from petitions.photos import PhotoRejected, clean_photo
+from petitions.photos import clean_photo_uploads
 
 SNAPSHOT_PHOTO_FIELDS = ("photo1", "photo2", "photo3")
 
@@ -112,22 +112,5 @@ class SnapshotForm(OneTimeForm):
 
     def clean(self):
         data = super().clean()
-        photos = []
-        for name in SNAPSHOT_PHOTO_FIELDS:
-            upload = data.get(name)
-            if not upload:
-                continue
-            if upload.size > settings.PETITION_PHOTO_MAX_BYTES:
-                # Refused before a byte is read into memory.
-                self.add_error(
-                    name,
-                    _("Each photo may be at most %(mb)d MB.")
-                    % {"mb": settings.PETITION_PHOTO_MAX_BYTES // (1024 * 1024)},
-                )
-                continue
-            try:
-                photos.append(clean_photo(upload.read()))
-            except PhotoRejected as error:
-                self.add_error(name, str(error))
-        data["photos"] = photos
+        data["photos"] = clean_photo_uploads(self, SNAPSHOT_PHOTO_FIELDS)
         return data

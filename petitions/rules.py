@@ -1,6 +1,6 @@
 """Who may see a concern, and who may take each action on it: every rule written once.
 
-A rule is a function of the user's ``Roles`` (``access.roles_for``) that returns a ``Q`` over
+A rule is a function of the user's ``Roles`` (``liaison.roles.roles_for``) that returns a ``Q`` over
 ``Petition``. ``may_see`` filters the lists and the detail pages
 (``access.petitions_for_user``); each action's rule (``workflow.ACTIONS[…].who``) says who,
 among those who may see a concern, may take the action. ``judge`` evaluates them for one

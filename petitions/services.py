@@ -1,28 +1,171 @@
-"""Petition rules that are not step changes: the overdue sweep, statistics, retention."""
+"""What happens to a concern outside the action table of ``petitions/workflow.py``: its
+arrival by every channel (a citizen's form, a representative's reception or 随手拍), the
+overdue cards, retention. None of these moves a concern from one step to another."""
 
-from datetime import timedelta
+import secrets
+from collections.abc import Iterable
+from datetime import date, timedelta
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from petitions.models import Petition, PetitionPhoto, Step
+from liaison.models import StationMembership
+from petitions import notifications
+from petitions.deadlines import Calendar, warning_for
+from petitions.errors import WorkflowError
+from petitions.events import event_append
+from petitions.models import HANDLING_STEPS, Petition, PetitionEvent, PetitionPhoto, Reception, Step
+from petitions.photos import save_photo
+from petitions.tracking import hash_token, next_tracking_no, token_for_submit_key
+
+# --- receiving a concern, by any channel ---------------------------------------------------
+
+
+@transaction.atomic
+def petition_receive(
+    *,
+    channel: str,
+    text: str,
+    representative=None,
+    station=None,
+    category=None,
+    village=None,
+    town=None,
+    citizen_name: str = "",
+    citizen_phone: str = "",
+    consent: bool = False,
+    submit_key=None,
+    actor=None,
+    photos: Iterable[bytes] = (),
+    source_activity_id=None,
+    accused_unit=None,
+    accused_representative=None,
+) -> tuple[Petition, str, bool]:
+    """Receive a concern by any channel. Returns (petition, tracking token, created).
+
+    With a ``submit_key`` the call is idempotent: the same form sent twice gives the same
+    petition and token, and ``created`` is False the second time.
+    """
+    if submit_key is not None:
+        existing = Petition.objects.filter(submit_key=submit_key).first()
+        if existing is not None:
+            return existing, token_for_submit_key(submit_key), False
+        token = token_for_submit_key(submit_key)
+    else:
+        token = secrets.token_urlsafe(24)
+    if town is None:
+        if village is not None:
+            town = village.town
+        elif station is not None:
+            town = station.town
+    now = timezone.now()
+    calendar = Calendar.from_db()
+    try:
+        with transaction.atomic():
+            petition = Petition.objects.create(
+                tracking_no=next_tracking_no(timezone.localdate(now).year),
+                token_hash=hash_token(token),
+                submit_key=submit_key,
+                channel=channel,
+                text=text,
+                representative=representative,
+                station=station,
+                category=category,
+                village=village,
+                town=town,
+                citizen_name=citizen_name,
+                citizen_phone=citizen_phone,
+                consent_at=now if consent else None,
+                collect_by=calendar.add_days(
+                    timezone.localdate(now), settings.PETITION_COLLECT_DAYS
+                ),
+                source_activity_id=source_activity_id,
+                accused_unit=accused_unit,
+                accused_representative=accused_representative,
+            )
+    except IntegrityError:
+        # The same form, sent twice at the same moment: the other request created it.
+        if submit_key is None:
+            raise
+        return Petition.objects.get(submit_key=submit_key), token, False
+    saved = []
+    try:
+        for data in photos:
+            saved.append(save_photo(petition=petition, data=data))
+    except Exception:
+        # The transaction rolls the rows back; the files are ours to remove.
+        for photo in saved:
+            photo.image.delete(save=False)
+        raise
+    event_append(
+        petition=petition,
+        kind=PetitionEvent.Kind.TRANSITION,
+        action="receive",
+        to_step=Step.RECEIVED,
+        actor=actor,
+        actor_kind=PetitionEvent.ActorKind.USER if actor else PetitionEvent.ActorKind.CITIZEN,
+        is_public=True,
+    )
+    notifications.petition_received(petition, actor=actor)
+    return petition, token, True
+
+
+# --- the overdue job: yellow and red cards ---------------------------------------------------
+
+
+def petition_update_warning(*, petition: Petition, today: date | None = None) -> bool:
+    """Set the yellow/red card of one assigned or supervised petition. Returns True when
+    the colour changed (and the unit and staff were notified, once per change)."""
+    new = warning_for(
+        deadline=petition.deadline,
+        today=today or timezone.localdate(),
+        warn_days=settings.PETITION_WARNING_DAYS,
+    )
+    if new == petition.warning:
+        return False
+    with transaction.atomic():
+        # Compare-and-set on the colour: two runs at once change it, and notify, once.
+        updated = Petition.objects.filter(
+            pk=petition.pk, warning=petition.warning, step__in=HANDLING_STEPS
+        ).update(warning=new)
+        if updated != 1:
+            return False
+        petition.warning = new
+        if new:
+            event_append(
+                petition=petition,
+                kind=PetitionEvent.Kind.WARNING,
+                action=new,
+                from_step=petition.step,
+                to_step=petition.step,
+                note=str(Petition.Warning(new).label),
+            )
+            notifications.petition_warning(petition)
+    return True
 
 
 def petitions_mark_warnings(*, today=None) -> int:
     """Yellow/red cards for every assigned or supervised petition; returns how many changed.
     A loop of small compare-and-set steps: safe to run twice at once, and idempotent."""
-    from petitions.workflow import petition_update_warning
-
     today = today or timezone.localdate()
     changed = 0
-    qs = Petition.objects.filter(
-        step__in=[Step.ASSIGNED, Step.SUPERVISING], deadline__isnull=False
-    ).select_related("unit", "station", "representative")
+    qs = Petition.objects.filter(step__in=HANDLING_STEPS, deadline__isnull=False).select_related(
+        "unit", "station", "representative"
+    )
     for petition in qs.iterator(chunk_size=500):
         if petition_update_warning(petition=petition, today=today):
             changed += 1
     return changed
+
+
+def overdue_q() -> Q:
+    return Q(step__in=HANDLING_STEPS, deadline__lt=timezone.localdate())
+
+
+# --- retention ----------------------------------------------------------------------------
 
 
 def petitions_anonymise_expired() -> int:
@@ -40,18 +183,10 @@ def petitions_anonymise_expired() -> int:
     return Petition.objects.filter(pk__in=ids).update(citizen_name="", citizen_phone="")
 
 
-def overdue_q() -> Q:
-    return Q(step__in=[Step.ASSIGNED, Step.SUPERVISING], deadline__lt=timezone.localdate())
-
-
 # --- what a representative records on a phone: a walk-in reception, a 随手拍 ------------------
 
 
 def _check_text(text: str) -> str:
-    from django.utils.translation import gettext as _
-
-    from petitions.workflow import WorkflowError
-
     text = text.strip()
     if not settings.PETITION_TEXT_MIN <= len(text) <= settings.PETITION_TEXT_MAX:
         raise WorkflowError(
@@ -63,10 +198,6 @@ def _check_text(text: str) -> str:
 
 def _check_replay(petition: Petition, *, representative, channel: str) -> None:
     """A one-time form key only ever gives back its own petition to the one who sent it."""
-    from django.utils.translation import gettext as _
-
-    from petitions.workflow import WorkflowError
-
     if petition.representative_id != representative.pk or petition.channel != channel:
         raise WorkflowError(_("This form has already been used. Open a new one."))
 
@@ -87,30 +218,21 @@ def reception_record(
     """Record a walk-in reception (接待选民) and its "六个一" checklist as a concern of
     channel ``reception``. Returns (petition, tracking token, created); idempotent by
     ``submit_key`` like every received concern."""
-    from django.db import transaction
-    from django.utils.translation import gettext as _
-
-    from liaison.models import StationMembership
-    from petitions import workflow
-    from petitions.models import Reception
-
     unknown = set(checklist) - set(Reception.CHECKLIST)
     if unknown:
         raise ValueError(f"Unknown checklist items: {sorted(unknown)}")
     if not representative.is_active:
-        raise workflow.WorkflowError(_("Only an active representative can record a reception."))
+        raise WorkflowError(_("Only an active representative can record a reception."))
     if not StationMembership.objects.filter(
         representative=representative, station=station, station__is_active=True
     ).exists():
-        raise workflow.WorkflowError(_("You can record receptions only at your own stations."))
+        raise WorkflowError(_("You can record receptions only at your own stations."))
     # Personal data only with the citizen's consent (个人信息保护法 Art. 13–14).
     if (citizen_name.strip() or citizen_phone.strip()) and not consent:
-        raise workflow.WorkflowError(
-            _("Record the citizen's name or phone only after they agreed to it.")
-        )
+        raise WorkflowError(_("Record the citizen's name or phone only after they agreed to it."))
     text = _check_text(text)
     with transaction.atomic():
-        petition, token, created = workflow.petition_receive(
+        petition, token, created = petition_receive(
             channel=Petition.Channel.RECEPTION,
             text=text,
             representative=representative,
@@ -149,21 +271,13 @@ def snapshot_create(
     """A representative's 随手拍: photos of a problem and a note, received as a concern of
     channel ``snapshot``. ``photos`` are bytes already passed through
     ``photos.clean_photo``. Returns (petition, created); idempotent by ``submit_key``."""
-    from django.db import transaction
-    from django.utils.translation import gettext as _
-
-    from liaison.models import StationMembership
-    from petitions import workflow
-
     photos = list(photos)
     if not photos:
-        raise workflow.WorkflowError(_("Add at least one photo."))
+        raise WorkflowError(_("Add at least one photo."))
     if len(photos) > settings.PETITION_MAX_PHOTOS:
-        raise workflow.WorkflowError(
-            _("At most %(n)d photos.") % {"n": settings.PETITION_MAX_PHOTOS}
-        )
+        raise WorkflowError(_("At most %(n)d photos.") % {"n": settings.PETITION_MAX_PHOTOS})
     if not representative.is_active:
-        raise workflow.WorkflowError(_("Only an active representative can post a snapshot."))
+        raise WorkflowError(_("Only an active representative can post a snapshot."))
     text = _check_text(text)
     town = village.town if village is not None else None
     if town is None:
@@ -177,7 +291,7 @@ def snapshot_create(
         )
         town = membership.station.town if membership else None
     with transaction.atomic():
-        petition, _token, created = workflow.petition_receive(
+        petition, _token, created = petition_receive(
             channel=Petition.Channel.SNAPSHOT,
             text=text,
             representative=representative,

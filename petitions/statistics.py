@@ -13,17 +13,16 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from liaison.roles import roles_for
 from petitions import access
-from petitions.models import Petition, Step, Survey
+from petitions.models import HANDLING_STEPS, RESULT_STEPS, Petition, Step, Survey
 
 NOT_SET = _("not classified yet")
 
 # A closing outcome stands once the result is reported; a concern sent back to
 # supervising by 不满意 keeps its old outcome field until the next report, so it is not
 # counted, and neither is its earlier report in the on-time share.
-RESULT_STEPS = [Step.REPORTED, Step.SURVEYED, Step.CLOSED]
 OUTCOME_STEPS = [*RESULT_STEPS, Step.MERGED]
-HANDLING_STEPS = [Step.ASSIGNED, Step.SUPERVISING]
 SATISFIED_RATINGS = [Survey.Rating.SATISFIED, Survey.Rating.BASICALLY]
 
 
@@ -33,7 +32,7 @@ def may_see_statistics(user) -> bool:
         user is not None
         and user.is_authenticated
         and user.is_staff
-        and access.roles_for(user).is_staff_member
+        and roles_for(user).is_staff_member
     )
 
 

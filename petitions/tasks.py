@@ -1,8 +1,15 @@
-"""Celery tasks of the petitions app: thin wrappers around services."""
+"""Celery tasks of the petitions app: thin wrappers around services; and the receiver that
+enqueues notices' e-mails (connected when the app is ready, see ``apps.py``)."""
+
+import logging
 
 from celery import shared_task
+from django.dispatch import receiver
 
 from petitions import notifications, services
+from petitions.signals import notice_emails_pending
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=60, acks_late=True)
@@ -11,6 +18,16 @@ def send_notification_email(self, notification_id: int) -> bool:
         return notifications.notification_send_email(notification_id=notification_id)
     except Exception as exc:  # noqa: BLE001 - the SMTP server may be down for a while
         raise self.retry(exc=exc) from exc
+
+
+@receiver(notice_emails_pending, dispatch_uid="petitions_enqueue_notice_emails")
+def enqueue_notice_emails(sender, ids, **kwargs) -> None:
+    """Hand e-mails to Celery; if the broker is unreachable, leave them for the sweep."""
+    for pk in ids:
+        try:
+            send_notification_email.delay(pk)
+        except Exception:  # noqa: BLE001 - any broker error: the sweep retries later
+            logger.warning("Broker unavailable; notification %s left for the retry sweep", pk)
 
 
 @shared_task(acks_late=True)

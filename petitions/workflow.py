@@ -5,27 +5,30 @@ may do it. ``allowed_actions`` reads it to draw the buttons; every transition fu
 checks it again before touching the database. Each transition runs in one transaction, is a
 compare-and-set on the step (two people acting at once: one wins, the other gets
 ``TransitionConflict``), and appends a ``PetitionEvent``.
+
+A concern is born in ``services.petition_receive``; only the functions below move it on.
 """
 
-import base64
-import hashlib
-import hmac
-import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from liaison.roles import Roles, roles_for
 from petitions import notifications, rules
-from petitions.access import Roles, hash_token, roles_for
 from petitions.deadlines import Calendar
+from petitions.errors import TransitionConflict, TransitionNotAllowed, WorkflowError
+from petitions.events import event_append
 from petitions.models import (
+    HANDLING_STEPS,
+    MAX_EXTENSION_DAYS,
+    MAX_REOPENS,
     OPEN_STEPS,
     Category,
     HandlingUnit,
@@ -34,30 +37,8 @@ from petitions.models import (
     ResultAttachment,
     Step,
     Survey,
-    TrackingCounter,
 )
 from petitions.signals import petition_step_changed
-
-MAX_REOPENS = 2  # also a CheckConstraint on Petition
-
-
-class WorkflowError(Exception):
-    """A transition that may not happen; ``message`` is shown to the user as is."""
-
-    status = 400
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
-class TransitionNotAllowed(WorkflowError):
-    status = 403
-
-
-class TransitionConflict(WorkflowError):
-    status = 409
-
 
 # --- who may act ---------------------------------------------------------------------------
 # Each action's ``who`` is a rule of petitions/rules.py: a filter built from the user's roles,
@@ -119,7 +100,7 @@ ACTIONS: dict[str, Action] = {
         Action(
             "return",
             gettext_lazy("Return as wrongly assigned"),
-            (Step.ASSIGNED, Step.SUPERVISING),
+            HANDLING_STEPS,
             Step.COLLECTED,
             rules.unit,
             "warning",
@@ -127,31 +108,29 @@ ACTIONS: dict[str, Action] = {
         Action(
             "note",
             gettext_lazy("Add a supervision note"),
-            (Step.ASSIGNED, Step.SUPERVISING, Step.REPORTED),
+            (*HANDLING_STEPS, Step.REPORTED),
             None,
             rules.collector,
         ),
         Action(
             "remind",
             gettext_lazy("Send a reminder"),
-            (Step.ASSIGNED, Step.SUPERVISING),
+            HANDLING_STEPS,
             None,
             rules.collector,
         ),
-        Action(
-            "reply", gettext_lazy("Reply to the citizen"), tuple(OPEN_STEPS), None, rules.collector
-        ),
+        Action("reply", gettext_lazy("Reply to the citizen"), OPEN_STEPS, None, rules.collector),
         Action(
             "extend",
             gettext_lazy("Extend the deadline"),
-            (Step.ASSIGNED, Step.SUPERVISING),
+            HANDLING_STEPS,
             None,
             rules.congress_staff,
         ),
         Action(
             "report",
             gettext_lazy("Report the result"),
-            (Step.ASSIGNED, Step.SUPERVISING),
+            HANDLING_STEPS,
             Step.REPORTED,
             rules.unit_or_county,
             "primary",
@@ -201,41 +180,13 @@ def _check(action: str, petition: Petition, actor) -> Action:
 # --- the machinery -------------------------------------------------------------------------
 
 
-def _event(
-    petition,
-    *,
-    kind,
-    action="",
-    from_step="",
-    to_step="",
-    actor=None,
-    note="",
-    is_public=False,
-    actor_kind=None,
-):
-    return PetitionEvent.objects.create(
-        petition=petition,
-        kind=kind,
-        action=action,
-        from_step=from_step,
-        to_step=to_step,
-        actor=actor,
-        actor_kind=actor_kind
-        or (PetitionEvent.ActorKind.USER if actor else PetitionEvent.ActorKind.SYSTEM),
-        note=note,
-        is_public=is_public,
-    )
-
-
 def _compare_and_set(petition: Petition, *, from_step: str, to_step: str, **fields) -> None:
     """Move ``petition`` from ``from_step`` to ``to_step`` only if nobody moved it first."""
     updated = Petition.objects.filter(pk=petition.pk, step=from_step).update(
         step=to_step, updated_at=timezone.now(), **fields
     )
     if updated != 1:
-        raise TransitionConflict(
-            _("Someone else has just changed this concern. Reload the page to see its state.")
-        )
+        raise TransitionConflict()
 
 
 def _transition(
@@ -245,8 +196,8 @@ def _transition(
     from_step = petition.step
     to_step = to_step or spec.to_step
     _compare_and_set(petition, from_step=from_step, to_step=to_step, **fields)
-    event = _event(
-        petition,
+    event = event_append(
+        petition=petition,
         kind=PetitionEvent.Kind.TRANSITION,
         action=action,
         from_step=from_step,
@@ -263,125 +214,6 @@ def _transition(
 
 def _today() -> date:
     return timezone.localdate()
-
-
-# --- receive -------------------------------------------------------------------------------
-
-
-def token_for_submit_key(submit_key) -> str:
-    """The tracking token of a citizen's form: derived from its one-time key with the
-    server's secret, so a replayed form can be shown the same link again while only the
-    token's hash is stored. 192 bits, URL-safe."""
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(), f"petition-token:{submit_key}".encode(), hashlib.sha256
-    ).digest()
-    return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")
-
-
-def _next_tracking_no(year: int) -> str:
-    for _attempt in range(3):
-        try:
-            with transaction.atomic():
-                TrackingCounter.objects.get_or_create(year=year)
-                counter = TrackingCounter.objects.select_for_update().get(year=year)
-                counter.last = F("last") + 1
-                counter.save(update_fields=["last"])
-                counter.refresh_from_db()
-                return f"{settings.TRACKING_PREFIX}-{year}-{counter.last:06d}"
-        except IntegrityError:  # two first petitions of a year at once
-            continue
-    raise WorkflowError(_("The service is busy. Please try again."))
-
-
-@transaction.atomic
-def petition_receive(
-    *,
-    channel: str,
-    text: str,
-    representative=None,
-    station=None,
-    category=None,
-    village=None,
-    town=None,
-    citizen_name: str = "",
-    citizen_phone: str = "",
-    consent: bool = False,
-    submit_key=None,
-    actor=None,
-    photos: Iterable[bytes] = (),
-    source_activity_id=None,
-    accused_unit=None,
-    accused_representative=None,
-) -> tuple[Petition, str, bool]:
-    """Receive a concern by any channel. Returns (petition, tracking token, created).
-
-    With a ``submit_key`` the call is idempotent: the same form sent twice gives the same
-    petition and token, and ``created`` is False the second time.
-    """
-    from petitions.photos import save_photo
-
-    if submit_key is not None:
-        existing = Petition.objects.filter(submit_key=submit_key).first()
-        if existing is not None:
-            return existing, token_for_submit_key(submit_key), False
-        token = token_for_submit_key(submit_key)
-    else:
-        token = secrets.token_urlsafe(24)
-    if town is None:
-        if village is not None:
-            town = village.town
-        elif station is not None:
-            town = station.town
-    now = timezone.now()
-    calendar = Calendar.from_db()
-    try:
-        with transaction.atomic():
-            petition = Petition.objects.create(
-                tracking_no=_next_tracking_no(timezone.localdate(now).year),
-                token_hash=hash_token(token),
-                submit_key=submit_key,
-                channel=channel,
-                text=text,
-                representative=representative,
-                station=station,
-                category=category,
-                village=village,
-                town=town,
-                citizen_name=citizen_name,
-                citizen_phone=citizen_phone,
-                consent_at=now if consent else None,
-                collect_by=calendar.add_days(
-                    timezone.localdate(now), settings.PETITION_COLLECT_DAYS
-                ),
-                source_activity_id=source_activity_id,
-                accused_unit=accused_unit,
-                accused_representative=accused_representative,
-            )
-    except IntegrityError:
-        # The same form, sent twice at the same moment: the other request created it.
-        if submit_key is None:
-            raise
-        return Petition.objects.get(submit_key=submit_key), token, False
-    saved = []
-    try:
-        for data in photos:
-            saved.append(save_photo(petition=petition, data=data))
-    except Exception:
-        # The transaction rolls the rows back; the files are ours to remove.
-        for photo in saved:
-            photo.image.delete(save=False)
-        raise
-    _event(
-        petition,
-        kind=PetitionEvent.Kind.TRANSITION,
-        action="receive",
-        to_step=Step.RECEIVED,
-        actor=actor,
-        actor_kind=PetitionEvent.ActorKind.USER if actor else PetitionEvent.ActorKind.CITIZEN,
-        is_public=True,
-    )
-    notifications.petition_received(petition, actor=actor)
-    return petition, token, True
 
 
 # --- collect, reject, merge ------------------------------------------------------------------
@@ -433,7 +265,7 @@ def petition_reject(*, petition, actor, reason: str, guidance: str):
 def petition_merge(*, petition, actor, into: Petition, note: str = ""):
     """Merge a duplicate into a common issue (共性问题); it follows that issue from now on."""
     _check("merge", petition, actor)
-    if into.pk == petition.pk or into.step in (Step.MERGED, Step.REJECTED, Step.CLOSED):
+    if into.pk == petition.pk or into.step not in OPEN_STEPS:
         raise WorkflowError(_("Choose another open concern to merge into."))
     return _transition(
         petition,
@@ -447,10 +279,6 @@ def petition_merge(*, petition, actor, into: Petition, note: str = ""):
 
 
 # --- assign, accept, return -----------------------------------------------------------------
-
-
-def default_deadline(start: date | None = None) -> date:
-    return Calendar.from_db().add_days(start or _today(), settings.PETITION_HANDLE_DAYS)
 
 
 @transaction.atomic
@@ -533,11 +361,9 @@ def _same_step_event(petition, *, action, actor, kind, note, is_public=False):
     # Lock the row so a note never lands on a petition that moved on under our feet.
     locked = Petition.objects.select_for_update().get(pk=petition.pk)
     if locked.step != petition.step:
-        raise TransitionConflict(
-            _("Someone else has just changed this concern. Reload the page to see its state.")
-        )
-    return _event(
-        petition,
+        raise TransitionConflict()
+    return event_append(
+        petition=petition,
         kind=kind,
         action=action,
         from_step=petition.step,
@@ -587,10 +413,8 @@ def petition_reply(*, petition, actor, text: str):
 def petition_extend(*, petition, actor, days: int, reason: str):
     """One extension of at most 30 days, with a reason (信访工作条例 Art. 34)."""
     _check("extend", petition, actor)
-    if not 1 <= days <= settings.PETITION_MAX_EXTENSION_DAYS:
-        raise WorkflowError(
-            _("An extension is 1 to %(max)d days.") % {"max": settings.PETITION_MAX_EXTENSION_DAYS}
-        )
+    if not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise WorkflowError(_("An extension is 1 to %(max)d days.") % {"max": MAX_EXTENSION_DAYS})
     if not reason.strip():
         raise WorkflowError(_("Give the reason for the extension."))
     if petition.deadline is None:
@@ -605,8 +429,8 @@ def petition_extend(*, petition, actor, days: int, reason: str):
     )
     if updated != 1:
         raise WorkflowError(_("This concern has already been extended once."))
-    event = _event(
-        petition,
+    event = event_append(
+        petition=petition,
         kind=PetitionEvent.Kind.EXTENSION,
         action="extend",
         from_step=petition.step,
@@ -720,39 +544,3 @@ def petition_close(*, petition, actor, note: str):
     if not note.strip():
         raise WorkflowError(_("Say why the concern is closed without a rating."))
     return _transition(petition, action="close", actor=actor, note=note, closed_at=timezone.now())
-
-
-# --- the overdue job ---------------------------------------------------------------------------
-
-
-def petition_update_warning(*, petition: Petition, today: date | None = None) -> bool:
-    """Set the yellow/red card of one assigned or supervised petition. Returns True when
-    the colour changed (and the unit and staff were notified, once per change)."""
-    from petitions.deadlines import warning_for
-
-    new = warning_for(
-        deadline=petition.deadline,
-        today=today or _today(),
-        warn_days=settings.PETITION_WARNING_DAYS,
-    )
-    if new == petition.warning:
-        return False
-    with transaction.atomic():
-        # Compare-and-set on the colour: two runs at once change it, and notify, once.
-        updated = Petition.objects.filter(
-            pk=petition.pk, warning=petition.warning, step__in=[Step.ASSIGNED, Step.SUPERVISING]
-        ).update(warning=new)
-        if updated != 1:
-            return False
-        petition.warning = new
-        if new:
-            _event(
-                petition,
-                kind=PetitionEvent.Kind.WARNING,
-                action=new,
-                from_step=petition.step,
-                to_step=petition.step,
-                note=str(Petition.Warning(new).label),
-            )
-            notifications.petition_warning(petition)
-    return True

@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from liaison.models import Representative, Station, StationMembership
-from petitions.models import StaffScope
+from liaison.models import Representative, StaffScope, Station, StationMembership
 from points.models import PointEntry
 
 

@@ -8,5 +8,6 @@ class PointsConfig(AppConfig):
     verbose_name = _("Performance points")
 
     def ready(self):
-        # Automatic entries follow their sources (concerns reaching "reported").
-        from points import signals  # noqa: F401
+        # Automatic entries follow their sources (concerns reaching "reported"); a started
+        # year-end run is queued by the tasks module, which listens to run_queued.
+        from points import signals, tasks  # noqa: F401

@@ -1,9 +1,11 @@
 """Performance points (履职积分): rules, activities and attendance, duty days, entries,
 appeals, and the year-end reports.
 
-Scoring itself is pure (``points/scoring.py``); changes go through ``points/services.py``;
-the year-end build is ``points/reports.py``.
+Scoring itself is pure (``points/scoring.py``); changes go through ``points/services/``;
+the year-end build is ``points/reports/``.
 """
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -11,7 +13,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from liaison.models import Representative, Station
+from liaison.models import (  # noqa: F401 (DutyDay, DutyShift: moved to liaison, named here too)
+    DutyDay,
+    DutyShift,
+    Representative,
+    Station,
+)
 
 
 class Category(models.TextChoices):
@@ -192,61 +199,7 @@ class Attendance(models.Model):
         return f"{self.representative} · {self.get_status_display()}"
 
 
-class DutyDay(models.Model):
-    """A reception day (接待日) at a station, with its roster planned in advance."""
-
-    station = models.ForeignKey(
-        Station, on_delete=models.PROTECT, related_name="duty_days", verbose_name=_("station")
-    )
-    date = models.DateField(_("date"), db_index=True)
-    hours = models.CharField(_("hours"), max_length=40, default="9:00–12:00")
-    is_cancelled = models.BooleanField(_("cancelled"), default=False)
-
-    class Meta:
-        ordering = ["date", "station"]
-        verbose_name = _("duty day")
-        verbose_name_plural = _("duty days")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["station", "date"], name="dutyday_once_per_station_date"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.station} {self.date}"
-
-
-class DutyShift(models.Model):
-    """A representative on a duty day's roster; ``served`` once they sat it."""
-
-    duty_day = models.ForeignKey(
-        DutyDay, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("duty day")
-    )
-    representative = models.ForeignKey(
-        Representative,
-        on_delete=models.PROTECT,
-        related_name="duty_shifts",
-        verbose_name=_("representative"),
-    )
-    served = models.BooleanField(_("served"), default=False)
-
-    class Meta:
-        ordering = ["duty_day__date"]
-        verbose_name = _("duty shift")
-        verbose_name_plural = _("duty shifts")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["duty_day", "representative"], name="dutyshift_once_per_day"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.representative} @ {self.duty_day}"
-
-
 def evidence_upload_to(instance, filename):
-    import uuid
-
     ext = filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else "bin"
     return f"evidence/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{ext}"
 
@@ -259,6 +212,9 @@ class PointEntry(models.Model):
         PENDING = "pending", pgettext_lazy("point entry", "pending")
         APPROVED = "approved", pgettext_lazy("point entry", "approved")
         REJECTED = "rejected", pgettext_lazy("point entry", "rejected")
+        # An automatic entry whose source is gone or no longer earns (a deleted attendance,
+        # a cancelled activity, an unticked shift): kept for the record, scoring nothing.
+        WITHDRAWN = "withdrawn", pgettext_lazy("point entry", "withdrawn")
 
     class Source(models.TextChoices):
         CLAIM = "", _("claimed by the representative")
@@ -289,7 +245,7 @@ class PointEntry(models.Model):
     description = models.CharField(_("description"), max_length=300, blank=True)
     evidence = models.FileField(_("evidence"), upload_to=evidence_upload_to, blank=True)
     status = models.CharField(
-        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -385,6 +341,103 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry} · {self.get_status_display()}"
+
+
+class AuditRowImmutable(Exception):
+    """An audit row was to be changed or deleted: the trail is append-only."""
+
+
+class PointAuditQuerySet(models.QuerySet):
+    """Rows are added, never changed or removed, not even in bulk."""
+
+    def update(self, **kwargs):
+        raise AuditRowImmutable("Points audit rows are never changed.")
+
+    def delete(self):
+        raise AuditRowImmutable("Points audit rows are never deleted.")
+
+
+class PointAudit(models.Model):
+    """One change to points data, appended by the service that made it, in the same
+    transaction: who (empty for the system), what, on which object, before → after, why."""
+
+    class Action(models.TextChoices):
+        ENTRY_CREATED = "entry_created", _("entry added")
+        ENTRY_CHANGED = "entry_changed", _("entry moved with its source")
+        ENTRY_APPROVED = "entry_approved", _("entry approved")
+        ENTRY_REJECTED = "entry_rejected", _("entry rejected")
+        ENTRY_APPEALED = "entry_appealed", _("rejection appealed")
+        APPEAL_UPHELD = "appeal_upheld", _("appeal upheld")
+        APPEAL_DISMISSED = "appeal_dismissed", _("appeal dismissed")
+        ENTRY_DELETED = "entry_deleted", _("entry deleted")
+        ENTRY_WITHDRAWN = "entry_withdrawn", _("entry withdrawn")
+        ENTRY_RESTORED = "entry_restored", _("entry counted again")
+        ATTENDANCE_RECORDED = "attendance_recorded", _("attendance recorded")
+        EXCUSE_APPROVED = "excuse_approved", _("excuse approved")
+        ACTIVITY_CANCELLED = "activity_cancelled", _("activity cancelled")
+        DUTY_DAY_CANCELLED = "duty_day_cancelled", _("duty day cancelled")
+
+    class Kind(models.TextChoices):
+        ENTRY = "entry", _("point entry")
+        ATTENDANCE = "attendance", _("attendance")
+        ACTIVITY = "activity", _("activity")
+        DUTY_DAY = "duty_day", _("duty day")
+
+    # Ids, not foreign keys, for the object: a staff entry may be deleted, and its trail
+    # must outlive it.
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    kind = models.CharField(_("object"), max_length=12, choices=Kind.choices)
+    object_id = models.BigIntegerField(_("object id"))
+    representative = models.ForeignKey(
+        Representative,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("representative"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+        help_text=_("Empty: the system, following a source."),
+    )
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    objects = PointAuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("points audit row")
+        verbose_name_plural = _("points audit")
+        indexes = [
+            # An entry's trail on its admin page, and a representative's trail.
+            models.Index(fields=["kind", "object_id"], name="pointaudit_object_idx"),
+            models.Index(fields=["representative", "-created_at"], name="pointaudit_rep_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.get_kind_display()} {self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditRowImmutable("Points audit rows are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditRowImmutable("Points audit rows are never deleted.")
+
+    def changes(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) for each value the change moved, in a stable order."""
+        before, after = self.before or {}, self.after or {}
+        keys = [*before, *(k for k in after if k not in before)]
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
 
 
 class ReportRun(models.Model):

@@ -1,6 +1,6 @@
 """Forms a representative fills in on "My points": a claim and an appeal.
 
-They only parse and validate; ``points/services.py`` decides whether the claim or the appeal
+They only parse and validate; ``points/services/`` decides whether the claim or the appeal
 may be made, and records it.
 """
 

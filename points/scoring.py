@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 ZERO = Decimal("0")
+# The first year with a table: the rules and grade bands ship with "applies from 2000"
+# (migration 0002), so no year before it can be scored, reported or shown.
+FIRST_YEAR = 2000
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,17 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.demo.helpers import demo_loaded
 from zhashui_rd.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# `make test` runs the suite in two pytest-xdist processes, each with its own test database.
+# Their real Celery workers share one Redis, so each process (and the workers it starts,
+# through CELERY_QUEUE) sends to and consumes from its own queue: a worker never runs a task
+# against the other process's database.
+TEST_QUEUE = f"tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+celery_app.conf.task_default_queue = TEST_QUEUE
 
 
 @pytest.fixture(autouse=True)
@@ -37,6 +45,16 @@ def _celery_eager(request):
     celery_app.conf.task_always_eager = previous
 
 
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo data, loaded once for the test module that asks for it (every test of the
+    module after the first that asks sees it); returns load_demo's output. Tests still
+    need ``django_db``; each one's changes are rolled back. tests/demo/ loads it once for
+    the whole package."""
+    with demo_loaded(django_db_blocker, tmp_path_factory.mktemp("demo-media")) as output:
+        yield output
+
+
 @pytest.fixture
 def celery_worker_factory(transactional_db):
     """Start real Celery worker processes consuming from the real Redis broker, connected to
@@ -56,6 +74,7 @@ def celery_worker_factory(transactional_db):
             f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
         )
         full_env["DEBUG"] = "1"
+        full_env["CELERY_QUEUE"] = TEST_QUEUE
         full_env.update(env or {})
         hostname = f"test-worker-{os.getpid()}-{len(procs)}@localhost"
         proc = subprocess.Popen(

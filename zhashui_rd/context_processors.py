@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+from petitions.notifications import unread_count
+
 
 def portal(request):
     """Names every page's header and footer need."""
@@ -10,8 +12,6 @@ def portal(request):
 def notices(request):
     """The signed-in user's unread notices, for the header badge. Counted only when a
     template shows it, so pages without the badge (the admin) pay no query."""
-    from petitions.notifications import unread_count
-
     user = getattr(request, "user", None)
     if user is None:
         return {}

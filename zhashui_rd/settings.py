@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "liaison",
     "petitions",
     "points",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +211,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# The queue every task goes to and the workers consume: portals that share one Redis (two
+# counties, or the test suite's two processes) each name their own.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Workers keep their database connection between tasks, as the web does between requests
@@ -246,7 +250,6 @@ LOGGING = {
 PETITION_COLLECT_DAYS = env_int("PETITION_COLLECT_DAYS", 15)  # decide acceptance (Art. 22–23)
 PETITION_HANDLE_DAYS = env_int("PETITION_HANDLE_DAYS", 60)  # finish handling (Art. 34)
 PETITION_RETURN_WORKING_DAYS = env_int("PETITION_RETURN_WORKING_DAYS", 5)  # object (Art. 23)
-PETITION_MAX_EXTENSION_DAYS = env_int("PETITION_MAX_EXTENSION_DAYS", 30)  # one extension
 PETITION_REOPEN_DAYS = env_int("PETITION_REOPEN_DAYS", 30)  # new deadline after 不满意
 PETITION_WARNING_DAYS = env_int("PETITION_WARNING_DAYS", 3)  # yellow card before a deadline
 PETITION_TEXT_MIN = 10

@@ -8,6 +8,8 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
+from liaison.urls import build_urlpatterns as liaison_urlpatterns
+from points.publication import published_report_for
 from zhashui_rd.auth import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
 
 admin.site.site_header = _("Zhashui County People's Congress liaison portal")
@@ -32,7 +34,15 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("petitions.urls")),
     path("", include("points.urls")),
-    path("", include("liaison.urls")),
+    # The site's URLconf knows every app, so it hands the liaison pages what they show from
+    # the points app.
+    path(
+        "",
+        include(
+            (liaison_urlpatterns(published_record=published_report_for), "liaison"),
+            namespace="liaison",
+        ),
+    ),
 ]
 
 # The only folders of MEDIA_ROOT that are public: station and representative photos.

@@ -9,10 +9,8 @@ from django.views.decorators.http import require_GET
 from liaison import qrcodes
 from liaison.access import QrTokenReplaced, get_representative_by_token, get_station_by_token
 from liaison.forms import StationFilterForm
-from liaison.models import Representative, Station, StationMembership, Town
+from liaison.models import DutyDay, DutyShift, Representative, Station, StationMembership, Town
 from liaison.services import latest_stars_subquery, stations_with_stars
-from points.models import DutyDay, DutyShift
-from points.publication import published_report_for
 
 QR_CACHE_SECONDS = 3600
 STATION_DUTY_DAYS_SHOWN = 4  # the next few reception days of a monthly roster
@@ -102,7 +100,10 @@ def station_qr_page(request, token):
 
 
 @require_GET
-def representative_detail(request, token):
+def representative_detail(request, token, published_record=None):
+    """A representative's public page. ``published_record(rep)`` gives their published yearly
+    records: the points app keeps them, and the site's URLconf, which knows both apps, passes
+    it in (liaison, the ground floor, imports neither petitions nor points)."""
     try:
         rep = get_representative_by_token(token, with_stations=True)
     except QrTokenReplaced:
@@ -115,7 +116,7 @@ def representative_detail(request, token):
             "rep": rep,
             "memberships": memberships,
             # 代表法 Art. 58: the yearly record, once staff publish the year, never before.
-            "published_reports": published_report_for(rep),
+            "published_reports": published_record(rep) if published_record else [],
         },
     )
 

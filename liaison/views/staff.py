@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from liaison import qrcodes
 from liaison.forms import QrCardsForm
 from liaison.models import Representative, Station, StationMembership
+from liaison.roles import roles_for
 
 
 def _card(*, title, subtitle, station_name, url):
@@ -84,8 +85,6 @@ def my_page(request):
         .first()
     )
     if rep is None:
-        from petitions.access import roles_for
-
         roles = roles_for(request.user)
         if roles.unit_ids or (roles.is_staff_member and request.user.is_staff):
             # Not a representative: their work is elsewhere (the unit queue, the admin).

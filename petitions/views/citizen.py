@@ -14,28 +14,26 @@ from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse, UnreadablePostError
+from django.http import HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
-from django.utils.cache import add_never_cache_headers
+from django.urls import path
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 import liaison.urls  # noqa: F401  (registers the "token" path converter used below)
 from liaison import qrcodes
 from liaison.access import QrTokenReplaced, get_representative_by_token, get_station_by_token
+from liaison.files import private_file_response
 from liaison.models import Village
-from petitions import access, workflow
-from petitions.citizen_forms import (
-    PHOTO_FIELDS,
-    ConcernForm,
-    PhotoUploadLimit,
-    SurveyForm,
-    photo_too_big_message,
-)
+from petitions import access, services, workflow
+from petitions.citizen_forms import PHOTO_FIELDS, ConcernForm, PhotoUploadLimit, SurveyForm
+from petitions.errors import WorkflowError
 from petitions.models import Petition, PetitionEvent, PetitionPhoto, Step
+from petitions.photos import photo_too_big_message
+from petitions.tracking import tracking_url
 
 # The six steps (六步工作法) a citizen follows on the tracking page.
 SIX_STEPS = (
@@ -64,10 +62,10 @@ def _unshared(view):
     cache may keep them (a cached form would hand every visitor the same key, and so the
     same petition and its link) and no search engine may index them."""
 
+    @never_cache
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        add_never_cache_headers(response)
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
@@ -122,11 +120,6 @@ def _limit_uploads(view):
 # --- posting a concern ----------------------------------------------------------------------
 
 
-def tracking_url(token: str) -> str:
-    """The absolute secret link, as printed on the result page and encoded in its QR."""
-    return settings.SITE_URL + reverse("petitions:track", args=[token])
-
-
 def _replaced(request):
     return render(request, "liaison/qr_replaced.html", status=410)
 
@@ -157,7 +150,7 @@ def _concern(request, *, channel, representative=None, station=None, town_ids=()
     if form.is_valid():
         data = form.cleaned_data
         try:
-            petition, token, created = workflow.petition_receive(
+            petition, token, created = services.petition_receive(
                 channel=channel,
                 text=data["text"],
                 representative=representative,
@@ -170,7 +163,7 @@ def _concern(request, *, channel, representative=None, station=None, town_ids=()
                 submit_key=data["submit_key"],
                 photos=data["photos"],
             )
-        except workflow.WorkflowError as error:
+        except WorkflowError as error:
             form.add_error(None, error.message)
             status = error.status
         else:
@@ -336,7 +329,7 @@ def track_survey(request, token):
             comment=form.cleaned_data["comment"],
             actor=None,
         )
-    except workflow.WorkflowError as error:
+    except WorkflowError as error:
         return _survey_refused(request, token, error.message, error.status)
     except IntegrityError:
         # The same round rated twice at the same moment (one survey per round): the other
@@ -360,11 +353,7 @@ def track_photo(request, token, photo_id):
     """A photo of this petition, to the holder of its link only."""
     petition = access.get_petition_by_token(token, Petition.objects.only("pk"))
     photo = get_object_or_404(PetitionPhoto, pk=photo_id, petition=petition)
-    try:
-        handle = photo.image.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    return FileResponse(handle, content_type="image/jpeg")
+    return private_file_response(photo.image, content_type="image/jpeg")
 
 
 urlpatterns = [

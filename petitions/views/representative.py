@@ -1,47 +1,36 @@
 """A representative's pages, made for a phone: the task list, recording a walk-in
 reception (接待选民) and a 随手拍; and the in-app notices of every signed-in user."""
 
-import functools
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liaison import qrcodes
-from liaison.models import StationMembership
-from petitions import access, notifications, services, workflow
-from petitions.models import Notification, Petition, Step
+from liaison.models import DutyShift, StationMembership
+from liaison.roles import roles_for
+from petitions import access, notifications, services
+from petitions.errors import WorkflowError
+from petitions.models import HANDLING_STEPS, Notification, Petition, Step
 from petitions.representative_forms import ReceptionForm, SnapshotForm
-from points.models import DutyShift
+from petitions.tracking import tracking_url
 
 SECTION_ROWS = 30  # rows shown per section of the task list; the badge counts them all
 DUTY_DAYS_SHOWN = 10  # upcoming duty days on the task list: a few months of a monthly roster
 NOTICES_PER_PAGE = 30
-WORKING = [Step.ASSIGNED, Step.SUPERVISING]
-
-
-def _representative(request):
-    """The signed-in user's active representative, or None."""
-    return access.representative_for(request.user)
-
-
-def _not_a_representative(request, *, status=200):
-    return render(
-        request, "not_a_representative.html", {"page_title": _("My tasks")}, status=status
-    )
+MY_TASKS = gettext_lazy("My tasks")  # the title a non-representative reads on these pages
 
 
 def overdue_q(today) -> Q:
     """Assigned or supervised and past its deadline, or already carded red by the job."""
-    return Q(step__in=WORKING) & (Q(deadline__lt=today) | Q(warning=Petition.Warning.RED))
+    return Q(step__in=HANDLING_STEPS) & (Q(deadline__lt=today) | Q(warning=Petition.Warning.RED))
 
 
 def task_queryset(user, roles):
@@ -61,12 +50,10 @@ def task_queryset(user, roles):
 
 @login_required
 @require_GET
-def my_tasks(request):
+@access.representative_required(MY_TASKS)
+def my_tasks(request, rep):
     """A representative's task list: what to collect, follow up, call about, chase."""
-    rep = _representative(request)
-    if rep is None:
-        return _not_a_representative(request)
-    roles = access.roles_for(request.user)
+    roles = roles_for(request.user)
     today = timezone.localdate()
     qs = task_queryset(request.user, roles)
     overdue = overdue_q(today)
@@ -90,7 +77,7 @@ def my_tasks(request):
             "follow_up",
             _("Awaiting your follow-up"),
             _("With a handling unit: add supervision notes and reminders."),
-            Q(step__in=WORKING) & ~overdue,
+            Q(step__in=HANDLING_STEPS) & ~overdue,
             ("deadline", "pk"),
         ),
         (
@@ -139,34 +126,17 @@ def my_tasks(request):
     )
 
 
-def _tracking_url(token: str) -> str:
-    """The absolute secret tracking link, as a QR code and a printout carry it."""
-    return settings.SITE_URL + reverse("petitions:track", args=[token])
-
-
-def _one_time(view):
-    """For forms carrying a one-time key and pages showing a tracking link: never cached
-    (a cached form would hand out the same key twice). The site-wide same-origin referrer
-    policy keeps the link from leaving for other sites; "no-referrer" here would make
-    browsers post with "Origin: null", which the CSRF check rightly refuses."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        add_never_cache_headers(response)
-        return response
-
-    return wrapper
-
-
+# The forms below carry a one-time key and their result pages a tracking link: never cached
+# (a cached form would hand out the same key twice). The site-wide same-origin referrer
+# policy keeps the link from leaving for other sites; "no-referrer" (the citizen's tracking
+# pages) would make browsers post these forms with "Origin: null", which the CSRF check
+# rightly refuses.
 @login_required
 @require_http_methods(["GET", "POST"])
-@_one_time
-def reception_new(request):
+@never_cache
+@access.representative_required(MY_TASKS)
+def reception_new(request, rep):
     """Record a walk-in reception at one of the representative's stations."""
-    rep = _representative(request)
-    if rep is None:
-        return _not_a_representative(request, status=403 if request.method == "POST" else 200)
     if request.method == "POST":
         form = ReceptionForm(request.POST, representative=rep)
         if form.is_valid():
@@ -184,12 +154,12 @@ def reception_new(request):
                     checklist=form.checklist,
                     submit_key=d["submit_key"],
                 )
-            except workflow.WorkflowError as error:
+            except WorkflowError as error:
                 messages.error(request, error.message)
             else:
                 # Shown once, now, to be read out or printed for the citizen. A replay of
                 # the same form (refresh, double tap) shows the same concern again.
-                url = _tracking_url(token)
+                url = tracking_url(token)
                 return render(
                     request,
                     "petitions/reception_done.html",
@@ -207,12 +177,10 @@ def reception_new(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_one_time
-def snapshot_new(request):
+@never_cache
+@access.representative_required(MY_TASKS)
+def snapshot_new(request, rep):
     """Post a 随手拍: photos and a note that become a concern of channel snapshot."""
-    rep = _representative(request)
-    if rep is None:
-        return _not_a_representative(request, status=403 if request.method == "POST" else 200)
     if request.method == "POST":
         form = SnapshotForm(request.POST, request.FILES)
         if form.is_valid():
@@ -226,7 +194,7 @@ def snapshot_new(request):
                     village=d["village"],
                     submit_key=d["submit_key"],
                 )
-            except workflow.WorkflowError as error:
+            except WorkflowError as error:
                 messages.error(request, error.message)
             else:
                 if created:

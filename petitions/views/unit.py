@@ -12,12 +12,13 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from liaison.models import HandlingUnit
+from liaison.roles import roles_for
 from petitions import access
-from petitions.models import HandlingUnit, Step
+from petitions.models import HANDLING_STEPS
 
 ROWS_PER_PAGE = 50
-# From the unit's side a concern is open while it is theirs to act on.
-OPEN = [Step.ASSIGNED, Step.SUPERVISING]
+# From the unit's side a concern is "open" while it is theirs to act on: HANDLING_STEPS.
 FILTERS = ("all", "open", "finished")
 
 
@@ -30,12 +31,14 @@ def unit_queryset(user, unit_ids):
         .filter(unit_id__in=unit_ids)
         .select_related("category", "unit", "town", "village")
         .annotate(
-            is_open=ExpressionWrapper(Q(step__in=OPEN), output_field=BooleanField()),
+            is_open=ExpressionWrapper(Q(step__in=HANDLING_STEPS), output_field=BooleanField()),
             # The job cards a petition red once a day; the list does not wait for it.
             is_overdue=ExpressionWrapper(
-                Q(step__in=OPEN, deadline__lt=today), output_field=BooleanField()
+                Q(step__in=HANDLING_STEPS, deadline__lt=today), output_field=BooleanField()
             ),
-            open_first=Case(When(step__in=OPEN, then=0), default=1, output_field=IntegerField()),
+            open_first=Case(
+                When(step__in=HANDLING_STEPS, then=0), default=1, output_field=IntegerField()
+            ),
         )
     )
 
@@ -43,7 +46,7 @@ def unit_queryset(user, unit_ids):
 @login_required
 @require_GET
 def unit_list(request):
-    roles = access.roles_for(request.user)
+    roles = roles_for(request.user)
     if not roles.unit_ids:
         return render(request, "petitions/not_a_unit_member.html")
     shown = request.GET.get("show", "all")
@@ -52,14 +55,14 @@ def unit_list(request):
     qs = unit_queryset(request.user, roles.unit_ids)
     counts = qs.aggregate(
         all=Count("pk"),
-        open=Count("pk", filter=Q(step__in=OPEN)),
-        overdue=Count("pk", filter=Q(step__in=OPEN, deadline__lt=timezone.localdate())),
+        open=Count("pk", filter=Q(step__in=HANDLING_STEPS)),
+        overdue=Count("pk", filter=Q(step__in=HANDLING_STEPS, deadline__lt=timezone.localdate())),
     )
     counts["finished"] = counts["all"] - counts["open"]
     if shown == "open":
-        qs = qs.filter(step__in=OPEN)
+        qs = qs.filter(step__in=HANDLING_STEPS)
     elif shown == "finished":
-        qs = qs.exclude(step__in=OPEN)
+        qs = qs.exclude(step__in=HANDLING_STEPS)
     qs = qs.order_by("open_first", F("deadline").asc(nulls_last=True), "-created_at", "-pk")
     page = Paginator(qs, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(

@@ -4,13 +4,16 @@ history, and the actions the workflow table allows this user now (each a POST fo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from liaison.files import private_file_response
+from liaison.roles import roles_for
 from petitions import access, workflow
+from petitions.errors import WorkflowError
 from petitions.forms import ACTION_FORMS
 from petitions.models import Petition, PetitionEvent, PetitionPhoto, ResultAttachment
 
@@ -60,7 +63,7 @@ def _render_detail(request, petition, *, bound=None, status=200):
 def work_home(request):
     """Where a signed-in user's work is: the task list of a representative, the queue of a
     handling unit, the admin for congress staff."""
-    roles = access.roles_for(request.user)
+    roles = roles_for(request.user)
     if roles.representative_id is not None:
         return redirect("petitions:my_tasks")
     if roles.unit_ids:
@@ -90,7 +93,7 @@ def work_action(request, pk, action):
         return _render_detail(request, petition, bound=form, status=400)
     try:
         form.perform(actor=request.user)
-    except workflow.WorkflowError as error:
+    except WorkflowError as error:
         messages.error(request, error.message)
         petition = access.get_petition_for_user(request.user, pk, work_queryset())
         return _render_detail(request, petition, status=error.status)
@@ -110,7 +113,7 @@ def work_photo(request, pk, photo_pk):
     """A concern's photo, only for users who may see the concern."""
     petition = access.get_petition_for_user(request.user, pk)
     photo = get_object_or_404(PetitionPhoto, pk=photo_pk, petition=petition)
-    return _private_file(photo.image, "image/jpeg")
+    return private_file_response(photo.image, content_type="image/jpeg")
 
 
 @login_required
@@ -118,23 +121,7 @@ def work_photo(request, pk, photo_pk):
 def work_attachment(request, pk, attachment_pk):
     petition = access.get_petition_for_user(request.user, pk)
     attachment = get_object_or_404(ResultAttachment, pk=attachment_pk, petition=petition)
-    return _private_file(attachment.file, None, download_name=attachment.name)
-
-
-def _private_file(field, content_type, download_name=None):
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        content_type=content_type,
-        as_attachment=download_name is not None,
-        filename=download_name or "",
-    )
-    # Personal data: never kept by shared caches.
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(attachment.file, filename=attachment.name, as_attachment=True)
 
 
 urlpatterns = [

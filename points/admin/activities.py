@@ -1,5 +1,7 @@
 """Activities with their attendance, duty days with their roster: saving one keeps its
-automatic entries in step (services.activity_sync / duty_shift_sync).
+automatic entries in step (services.activity_sync / duty_day_sync); cancelling and excuse
+approval are services too (activity_cancel, duty_day_cancel, excuse_approve), each with
+its audit row.
 
 Duty days, their rosters and the attendance lists are limited to the stations and
 representatives the user's points work covers (``points.access``); activities are
@@ -21,9 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from liaison.models import Representative, Station
+from liaison.models import DutyDay, DutyShift, Representative, Station
 from points import access, services
-from points.models import Activity, Attendance, DutyDay, DutyShift
+from points.models import Activity, Attendance
 
 
 class CoveredChoicesMixin:
@@ -117,12 +119,6 @@ class AttendanceForm(forms.ModelForm):
         return data
 
 
-def record_excuse_approval(attendance: Attendance, form, user) -> None:
-    """Who approved an excuse is kept; unticking it clears them."""
-    if {"excuse_approved", "status"} & set(form.changed_data):
-        attendance.approved_by = user if attendance.excuse_approved else None
-
-
 class AttendanceFormSet(RosterFormSet):
     duplicate_message = _("A representative can be listed only once per activity.")
     # Whether the user edits the rows shown (set by AttendanceInline.get_formset); rows
@@ -191,18 +187,21 @@ class ActivityForm(forms.ModelForm):
         return data
 
 
-def _cancel(model, queryset) -> list:
-    """Mark the rows cancelled, compare-and-set; returns those this call cancelled."""
-    cancelled = []
-    for obj in queryset.filter(is_cancelled=False):
-        if model.objects.filter(pk=obj.pk, is_cancelled=False).update(is_cancelled=True):
-            obj.is_cancelled = True
-            cancelled.append(obj)
-    return cancelled
+class CancelOnSaveMixin:
+    """Ticking "cancelled" on the form cancels through the service (compare-and-set, audit
+    row, entries withdrawn); the other fields save as usual."""
+
+    def save_model(self, request, obj, form, change):
+        cancel = change and obj.is_cancelled and "is_cancelled" in form.changed_data
+        if cancel:
+            obj.is_cancelled = False
+        super().save_model(request, obj, form, change)
+        if cancel:
+            self.cancel(obj, request.user)
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(CancelOnSaveMixin, admin.ModelAdmin):
     list_display = [
         "date",
         "title",
@@ -250,30 +249,40 @@ class ActivityAdmin(admin.ModelAdmin):
     def absent_count(self, obj):
         return obj._absent
 
+    def cancel(self, activity, user) -> None:
+        services.activity_cancel(activity=activity, actor=user)
+
     def save_formset(self, request, form, formset, change):
-        if formset.model is Attendance:
-            for inline_form in formset.forms:
-                if inline_form.has_changed() and inline_form not in formset.deleted_forms:
-                    record_excuse_approval(inline_form.instance, inline_form, request.user)
-        super().save_formset(request, form, formset, change)
+        if formset.model is not Attendance:
+            return super().save_formset(request, form, formset, change)
+        # Each row through the service (who approved an excuse, its audit row, its entry);
+        # a removed row's entry is withdrawn through points.signals.
+        for attendance in formset.save(commit=False):
+            services.attendance_save(attendance=attendance, actor=request.user)
+        for attendance in formset.deleted_objects:
+            attendance.delete()
+        formset.save_m2m()
+        return None
 
     @transaction.atomic
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Entries follow the attendance list as it now stands: present earns, unexcused
-        # absence deducts, a cancelled activity counts nothing. Removed rows lose theirs
-        # through points.signals.
+        # absence deducts, a cancelled activity counts nothing. Removed rows' entries are
+        # withdrawn through points.signals.
         services.activity_sync(activity=form.instance)
 
     @admin.action(
-        description=_("Cancel the selected activities (their entries are removed)"),
+        description=_("Cancel the selected activities (their entries are withdrawn)"),
         permissions=["change"],
     )
     def cancel_activities(self, request, queryset):
         with transaction.atomic():
-            cancelled = _cancel(Activity, queryset)
-            for activity in cancelled:
-                services.activity_sync(activity=activity)
+            cancelled = [
+                activity
+                for activity in queryset.filter(is_cancelled=False)
+                if services.activity_cancel(activity=activity, actor=request.user)
+            ]
         self.message_user(
             request,
             ngettext(
@@ -310,11 +319,8 @@ class AttendanceAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # added on the activity's attendance list
 
-    @transaction.atomic
     def save_model(self, request, obj, form, change):
-        record_excuse_approval(obj, form, request.user)
-        super().save_model(request, obj, form, change)
-        services.attendance_sync(attendance=obj)
+        services.attendance_save(attendance=obj, actor=request.user)
 
     @admin.action(description=_("Approve the excuses of the selected rows"), permissions=["change"])
     def approve_excuses(self, request, queryset):
@@ -324,13 +330,8 @@ class AttendanceAdmin(admin.ModelAdmin):
         )
         with transaction.atomic():
             for attendance in rows.select_related("activity", "representative"):
-                updated = Attendance.objects.filter(pk=attendance.pk, excuse_approved=False).update(
-                    excuse_approved=True, approved_by=request.user
-                )
-                if updated:
-                    attendance.excuse_approved = True
-                    services.attendance_sync(attendance=attendance)
-                    approved += updated
+                if services.excuse_approve(attendance=attendance, actor=request.user):
+                    approved += 1
         skipped = queryset.count() - approved
         text = ngettext("Approved %(count)d excuse.", "Approved %(count)d excuses.", approved) % {
             "count": approved
@@ -390,16 +391,8 @@ class DutyShiftInline(CoveredChoicesMixin, admin.TabularInline):
         return formset
 
 
-def duty_day_sync(day: DutyDay) -> None:
-    """Every shift of the day's roster to its entry (served earns; unserved or cancelled, none)."""
-    with transaction.atomic():
-        for shift in day.shifts.select_related("representative"):
-            shift.duty_day = day
-            services.duty_shift_sync(shift=shift)
-
-
 @admin.register(DutyDay)
-class DutyDayAdmin(CoveredChoicesMixin, admin.ModelAdmin):
+class DutyDayAdmin(CancelOnSaveMixin, CoveredChoicesMixin, admin.ModelAdmin):
     list_display = ["date", "station", "hours", "roster", "served_count", "is_cancelled"]
     list_filter = ["is_cancelled", "station__town"]
     search_fields = ["station__name", "shifts__representative__name"]
@@ -426,20 +419,25 @@ class DutyDayAdmin(CoveredChoicesMixin, admin.ModelAdmin):
     def served_count(self, obj):
         return f"{sum(1 for s in obj.roster_shifts if s.served)}/{len(obj.roster_shifts)}"
 
+    def cancel(self, duty_day, user) -> None:
+        services.duty_day_cancel(duty_day=duty_day, actor=user)
+
     @transaction.atomic
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        duty_day_sync(form.instance)
+        services.duty_day_sync(duty_day=form.instance)
 
     @admin.action(
-        description=_("Cancel the selected duty days (their entries are removed)"),
+        description=_("Cancel the selected duty days (their entries are withdrawn)"),
         permissions=["change"],
     )
     def cancel_duty_days(self, request, queryset):
         with transaction.atomic():
-            cancelled = _cancel(DutyDay, queryset)
-            for day in cancelled:
-                duty_day_sync(day)
+            cancelled = [
+                day
+                for day in queryset.filter(is_cancelled=False)
+                if services.duty_day_cancel(duty_day=day, actor=request.user)
+            ]
         self.message_user(
             request,
             ngettext(

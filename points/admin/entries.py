@@ -5,10 +5,10 @@ limited to the representatives the user's points work covers (``points.access``)
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
@@ -17,9 +17,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from points import access, services
+from points import access, representative_forms, services
 from points.admin.activities import CoveredChoicesMixin
-from points.models import Appeal, PointEntry, PointRule
+from points.admin.audit import audit_table
+from points.models import Appeal, PointAudit, PointEntry, PointRule
 
 
 def _not_pending(count: int) -> str:
@@ -82,10 +83,6 @@ class StaffEntryForm(forms.ModelForm):
         return quantity
 
     def clean_evidence(self):
-        from django.conf import settings
-
-        from points.representative_forms import clean_evidence
-
         upload = self.cleaned_data.get("evidence")
         if not upload:
             return None
@@ -95,7 +92,7 @@ class StaffEntryForm(forms.ModelForm):
                 % {"mb": settings.POINTS_EVIDENCE_MAX_BYTES // (1024 * 1024)}
             )
         # Photos lose their metadata (GPS included), as a representative's claims do.
-        return clean_evidence(upload.read())
+        return representative_forms.clean_evidence(upload.read())
 
 
 class RejectForm(forms.Form):
@@ -142,6 +139,7 @@ class PointEntryAdmin(CoveredChoicesMixin, admin.ModelAdmin):
                 ]
             },
         ),
+        (_("Audit trail"), {"fields": ["audit_trail"]}),
     ]
     add_fieldsets = [
         (
@@ -159,7 +157,7 @@ class PointEntryAdmin(CoveredChoicesMixin, admin.ModelAdmin):
             },
         )
     ]
-    readonly_fields = ["evidence_link", "source_display", "appeal_link"]
+    readonly_fields = ["evidence_link", "source_display", "appeal_link", "audit_trail"]
 
     def get_queryset(self, request):
         entries = super().get_queryset(request).select_related("representative", "rule")
@@ -167,6 +165,14 @@ class PointEntryAdmin(CoveredChoicesMixin, admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         return self.add_fieldsets if obj is None else self.fieldsets
+
+    def get_object(self, request, object_id, from_field=None):
+        entry = super().get_object(request, object_id, from_field)
+        if entry is not None:
+            # Read by audit_trail, which is given the entry alone: the link to the
+            # representative's whole trail only for those who may open it.
+            entry.may_view_trail = request.user.has_perm("points.view_pointaudit")
+        return entry
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -232,11 +238,9 @@ class PointEntryAdmin(CoveredChoicesMixin, admin.ModelAdmin):
             return HttpResponseRedirect(request.get_full_path())
         return super().response_add(request, obj, post_url_continue)
 
-    @transaction.atomic
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        # The representative's later items of the rule renumber (first / further).
-        services._touch(obj)
+        # The representative's later items of the rule renumber; the audit rows stay.
+        services.point_entry_delete(entry=obj, actor=request.user)
 
     @admin.display(description=_("source"), ordering="source")
     def source_display(self, obj):
@@ -268,6 +272,19 @@ class PointEntryAdmin(CoveredChoicesMixin, admin.ModelAdmin):
             '<a href="{}">{}</a>',
             reverse("admin:points_appeal_change", args=[appeal.pk]),
             appeal.get_status_display(),
+        )
+
+    @admin.display(description=_("changes"))
+    def audit_trail(self, obj):
+        """The entry's audit rows, oldest first (one query), and the way to the
+        representative's whole trail."""
+        return audit_table(
+            PointAudit.objects.filter(kind=PointAudit.Kind.ENTRY, object_id=obj.pk)
+            .select_related("actor")
+            .order_by("created_at", "pk"),
+            representative_id=obj.representative_id
+            if getattr(obj, "may_view_trail", False)
+            else None,
         )
 
     @admin.action(description=_("Approve the selected entries"), permissions=["change"])

@@ -1,4 +1,4 @@
-"""Year-end report runs and reports (built by points/reports.py; listed here) and the
+"""Year-end report runs and reports (built by points/reports/; listed here) and the
 publication of a year."""
 
 from django import forms
@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from points import publication, services
+from points import publication, reports, services
 from points.models import AnnualReport, Publication, ReportRun
 
 
@@ -96,9 +96,7 @@ class AnnualReportAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("flags"))
     def flag_list(self, obj):
-        from points.reports import flag_labels
-
-        return "；".join(flag_labels(obj.flags)) if obj.flags else "—"
+        return "；".join(reports.flag_labels(obj.flags)) if obj.flags else "—"
 
 
 class PublishForm(forms.ModelForm):

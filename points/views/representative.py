@@ -7,31 +7,21 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from liaison.files import private_file_response
 from petitions import access as petition_access
 from points import access, services
 from points.models import Appeal, PointEntry, Publication
 from points.representative_forms import AppealForm, ClaimForm
+from points.scoring import FIRST_YEAR
 
-# The first year the points table exists (the default rules apply from it).
-FIRST_YEAR = 2000
-
-
-def _representative(request):
-    """The signed-in user's active representative, or None."""
-    return petition_access.representative_for(request.user)
-
-
-def _not_a_representative(request, *, status=200):
-    return render(
-        request, "not_a_representative.html", {"page_title": _("My points")}, status=status
-    )
+MY_POINTS = gettext_lazy("My points")  # the title a non-representative reads on these pages
 
 
 def _year(value) -> int:
@@ -129,21 +119,17 @@ def _render_page(
 
 @login_required
 @require_GET
-def my_points(request):
+@petition_access.representative_required(MY_POINTS)
+def my_points(request, rep):
     """The year's points of the signed-in representative (?year= for an earlier year)."""
-    rep = _representative(request)
-    if rep is None:
-        return _not_a_representative(request)
     return _render_page(request, rep, _year(request.GET.get("year")))
 
 
 @login_required
 @_post_only
-def claim(request):
+@petition_access.representative_required(MY_POINTS)
+def claim(request, rep):
     """Claim an item (a deed done, a report to voters) with its evidence."""
-    rep = _representative(request)
-    if rep is None:
-        return _not_a_representative(request, status=403)
     year = _year(request.POST.get("year"))
     claimable = [rule for rule in services.rules_for_year(year).values() if rule.claimable]
     form = ClaimForm(request.POST, request.FILES, year=year, rules=claimable)
@@ -172,16 +158,16 @@ def claim(request):
 
 @login_required
 @_post_only
-def appeal(request, pk):
+@petition_access.representative_required(MY_POINTS)
+def appeal(request, pk, rep):
     """Appeal a rejected entry of one's own, once."""
-    rep = _representative(request)
-    if rep is None:
-        return _not_a_representative(request, status=403)
     entry = access.get_entry_for_representative(rep, pk)
     form = AppealForm(request.POST, prefix=entry.pk)
     if form.is_valid():
         try:
-            services.appeal_create(entry=entry, actor=request.user, text=form.cleaned_data["text"])
+            services.point_entry_appeal(
+                entry=entry, actor=request.user, text=form.cleaned_data["text"]
+            )
         except services.PointsError as error:
             form.add_error(None, error.message)
         else:
@@ -201,25 +187,17 @@ def evidence(request, pk):
     """An entry's evidence, to the representative who owns it and to reviewing staff."""
     entry = access.get_entry_evidence_for_user(request.user, pk)
     name = entry.evidence.name.lower()
-    try:
-        handle = entry.evidence.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
     if name.endswith((".jpg", ".jpeg")):
         # Re-encoded by petitions.photos.clean_photo: safe to show inline.
-        response = FileResponse(handle, content_type="image/jpeg")
-    else:
-        # A document is downloaded, never rendered in the portal's origin.
-        is_pdf = name.endswith(".pdf")
-        response = FileResponse(
-            handle,
-            content_type="application/pdf" if is_pdf else "application/octet-stream",
-            as_attachment=True,
-            filename=f"evidence-{entry.pk}{'.pdf' if is_pdf else ''}",
-        )
-    # Personal data: never kept by shared caches.
-    response["Cache-Control"] = "private, no-store"
-    return response
+        return private_file_response(entry.evidence, content_type="image/jpeg")
+    # A document is downloaded, never rendered in the portal's origin.
+    is_pdf = name.endswith(".pdf")
+    return private_file_response(
+        entry.evidence,
+        content_type="application/pdf" if is_pdf else "application/octet-stream",
+        as_attachment=True,
+        filename=f"evidence-{entry.pk}{'.pdf' if is_pdf else ''}",
+    )
 
 
 urlpatterns = [

@@ -11,9 +11,8 @@ from functools import wraps
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -21,8 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from liaison.files import private_file_response
 from points import reports
 from points.models import AnnualReport, ReportRun
+from points.scoring import FIRST_YEAR
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REPORTS_PER_PAGE = 200
@@ -42,7 +43,7 @@ def county_staff_only(view):
 
 
 class BuildForm(forms.Form):
-    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=reports.FIRST_YEAR)
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=FIRST_YEAR)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,26 +136,14 @@ def report_run_stop(request, run_id):
     return redirect("points:staff_report_run", run_id=run.pk)
 
 
-def _file(name: str, *, filename: str, content_type: str, as_attachment: bool) -> FileResponse:
-    try:
-        handle = default_storage.open(name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=as_attachment, filename=filename, content_type=content_type
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @county_staff_only
 @require_GET
 def report_run_workbook(request, run_id):
     run = reports.get_run_for_user(request.user, run_id)
     if not run.workbook:
         raise Http404
-    return _file(
-        run.workbook.name,
+    return private_file_response(
+        run.workbook,
         filename=f"annual-reports-{run.year}-run{run.pk}.xlsx",
         content_type=XLSX_TYPE,
         as_attachment=True,
@@ -170,8 +159,8 @@ def report_pdf(request, run_id, report_id):
     )
     if report is None or not report.pdf:
         raise Http404
-    return _file(
-        report.pdf.name,
+    return private_file_response(
+        report.pdf,
         filename=f"{run.year}-{report.representative.name}.pdf",
         content_type="application/pdf",
         as_attachment=False,

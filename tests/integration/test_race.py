@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from petitions import workflow
+from petitions import errors, workflow
 from petitions.models import PetitionEvent
 from tests.petitions.personas import make_world, receive, to_step
 
@@ -29,7 +29,7 @@ def test_two_concurrent_assigns_give_one_event_and_one_clear_error():
             barrier.wait(timeout=10)
             workflow.petition_assign(petition=mine, actor=world.county, unit=unit)
             results.append("ok")
-        except workflow.TransitionConflict as error:
+        except errors.TransitionConflict as error:
             results.append(error.message)
         finally:
             connections.close_all()

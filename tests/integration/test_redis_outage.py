@@ -12,7 +12,7 @@ from petitions import notifications
 from petitions.models import Notification, Petition
 from tests.petitions.personas import make_world, receive
 
-pytestmark = [pytest.mark.celery_worker]
+pytestmark = [pytest.mark.celery_worker, pytest.mark.redis_outage]
 
 
 def _redis(*args):

@@ -19,10 +19,14 @@ from django_celery_beat.models import (
 
 from liaison import services
 from liaison.models import (
+    DutyDay,
+    DutyShift,
+    HandlingUnit,
     RatingCriterion,
     RatingScore,
     Representative,
     RetiredQrToken,
+    StaffScope,
     Station,
     StationRating,
 )
@@ -47,6 +51,8 @@ LIAISON_MODELS = [
     "liaison.StationRating",
     "liaison.RatingCriterion",
     "liaison.RetiredQrToken",
+    "liaison.HandlingUnit",
+    "liaison.StaffScope",
 ]
 # The apps whose administration this suite vouches for: the liaison app and the parts of
 # Django and django-celery-beat the staff see next to it. Other apps test their own admin.
@@ -94,6 +100,10 @@ def one_of_everything(superuser):
     make_rating(station, fraction=0.8)
     services.representative_rotate_qr_token(representative=make_representative())
     Group.objects.create(name="联络站工作人员")
+    HandlingUnit.objects.create(name="样板单位", kind=HandlingUnit.Kind.COUNTY_DEPARTMENT)
+    StaffScope.objects.create(user=superuser, level=StaffScope.Level.STATION, station=station)
+    day = DutyDay.objects.create(station=station, date=date(2026, 3, 15))
+    DutyShift.objects.create(duty_day=day, representative=rep)
     interval = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.DAYS)
     CrontabSchedule.objects.create(minute="0", hour="3")
     SolarSchedule.objects.create(event="sunrise", latitude=33.68, longitude=109.11)

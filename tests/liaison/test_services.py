@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from liaison import services
+from liaison import privacy, services
 from liaison.models import (
     RatingCriterion,
     RatingScore,
@@ -199,22 +199,22 @@ def test_it_recomputes_every_rating_of_a_year_and_leaves_other_years_alone():
 
 
 def test_it_masks_the_middle_four_digits_of_a_mobile():
-    assert services.mask_phone("13812341234") == "138****1234"
+    assert privacy.mask_phone("13812341234") == "138****1234"
 
 
 def test_it_masks_nothing_into_nothing():
-    assert services.mask_phone("") == ""
-    assert services.mask_phone(None) == ""
-    assert services.mask_phone("   ") == ""
+    assert privacy.mask_phone("") == ""
+    assert privacy.mask_phone(None) == ""
+    assert privacy.mask_phone("   ") == ""
 
 
 def test_it_strips_surrounding_spaces_before_masking():
-    assert services.mask_phone(" 13812341234 ") == "138****1234"
+    assert privacy.mask_phone(" 13812341234 ") == "138****1234"
 
 
 @pytest.mark.parametrize("short", ["1", "123", "123456", "1234567"])
 def test_it_hides_a_short_number_completely(short):
-    assert services.mask_phone(short) == "****"
+    assert privacy.mask_phone(short) == "****"
 
 
 @pytest.mark.parametrize(
@@ -222,13 +222,13 @@ def test_it_hides_a_short_number_completely(short):
     [("12345678", "12****78"), ("0914432100", "09****00"), ("091443210", "09****10")],
 )
 def test_it_keeps_two_digits_at_each_end_of_a_landline(number, masked):
-    assert services.mask_phone(number) == masked
+    assert privacy.mask_phone(number) == masked
 
 
 @pytest.mark.parametrize("length", range(1, 11))
 def test_it_hides_at_least_half_of_any_number_shorter_than_a_mobile(length):
     number = "".join(str(i % 10) for i in range(1, length + 1))
-    shown = re.sub(r"\D", "", services.mask_phone(number))
+    shown = re.sub(r"\D", "", privacy.mask_phone(number))
     assert len(shown) * 2 <= length
     assert shown != number
 

@@ -12,8 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from liaison.models import HandlingUnit, StaffScope
 from petitions import workflow
-from petitions.models import Category, HandlingUnit, Petition, StaffScope
+from petitions.models import Category, Petition
 from tests.base import make_representative, make_station, make_town, make_user, make_village
 
 GOOD_TEXT = "村口的道路破损严重，下雨天积水很深，老人孩子出行很不方便。"

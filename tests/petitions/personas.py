@@ -5,9 +5,9 @@ county staff, a handling unit."""
 import uuid
 from dataclasses import dataclass
 
-from liaison.models import Representative, Station
-from petitions import workflow
-from petitions.models import Category, HandlingUnit, Petition, StaffScope
+from liaison.models import HandlingUnit, Representative, StaffScope, Station
+from petitions import services, workflow
+from petitions.models import Category, Petition
 from tests.base import make_representative, make_station, make_town, make_user
 
 
@@ -94,7 +94,7 @@ def receive(
 ) -> tuple[Petition, str]:
     rep = rep or world.rep_a
     station = kw.pop("station", rep.memberships.first().station)
-    petition, token, _ = workflow.petition_receive(
+    petition, token, _ = services.petition_receive(
         channel=Petition.Channel.QR,
         text=text,
         representative=rep,

@@ -3,7 +3,7 @@
 import pytest
 from django.http import Http404
 
-from petitions import access, workflow
+from petitions import access, errors, workflow
 from petitions.models import PersonalDataView, Petition, StaffScope
 from tests.base import make_user
 from tests.petitions.personas import make_world, receive, to_step
@@ -141,6 +141,6 @@ def test_county_staff_in_the_accused_unit_neither_see_nor_act_on_the_accusation(
     petition, _ = receive(world, category=world.accusation, accused_unit=world.unit)
     assert petition.pk not in _visible(user)
     assert workflow.allowed_actions(petition, user) == []
-    with pytest.raises(workflow.TransitionNotAllowed):
+    with pytest.raises(errors.TransitionNotAllowed):
         workflow.petition_reject(petition=petition, actor=user, reason="r", guidance="g")
     assert petition.pk in _visible(world.county)

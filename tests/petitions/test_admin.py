@@ -32,8 +32,8 @@ MASKED = "138****5678"
 
 EDITABLE = [
     "petitions.Category",
-    "petitions.HandlingUnit",
-    "petitions.StaffScope",
+    "liaison.HandlingUnit",
+    "liaison.StaffScope",
     "petitions.CalendarDay",
 ]
 READ_ONLY = [

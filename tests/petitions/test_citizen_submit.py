@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from liaison.models import RetiredQrToken, StationMembership
-from petitions.access import hash_token
 from petitions.models import Category, Petition
+from petitions.tracking import hash_token
 from tests.base import make_representative, make_station, make_town, make_village
 from tests.liaison.helpers import decode_qr, page_text, tags, tr
 from tests.petitions.citizen_helpers import (

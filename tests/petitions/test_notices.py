@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from petitions import notifications, tasks
 from petitions.models import Notification
 from tests.base import make_user
 from tests.liaison.helpers import page_text, tags, tr
@@ -158,3 +159,43 @@ def test_it_renders_the_notices_in_constant_queries(client, world, django_assert
     with django_assert_num_queries(NOTICES_QUERIES):
         response = client.get(reverse("petitions:notices"))
     assert len(response.context["page"].object_list) == min(rows, 30)
+
+
+def test_a_notices_email_goes_out_once_its_transaction_commits(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    world.rep_a_user.email = "rep-a@example.cn"
+    world.rep_a_user.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        petition, _ = receive(world)
+        notice = Notification.objects.get(petition=petition, recipient=world.rep_a_user)
+        assert notice.email_status == Notification.EmailStatus.PENDING
+        assert mailoutbox == []  # nothing leaves before the commit
+    notice.refresh_from_db()
+    assert notice.email_status == Notification.EmailStatus.SENT
+    assert [m.to for m in mailoutbox] == [["rep-a@example.cn"]]
+
+
+def test_with_the_broker_down_a_notice_waits_for_the_sweep(
+    world, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The SQLite side of tests/integration/test_redis_outage.py."""
+    world.rep_a_user.email = "rep-a@example.cn"
+    world.rep_a_user.save(update_fields=["email"])
+    delay = tasks.send_notification_email.delay
+
+    def broker_down(pk):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(tasks.send_notification_email, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        petition, _ = receive(world)
+    notice = Notification.objects.get(petition=petition, recipient=world.rep_a_user)
+    assert notice.email_status == Notification.EmailStatus.PENDING
+    assert mailoutbox == []
+
+    monkeypatch.setattr(tasks.send_notification_email, "delay", delay)
+    assert notifications.notifications_retry_pending(older_than_seconds=0) >= 1
+    notice.refresh_from_db()
+    assert notice.email_status == Notification.EmailStatus.SENT
+    assert [m.to for m in mailoutbox] == [["rep-a@example.cn"]]

@@ -62,9 +62,7 @@ def test_two_runs_racing_on_one_petition_change_it_once(world):
     to_step(world, petition, "supervising")
     _due_in(petition, -1)
     stale = Petition.objects.get(pk=petition.pk)
-    from petitions.workflow import petition_update_warning
-
-    assert petition_update_warning(petition=Petition.objects.get(pk=petition.pk)) is True
+    assert services.petition_update_warning(petition=Petition.objects.get(pk=petition.pk)) is True
     # The second run read the row before the first one wrote: its compare-and-set fails.
-    assert petition_update_warning(petition=stale) is False
+    assert services.petition_update_warning(petition=stale) is False
     assert PetitionEvent.objects.filter(petition=petition, kind="warning").count() == 1

@@ -11,7 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from liaison.models import StationMembership
-from petitions import services, workflow
+from petitions import errors, services, tracking
 from petitions.models import (
     Petition,
     PetitionEvent,
@@ -102,7 +102,7 @@ def test_it_never_lists_another_representatives_concerns(client, world):
 
 def test_it_lists_concerns_received_at_the_representatives_station(rep_client, world):
     """A concern posted on station A's page belongs to every representative of station A."""
-    petition, _token, _ = workflow.petition_receive(
+    petition, _token, _ = services.petition_receive(
         channel=Petition.Channel.STATION_PAGE, text=TEXT, station=world.station_a
     )
     response = rep_client.get(reverse("petitions:my_tasks"))
@@ -240,7 +240,7 @@ def test_it_records_a_reception_with_its_checklist_and_shows_the_tracking_link(r
     assert petition.tracking_no in text
     link = response.context["tracking_url"]
     assert link.endswith(
-        reverse("petitions:track", args=[workflow.token_for_submit_key(petition.submit_key)])
+        reverse("petitions:track", args=[tracking.token_for_submit_key(petition.submit_key)])
     )
     assert link in text
     assert "<svg" in response.content.decode()
@@ -305,7 +305,7 @@ def test_a_reception_without_personal_data_needs_no_consent(rep_client, world):
 
 
 def test_the_reception_service_refuses_a_station_the_representative_does_not_sit_at(world):
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(errors.WorkflowError):
         services.reception_record(
             representative=world.rep_a,
             station=world.station_b,

@@ -25,9 +25,17 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
-from liaison.models import Representative, Station, StationMembership, Town
-from petitions import access, rules, workflow
-from petitions.models import Category, HandlingUnit, Petition, StaffScope, Step
+from liaison.models import (
+    HandlingUnit,
+    Representative,
+    StaffScope,
+    Station,
+    StationMembership,
+    Town,
+)
+from liaison.roles import roles_for
+from petitions import access, errors, rules, services, workflow
+from petitions.models import Category, Petition, Step
 from tests.base import ensure_default_criteria
 from zhashui_rd.celery import app as celery_app
 
@@ -71,7 +79,7 @@ def _add_accusations():
     demo_unit.members.add(accused_rep.user)
 
     def receive(**fields):
-        petition, _token, _created = workflow.petition_receive(
+        petition, _token, _created = services.petition_receive(
             channel=Petition.Channel.QR,
             text="检举某工作人员在项目验收中收受好处。",
             category=accusation,
@@ -182,7 +190,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
             _add_accusations()
             petitions = list(Petition.objects.select_related("category").order_by("pk"))
             _add_logins(petitions)
-            personas = [u for u in User.objects.order_by("pk") if access.roles_for(u).is_anyone]
+            personas = [u for u in User.objects.order_by("pk") if roles_for(u).is_anyone]
             yield Demo(
                 personas=personas,
                 petitions=petitions,
@@ -199,7 +207,7 @@ def _sees(roles, petition) -> bool:
 
 
 def test_the_demo_has_every_kind_of_persona_and_concern(demo):
-    roles = [access.roles_for(u) for u in demo.personas]
+    roles = [roles_for(u) for u in demo.personas]
     assert sum(r.county for r in roles) >= 3
     assert sum(r.town_id is not None for r in roles) >= 3
     assert sum(r.station_id is not None for r in roles) >= 2
@@ -213,7 +221,7 @@ def test_the_demo_has_every_kind_of_persona_and_concern(demo):
 def test_my_list_my_detail_page_and_the_rule_agree(demo, client):
     disagreements = []
     for user in demo.personas:
-        roles = access.roles_for(user)
+        roles = roles_for(user)
         listed = set(access.petitions_for_user(user).values_list("pk", flat=True))
         client.force_login(user)
         for petition in demo.petitions:
@@ -229,7 +237,7 @@ def test_my_list_my_detail_page_and_the_rule_agree(demo, client):
 def test_an_accusation_is_seen_only_by_county_staff_and_the_unit_it_is_assigned_to(demo):
     accusations = [p for p in demo.petitions if p.category and p.category.is_accusation]
     for user in demo.personas:
-        roles = access.roles_for(user)
+        roles = roles_for(user)
         listed = set(access.petitions_for_user(user).values_list("pk", flat=True))
         for p in accusations:
             accused = p.accused_unit_id in roles.unit_ids or (
@@ -243,7 +251,7 @@ def test_an_accusation_is_seen_only_by_county_staff_and_the_unit_it_is_assigned_
 def test_station_staff_see_the_concerns_addressed_to_their_members_received_elsewhere(demo):
     cases = 0
     for user in demo.personas:
-        roles = access.roles_for(user)
+        roles = roles_for(user)
         if roles.station_id is None:
             continue
         members = set(
@@ -311,11 +319,11 @@ def _gets_past_the_check(call, petition_pk, actor) -> bool:
             try:
                 call(Petition.objects.get(pk=petition_pk), actor)
                 passed = True
-            except workflow.TransitionNotAllowed:
+            except errors.TransitionNotAllowed:
                 passed = False
-            except workflow.TransitionConflict:
+            except errors.TransitionConflict:
                 raise
-            except workflow.WorkflowError:
+            except errors.WorkflowError:
                 passed = True
             raise _RolledBack
     except _RolledBack:
@@ -328,7 +336,7 @@ def test_the_buttons_the_rules_and_the_transitions_agree(demo):
     disagreements = []
     acted = 0
     for user in demo.personas:
-        roles = access.roles_for(user)
+        roles = roles_for(user)
         for petition in demo.petitions:
             drawn = {a.name for a in workflow.allowed_actions(petition, user)}
             candidates = {
@@ -344,7 +352,7 @@ def test_the_buttons_the_rules_and_the_transitions_agree(demo):
                         passed.add(name)
                 else:
                     # Refused on the step before anything is written: no savepoint needed.
-                    with pytest.raises(workflow.TransitionNotAllowed):
+                    with pytest.raises(errors.TransitionNotAllowed):
                         calls[name](petition, user)
             if not drawn == ruled == passed:
                 disagreements.append((user.username, petition.pk, drawn, ruled, passed))
@@ -362,7 +370,7 @@ def test_each_rule_filters_a_list_as_it_judges_one_concern(demo):
     who = {name: a.who for name, a in workflow.ACTIONS.items()}
     disagreements = []
     for user in demo.personas:
-        roles = access.roles_for(user)
+        roles = roles_for(user)
         verdicts = {p.pk: rules.judge(roles, p.pk, who) for p in demo.petitions}
         for name in ["see", *who]:
             rule = rules.may_see(roles) if name == "see" else rules.may(roles, who[name])

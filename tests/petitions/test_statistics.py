@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from petitions import access, statistics, workflow
-from petitions.models import Category, HandlingUnit, Petition, Survey
+from liaison.models import HandlingUnit
+from liaison.roles import roles_for
+from petitions import services, statistics, workflow
+from petitions.models import Category, Petition, Survey
 from tests.base import make_town, make_user
 from tests.liaison.helpers import page_text, tags, tr
 from tests.petitions.personas import make_world
@@ -40,7 +42,7 @@ def world():
 
 def _receive(world, *, rep=None, channel=CHANNEL.QR):
     rep = rep or world.rep_a
-    petition, _token, _created = workflow.petition_receive(
+    petition, _token, _created = services.petition_receive(
         channel=channel,
         text="村口道路破损严重，雨天积水难以通行。",
         representative=rep,
@@ -245,7 +247,7 @@ def test_it_counts_only_what_the_user_may_see(world, figures):
 def test_it_runs_one_query_per_table_and_one_for_the_totals(
     world, figures, django_assert_num_queries
 ):
-    access.roles_for(world.county)  # cached for the request, as in a view
+    roles_for(world.county)  # cached for the request, as in a view
     with django_assert_num_queries(8):
         statistics.petition_statistics(user=world.county, year=2026, town=world.town_a)
 

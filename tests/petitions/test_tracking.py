@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from petitions import workflow
 from petitions.models import Petition, PetitionEvent, Step, Survey
+from petitions.tracking import tracking_url
 from tests.liaison.helpers import in_site_language, page_text, tags, tr
 from tests.petitions.citizen_helpers import (
     category,
@@ -281,6 +282,4 @@ def test_the_tracking_page_runs_the_same_queries_for_1_and_50_events(
 
 def test_it_shows_the_tracking_link_as_an_absolute_url(client, posted):
     _petition, token = posted
-    from petitions.views.citizen import tracking_url
-
     assert tracking_url(token) == settings.SITE_URL + f"/t/{token}/"

@@ -4,11 +4,13 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from petitions import workflow
+from petitions import errors, services, workflow
+from petitions.deadlines import Calendar
 from petitions.models import Petition, PetitionEvent, Step, Survey
 from tests.petitions.personas import make_world, receive, to_step
 
@@ -93,7 +95,7 @@ def test_it_refuses_every_action_the_table_does_not_allow_from_a_step(world, ste
         petition, _ = receive(world)
         to_step(world, petition, step)
         events = PetitionEvent.objects.filter(petition=petition).count()
-        with pytest.raises(workflow.TransitionNotAllowed):
+        with pytest.raises(errors.TransitionNotAllowed):
             calls[action](petition, _allowed_actor(world, action))
         petition.refresh_from_db()
         assert petition.step == step, action
@@ -104,7 +106,7 @@ def test_it_checks_who_may_take_each_action(world):
     petition, _ = receive(world)
     # A representative of another station, another town's staff and a unit cannot collect.
     for outsider in (world.rep_b_user, world.town_staff_b, world.unit_user):
-        with pytest.raises(workflow.TransitionNotAllowed):
+        with pytest.raises(errors.TransitionNotAllowed):
             workflow.petition_collect(
                 petition=petition,
                 actor=outsider,
@@ -121,11 +123,11 @@ def test_it_checks_who_may_take_each_action(world):
         town=world.town_a,
     )
     # County-level concerns are assigned by the county, not by the town.
-    with pytest.raises(workflow.TransitionNotAllowed):
+    with pytest.raises(errors.TransitionNotAllowed):
         workflow.petition_assign(petition=petition, actor=world.town_staff_a, unit=world.unit)
     workflow.petition_assign(petition=petition, actor=world.county, unit=world.unit)
     # Only the assigned unit reports.
-    with pytest.raises(workflow.TransitionNotAllowed):
+    with pytest.raises(errors.TransitionNotAllowed):
         workflow.petition_report(
             petition=petition, actor=world.other_unit_user, result="x", outcome="solved"
         )
@@ -150,7 +152,7 @@ def test_it_gives_a_clear_conflict_when_someone_else_moved_first(world):
     stale = Petition.objects.get(pk=petition.pk)
     workflow.petition_assign(petition=petition, actor=world.county, unit=world.unit)
     events = petition.events.count()
-    with pytest.raises(workflow.TransitionConflict) as error:
+    with pytest.raises(errors.TransitionConflict) as error:
         workflow.petition_assign(petition=stale, actor=world.county, unit=world.other_unit)
     assert error.value.status == 409
     assert petition.events.count() == events
@@ -160,7 +162,9 @@ def test_it_gives_a_clear_conflict_when_someone_else_moved_first(world):
 def test_it_computes_the_deadline_and_lets_the_unit_return_within_five_working_days(world):
     petition, _ = receive(world)
     to_step(world, petition, "assigned")
-    assert petition.deadline == workflow.default_deadline()
+    # The handling period (信访工作条例 Art. 34), moved off a day off.
+    handle_days = settings.PETITION_HANDLE_DAYS
+    assert petition.deadline == Calendar.from_db().add_days(timezone.localdate(), handle_days)
     workflow.petition_return(petition=petition, actor=world.unit_user, reason="属于水利局职责")
     assert petition.step == Step.COLLECTED
     assert petition.unit is None
@@ -171,7 +175,7 @@ def test_it_refuses_a_return_after_five_working_days(world):
     to_step(world, petition, "assigned")
     Petition.objects.filter(pk=petition.pk).update(assigned_at=timezone.now() - timedelta(days=14))
     petition.refresh_from_db()
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(errors.WorkflowError):
         workflow.petition_return(petition=petition, actor=world.unit_user, reason="太晚了")
     assert Petition.objects.get(pk=petition.pk).step == Step.ASSIGNED
 
@@ -180,11 +184,11 @@ def test_it_extends_once_by_at_most_thirty_days(world):
     petition, _ = receive(world)
     to_step(world, petition, "supervising")
     before = petition.deadline
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(errors.WorkflowError):
         workflow.petition_extend(petition=petition, actor=world.county, days=31, reason="太久")
     workflow.petition_extend(petition=petition, actor=world.county, days=30, reason="涉及多个部门")
     assert petition.deadline >= before + timedelta(days=30)
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(errors.WorkflowError):
         workflow.petition_extend(petition=petition, actor=world.county, days=5, reason="再延")
 
 
@@ -256,7 +260,7 @@ def test_it_never_assigns_an_accusation_to_the_unit_it_accuses(world):
         level="county",
         town=world.town_a,
     )
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(errors.WorkflowError):
         workflow.petition_assign(petition=petition, actor=world.county, unit=world.unit)
 
 
@@ -279,8 +283,8 @@ def test_a_replayed_form_gives_the_same_petition_and_token(world):
         "submit_key": key,
         "consent": True,
     }
-    p1, t1, created1 = workflow.petition_receive(**args)
-    p2, t2, created2 = workflow.petition_receive(**args)
+    p1, t1, created1 = services.petition_receive(**args)
+    p2, t2, created2 = services.petition_receive(**args)
     assert (p1.pk, t1, created1) == (p2.pk, t2, False) or (
         created1 and not created2 and p1.pk == p2.pk and t1 == t2
     )
@@ -327,7 +331,7 @@ def test_a_transition_judges_the_concern_as_it_is_now_not_as_it_was_loaded(world
     # Reclassified as an accusation by someone else since this copy was loaded: only county
     # staff may triage it now.
     Petition.objects.filter(pk=petition.pk).update(category=world.accusation)
-    with pytest.raises(workflow.TransitionNotAllowed):
+    with pytest.raises(errors.TransitionNotAllowed):
         workflow.petition_reject(
             petition=petition, actor=world.town_staff_a, reason="r", guidance="g"
         )

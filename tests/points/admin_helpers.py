@@ -3,13 +3,17 @@ data of a change form with an inline formset."""
 
 from django.urls import reverse
 
-from liaison.management.demo_petitions import staff_group
-from petitions.models import StaffScope
+from demo.logins import staff_group
+from liaison.models import StaffScope
 from tests.base import make_user
+
+# Duty rosters describe a station: their models live in liaison, their admin in points.
+LIAISON_MODELS = {"dutyday", "dutyshift"}
 
 
 def admin_url(model_name, view, *args):
-    return reverse(f"admin:points_{model_name}_{view}", args=args)
+    app = "liaison" if model_name in LIAISON_MODELS else "points"
+    return reverse(f"admin:{app}_{model_name}_{view}", args=args)
 
 
 def staff(permissions, group_name, **scope):

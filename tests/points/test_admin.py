@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from liaison.models import DutyDay, DutyShift
 from points import services
 from points.admin import LATER_YEAR_HELP
 from points.models import (
@@ -26,8 +27,7 @@ from points.models import (
     Appeal,
     Attendance,
     CategoryCap,
-    DutyDay,
-    DutyShift,
+    PointAudit,
     PointEntry,
     PointRule,
     Publication,
@@ -47,11 +47,17 @@ EDITABLE = [
     "points.CategoryCap",
     "points.GradeBand",
     "points.Activity",
-    "points.DutyDay",
+    "liaison.DutyDay",
     "points.PointEntry",
     "points.Publication",
 ]
-NO_ADD = ["points.Attendance", "points.Appeal", "points.ReportRun", "points.AnnualReport"]
+NO_ADD = [
+    "points.Attendance",
+    "points.Appeal",
+    "points.ReportRun",
+    "points.AnnualReport",
+    "points.PointAudit",
+]
 ROWS = [1, 50]
 # session and user; the count of entries (filtered and in all); the page of entries with
 # their representatives and rules; the years for the year filter.
@@ -89,6 +95,15 @@ def rep():
     return make_representative(name="李代表", station=make_station())
 
 
+def counted():
+    """Entries still in the running: a withdrawn one is kept, but counts nothing."""
+    return PointEntry.objects.exclude(status=PointEntry.Status.WITHDRAWN)
+
+
+def withdrawn():
+    return PointEntry.objects.filter(status=PointEntry.Status.WITHDRAWN, points=0)
+
+
 def claim(rep, on=None):
     on = on or timezone.localdate()
     return services.point_entry_create(
@@ -116,7 +131,7 @@ def everything(rep, superuser):
     entry = claim(rep)
     services.point_entry_reject(entry=entry, actor=superuser, reason="材料不全")
     entry.refresh_from_db()
-    services.appeal_create(entry=entry, actor=None, text="已补充照片")
+    services.point_entry_appeal(entry=entry, actor=None, text="已补充照片")
     run = ReportRun.objects.create(
         year=YEAR, status=ReportRun.Status.DONE, total=1, done=1, finished_at=timezone.now()
     )
@@ -131,7 +146,12 @@ def everything(rep, superuser):
 
 
 def test_it_registers_every_points_model():
-    registered = {m._meta.label for m in admin.site._registry if m._meta.app_label == "points"}
+    # Duty rosters are liaison's models (they describe a station), kept in the points admin.
+    registered = {
+        model._meta.label
+        for model, model_admin in admin.site._registry.items()
+        if type(model_admin).__module__.startswith("points.")
+    }
     assert registered == set(EDITABLE + NO_ADD)
 
 
@@ -169,7 +189,7 @@ def test_it_lets_nobody_add_what_others_record(admin_client, label):
         ("points.Appeal", "state=answered"),
         ("points.Appeal", "state=all"),
         ("points.Activity", "kind__exact=session"),
-        ("points.DutyDay", "is_cancelled__exact=0"),
+        ("liaison.DutyDay", "is_cancelled__exact=0"),
         ("points.Attendance", "status__exact=excused"),
         ("points.AnnualReport", f"year={YEAR}"),
         ("points.PointRule", "category__exact=voters"),
@@ -265,7 +285,15 @@ def test_approving_an_excuse_records_who_and_removes_the_deduction(admin_client,
     assert response.status_code == 302
     attendance.refresh_from_db()
     assert (attendance.excuse_approved, attendance.approved_by) == (True, superuser)
-    assert not PointEntry.objects.filter(representative=excused).exists()
+    assert not counted().filter(representative=excused).exists()
+    assert withdrawn().filter(representative=excused, source_id=attendance.pk).exists()
+    audit = PointAudit.objects.get(action="excuse_approved")
+    assert (audit.actor, audit.object_id, audit.before, audit.after) == (
+        superuser,
+        attendance.pk,
+        {"status": "excused", "excuse_approved": False},
+        {"status": "excused", "excuse_approved": True},
+    )
 
 
 def test_it_refuses_to_approve_an_excuse_for_someone_present(admin_client, rep):
@@ -295,10 +323,13 @@ def test_deleting_a_row_of_the_attendance_list_removes_its_entry(admin_client, r
         _url("points.Activity", "change", activity.pk), _activity_data([row])
     )
     assert response.status_code == 302
-    assert not PointEntry.objects.exists()
+    assert not counted().exists()
+    assert withdrawn().get().source_id == attendance.pk
 
 
-def test_cancelling_activities_in_bulk_removes_their_entries(admin_client, everything, rep):
+def test_cancelling_activities_in_bulk_withdraws_their_entries(
+    admin_client, everything, rep, superuser
+):
     activity = everything["attendance"].activity
     assert PointEntry.objects.filter(source="attendance").exists()
     response = admin_client.post(
@@ -308,7 +339,10 @@ def test_cancelling_activities_in_bulk_removes_their_entries(admin_client, every
     assert response.status_code == 302
     activity.refresh_from_db()
     assert activity.is_cancelled
-    assert not PointEntry.objects.filter(source="attendance").exists()
+    assert not counted().filter(source="attendance").exists()
+    assert withdrawn().filter(source="attendance").count() == 1
+    audit = PointAudit.objects.get(action="activity_cancelled")
+    assert (audit.kind, audit.object_id, audit.actor) == ("activity", activity.pk, superuser)
 
 
 def test_deleting_activities_in_bulk_removes_their_entries(admin_client, everything):
@@ -319,7 +353,8 @@ def test_deleting_activities_in_bulk_removes_their_entries(admin_client, everyth
     )
     assert response.status_code == 302
     assert not Activity.objects.exists()
-    assert not PointEntry.objects.filter(source="attendance").exists()
+    assert not counted().filter(source="attendance").exists()
+    assert withdrawn().filter(source="attendance").count() == 1
 
 
 def test_approving_excuses_from_the_attendance_list(admin_client, superuser, rep):
@@ -340,8 +375,10 @@ def test_approving_excuses_from_the_attendance_list(admin_client, superuser, rep
     assert response.status_code == 302
     excused.refresh_from_db()
     assert (excused.excuse_approved, excused.approved_by) == (True, superuser)
-    assert not PointEntry.objects.filter(representative=rep).exists()
+    assert not counted().filter(representative=rep).exists()
+    assert withdrawn().filter(representative=rep).count() == 1
     assert PointEntry.objects.filter(source_id=present.pk).exists()
+    assert PointAudit.objects.get(action="excuse_approved").object_id == excused.pk
 
 
 # --- duty days and their roster -----------------------------------------------------------------
@@ -351,7 +388,7 @@ def test_the_roster_is_planned_then_served(admin_client, rep):
     station = make_station()
     on = timezone.localdate() - timedelta(days=1)
     response = admin_client.post(
-        _url("points.DutyDay", "add"), duty_day_data(station, on, [{"representative": rep.pk}])
+        _url("liaison.DutyDay", "add"), duty_day_data(station, on, [{"representative": rep.pk}])
     )
     assert response.status_code == 302
     day = DutyDay.objects.get()
@@ -359,21 +396,22 @@ def test_the_roster_is_planned_then_served(admin_client, rep):
     assert not PointEntry.objects.exists()
     row = {"id": shift.pk, "duty_day": day.pk, "representative": rep.pk, "served": True}
     response = admin_client.post(
-        _url("points.DutyDay", "change", day.pk), duty_day_data(station, on, [row])
+        _url("liaison.DutyDay", "change", day.pk), duty_day_data(station, on, [row])
     )
     assert response.status_code == 302
     entry = PointEntry.objects.get()
     assert (entry.source, entry.source_id, entry.rule.code) == ("duty", shift.pk, "duty")
     row["served"] = False
-    admin_client.post(_url("points.DutyDay", "change", day.pk), duty_day_data(station, on, [row]))
-    assert not PointEntry.objects.exists()
+    admin_client.post(_url("liaison.DutyDay", "change", day.pk), duty_day_data(station, on, [row]))
+    assert not counted().exists()
+    assert withdrawn().get().pk == entry.pk
 
 
 def test_nobody_has_served_a_duty_day_still_to_come(admin_client, rep):
     station = make_station()
     on = timezone.localdate() + timedelta(days=7)
     response = admin_client.post(
-        _url("points.DutyDay", "add"),
+        _url("liaison.DutyDay", "add"),
         duty_day_data(station, on, [{"representative": rep.pk, "served": True}]),
     )
     assert response.status_code == 200
@@ -383,21 +421,24 @@ def test_nobody_has_served_a_duty_day_still_to_come(admin_client, rep):
 def test_cancelling_duty_days_in_bulk_removes_their_entries(admin_client, everything):
     day = everything["shift"].duty_day
     response = admin_client.post(
-        _url("points.DutyDay", "changelist"),
+        _url("liaison.DutyDay", "changelist"),
         {"action": "cancel_duty_days", ACTION_CHECKBOX_NAME: [day.pk]},
     )
     assert response.status_code == 302
-    assert not PointEntry.objects.filter(source="duty").exists()
+    assert not counted().filter(source="duty").exists()
+    assert withdrawn().filter(source="duty").count() == 1
+    assert PointAudit.objects.get(action="duty_day_cancelled").object_id == day.pk
 
 
 def test_deleting_duty_days_in_bulk_removes_their_entries(admin_client, everything):
     day = everything["shift"].duty_day
     admin_client.post(
-        _url("points.DutyDay", "changelist"),
+        _url("liaison.DutyDay", "changelist"),
         {"action": "delete_selected", ACTION_CHECKBOX_NAME: [day.pk], "post": "yes"},
     )
     assert not DutyDay.objects.exists()
-    assert not PointEntry.objects.filter(source="duty").exists()
+    assert not counted().filter(source="duty").exists()
+    assert withdrawn().filter(source="duty").count() == 1
 
 
 def test_a_duty_days_page_costs_one_query_per_roster_row(admin_client, rep):
@@ -405,7 +446,7 @@ def test_a_duty_days_page_costs_one_query_per_roster_row(admin_client, rep):
     station again for the row's title."""
     day = DutyDay.objects.create(station=make_station(), date=date(YEAR, 6, 1))
     DutyShift.objects.create(duty_day=day, representative=rep)
-    url = _url("points.DutyDay", "change", day.pk)
+    url = _url("liaison.DutyDay", "change", day.pk)
     admin_client.get(url)  # content types and the like, cached from then on
 
     def page_queries() -> int:
@@ -658,7 +699,7 @@ def test_the_appeal_list_shows_open_appeals_first(admin_client, everything, supe
     other = claim(rep)
     services.point_entry_reject(entry=other, actor=superuser, reason="材料不全")
     other.refresh_from_db()
-    answered = services.appeal_create(entry=other, actor=None, text="请复核")
+    answered = services.point_entry_appeal(entry=other, actor=None, text="请复核")
     services.appeal_answer(appeal=answered, actor=superuser, uphold=False, answer="维持")
     response = admin_client.get(_url("points.Appeal", "changelist"))
     assert [a.status for a in response.context["cl"].result_list] == ["open"]

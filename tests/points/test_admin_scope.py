@@ -12,11 +12,10 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from liaison.management.demo_points import COUNTY_POINTS_PERMISSIONS, TOWN_POINTS_PERMISSIONS
-from liaison.models import StationMembership
-from petitions.models import StaffScope
+from demo.points import COUNTY_POINTS_PERMISSIONS, TOWN_POINTS_PERMISSIONS
+from liaison.models import DutyDay, DutyShift, StaffScope, StationMembership
 from points import access, services
-from points.models import Activity, Attendance, DutyDay, DutyShift, PointEntry
+from points.models import Activity, Attendance, PointEntry
 from points.representative_forms import clean_evidence
 from tests.base import make_representative, make_station, make_town, make_user
 from tests.petitions.citizen_helpers import jpeg_bytes
@@ -66,7 +65,7 @@ def world():
             "station": station,
             "rep": rep,
             "entry": claim(rep),
-            "appeal": services.appeal_create(entry=appealed, actor=None, text="已补充照片"),
+            "appeal": services.point_entry_appeal(entry=appealed, actor=None, text="已补充照片"),
             "day": duty_day(station, rep),
         }
     activity = Activity.objects.create(

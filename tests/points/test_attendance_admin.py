@@ -10,10 +10,10 @@ from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.utils import timezone
 
-from liaison.management.demo_points import COUNTY_POINTS_PERMISSIONS, TOWN_POINTS_PERMISSIONS
-from petitions.models import StaffScope
+from demo.points import COUNTY_POINTS_PERMISSIONS, TOWN_POINTS_PERMISSIONS
+from liaison.models import DutyDay, StaffScope
 from points import services
-from points.models import Activity, Attendance, DutyDay, PointEntry
+from points.models import Activity, Attendance, PointEntry
 from tests.base import make_representative, make_station, make_town, make_user
 from tests.liaison.helpers import page_text, tr
 from tests.points.admin_helpers import admin_url, duty_day_data, form_data, staff
@@ -39,7 +39,8 @@ TOWN_EDITING_PERMISSIONS = {
         **TOWN_POINTS_PERMISSIONS["points"],
         "activity": ["view", "change"],
         "attendance": ["view", "add", "change", "delete"],
-    }
+    },
+    "liaison": TOWN_POINTS_PERMISSIONS["liaison"],
 }
 
 

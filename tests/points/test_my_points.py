@@ -11,10 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from liaison.models import Representative
-from petitions.models import StaffScope
+from liaison.models import Representative, StaffScope
 from points import services
-from points.models import Appeal, PointEntry, Publication, ReportRun
+from points.models import Activity, Appeal, Attendance, PointEntry, Publication, ReportRun
 from tests.base import make_representative, make_station, make_user
 from tests.liaison.helpers import in_site_language, page_text, parse, tags, tr
 from tests.petitions.citizen_helpers import gps_jpeg, jpeg_bytes, stored_files, upload
@@ -196,10 +195,26 @@ def test_it_ranks_among_representatives_of_the_same_level_with_ties(client):
         )
 
 
+def withdrawn(rep) -> PointEntry:
+    """An attendance entry whose attendance was then deleted: kept, withdrawn."""
+    activity = Activity.objects.create(
+        kind=Activity.Kind.STANDING_MEETING, title="常委会第八次会议", date=jan(day=5)
+    )
+    attendance = Attendance.objects.create(
+        activity=activity, representative=rep, status=Attendance.Status.PRESENT
+    )
+    entry = services.attendance_sync(attendance=attendance)
+    attendance.delete()
+    entry.refresh_from_db()
+    assert entry.status == PointEntry.Status.WITHDRAWN
+    return entry
+
+
 def test_it_lists_the_years_entries_with_status_reason_and_points(rep_client, rep, reviewer):
     approved(rep, "session", description="县第十九届人大第五次会议")
     claimed(rep, "report", description="向选民述职一次")
     rejected(rep, reviewer, reason="照片看不出活动内容")
+    gone = withdrawn(rep)
 
     response = my_points(rep_client)
 
@@ -210,7 +225,15 @@ def test_it_lists_the_years_entries_with_status_reason_and_points(rep_client, re
         assert in_site_language(status.label) in text
     assert tr("Reason for rejection:") in text
     assert "照片看不出活动内容" in text
-    assert len(response.context["rows"]) == 3
+    assert len(response.context["rows"]) == 4
+    # A withdrawn entry is listed as such, with no points, and adds nothing to the total.
+    html = response.content.decode()
+    row = html[html.index(f'id="entry-{gone.pk}"') :]
+    row = row[: row.index("</li>")]
+    assert in_site_language(PointEntry.Status.WITHDRAWN.label) in row
+    assert tr("%(points)s points") % {"points": "0"} not in row
+    assert gone.points == 0
+    assert response.context["summary"]["total"] == 15  # the session's, as before
 
 
 def test_the_year_switcher_shows_last_year(rep_client, rep):
@@ -280,7 +303,7 @@ def test_it_runs_a_fixed_number_of_queries(
         approved(other, "meeting", 2)
     approved(rep, "meeting", count - 1)
     rejected(rep, reviewer)
-    services.appeal_create(
+    services.point_entry_appeal(
         entry=PointEntry.objects.get(status="rejected"), actor=rep.user, text="有照片为证"
     )
     with django_assert_num_queries(MY_POINTS_QUERIES):

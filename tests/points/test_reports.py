@@ -6,24 +6,26 @@ reports, the command's exit codes, and the staff pages (access, progress, query 
 The same build on PostgreSQL, Redis and a real worker: tests/integration/test_points_year_end.py.
 """
 
+import ast
 import io
 import random
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
-from django.db import OperationalError
+from django.db import OperationalError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from liaison.models import Representative
-from petitions.models import StaffScope
+from liaison.models import Representative, StaffScope
 from points import reports, scoring, services, tasks
 from points.models import Activity, AnnualReport, Attendance, Publication, ReportRun
+from points.reports import files, runs, steps, totals
 from tests.base import make_town, make_user
 from tests.liaison.helpers import tr
 from tests.points.year_end_helpers import (
@@ -51,7 +53,7 @@ def _stub_pdfs(request, monkeypatch):
     tests that ask for ``real_pdfs`` render the real thing."""
     if "real_pdfs" not in request.fixturenames:
         monkeypatch.setattr(
-            reports,
+            files,
             "report_pdf_render",
             lambda *, report, **kw: f"%PDF-1.4 {report.representative_id}".encode(),
         )
@@ -74,9 +76,7 @@ def build(django_capture_on_commit_callbacks):
 def commit_at_once(monkeypatch):
     """For code that waits for the run inside the call (the command): commit hooks run at
     once, since the test's transaction never commits."""
-    monkeypatch.setattr(
-        reports.transaction, "on_commit", lambda func, using=None, robust=False: func()
-    )
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
 
 
 def county_staff():
@@ -361,7 +361,7 @@ def test_a_failing_chunk_fails_the_run_and_keeps_the_previous_reports(build, mon
     first = build()
     add_items(YEAR, {r.pk: {"deed": 1} for r in reps})
     add_items(YEAR, {reps[3].pk: {"report": 1}})  # the marker of the chunk that fails
-    real_fields = reports.report_fields
+    real_fields = totals.report_fields
     marker = services.rules_for_year(YEAR)["report"].pk  # counts are by rule in force
 
     def failing(counts, session_absences, table):
@@ -369,7 +369,7 @@ def test_a_failing_chunk_fails_the_run_and_keeps_the_previous_reports(build, mon
             raise OperationalError("the database went away")
         return real_fields(counts, session_absences, table)
 
-    monkeypatch.setattr(reports, "report_fields", failing)
+    monkeypatch.setattr(totals, "report_fields", failing)
 
     second = build()
 
@@ -380,7 +380,7 @@ def test_a_failing_chunk_fails_the_run_and_keeps_the_previous_reports(build, mon
     assert reports.latest_run(YEAR) == first
     assert {r.total for r in reports.year_reports(YEAR)} == {15}
     # the year is not left locked
-    monkeypatch.setattr(reports, "report_fields", real_fields)
+    monkeypatch.setattr(totals, "report_fields", real_fields)
     assert build().status == ReportRun.Status.DONE
 
 
@@ -415,8 +415,8 @@ def test_a_redelivered_chunk_rewrites_its_rows_and_counts_them_once():
     run = ReportRun.objects.create(year=YEAR, total=4)  # a fourth is in another chunk
     ids = [r.pk for r in reps]
 
-    assert reports.report_chunk_build(run_id=run.pk, representative_ids=ids) == 3
-    assert reports.report_chunk_build(run_id=run.pk, representative_ids=ids) == 3
+    assert reports.report_chunk_build(run_id=run.pk, representative_ids=ids) == (3, False)
+    assert reports.report_chunk_build(run_id=run.pk, representative_ids=ids) == (3, False)
 
     run.refresh_from_db()
     assert (run.status, run.done, run.ranked_at) == (ReportRun.Status.RUNNING, 3, None)
@@ -432,10 +432,10 @@ def test_the_chunk_that_completes_the_count_ranks_and_starts_the_pdfs(monkeypatc
         tasks.start_report_pdfs, "apply_async", lambda **kwargs: started.append(kwargs)
     )
 
-    assert reports.report_chunk_build(run_id=run.pk, representative_ids=[reps[0].pk]) == 1
+    assert tasks.build_report_chunk(run_id=run.pk, representative_ids=[reps[0].pk]) == 1
     run.refresh_from_db()
     assert (run.done, run.ranked_at, started) == (1, None, [])  # not everyone yet
-    assert reports.report_chunk_build(run_id=run.pk, representative_ids=[r.pk for r in reps[1:]])
+    assert tasks.build_report_chunk(run_id=run.pk, representative_ids=[r.pk for r in reps[1:]])
 
     run.refresh_from_db()
     assert (run.status, run.done) == (ReportRun.Status.RUNNING, 3)
@@ -444,8 +444,11 @@ def test_the_chunk_that_completes_the_count_ranks_and_starts_the_pdfs(monkeypatc
     assert [by_rep(run)[r.pk].rank for r in reps] == [1, 2, 3]
     # Redelivered after it ranked: the same ranks again, and the PDF stage once more (its
     # steps count every PDF once).
-    assert reports.report_chunk_build(run_id=run.pk, representative_ids=[reps[2].pk]) == 1
+    assert tasks.build_report_chunk(run_id=run.pk, representative_ids=[reps[2].pk]) == 1
     assert [by_rep(run)[r.pk].rank for r in reps] == [1, 2, 3]
+    assert len(started) == 2
+    # The step itself queues nothing: it tells its task that the count is complete.
+    assert reports.report_chunk_build(run_id=run.pk, representative_ids=[reps[2].pk]) == (1, True)
     assert len(started) == 2
 
 
@@ -467,13 +470,13 @@ def test_the_ranks_the_database_computes_are_the_scoring_modules_competition_ran
     other = ReportRun.objects.create(year=YEAR - 1, total=1)  # another run: left alone
     AnnualReport.objects.create(run=other, representative=reps[0], year=YEAR - 1, total=99)
 
-    assert reports._set_ranks(run.pk) == 40
+    assert totals.set_ranks(run.pk) == 40
 
     rows = by_rep(run)
-    totals = {rep.pk: rows[rep.pk].total for rep in reps}
-    assert {pk: rows[pk].rank for pk in totals} == scoring.competition_ranks(totals)
+    by_total = {rep.pk: rows[rep.pk].total for rep in reps}
+    assert {pk: rows[pk].rank for pk in by_total} == scoring.competition_ranks(by_total)
     for level in (COUNTY, TOWNSHIP):
-        group = {rep.pk: totals[rep.pk] for rep in reps if rep.level == level}
+        group = {rep.pk: by_total[rep.pk] for rep in reps if rep.level == level}
         assert {pk: rows[pk].rank_in_level for pk in group} == scoring.competition_ranks(group)
     assert AnnualReport.objects.get(run=other).rank == 0
 
@@ -482,7 +485,7 @@ def test_a_stopped_run_stops_rendering_its_pdfs(build, monkeypatch, settings):
     settings.POINTS_REPORT_PDF_CHUNK_SIZE = 20
     make_representatives(12, start=160)
     rendered = []
-    real_render = reports.report_pdf_render
+    real_render = files.report_pdf_render
 
     def render_then_stop(**kwargs):
         rendered.append(kwargs["report"].pk)
@@ -490,12 +493,12 @@ def test_a_stopped_run_stops_rendering_its_pdfs(build, monkeypatch, settings):
             ReportRun.objects.filter(pk=kwargs["run"].pk).update(status=ReportRun.Status.FAILED)
         return real_render(**kwargs)
 
-    monkeypatch.setattr(reports, "report_pdf_render", render_then_stop)
+    monkeypatch.setattr(files, "report_pdf_render", render_then_stop)
 
     run = build()
 
     assert run.status == ReportRun.Status.FAILED
-    assert len(rendered) == reports.PDF_STOP_CHECK  # then it checked, and stopped
+    assert len(rendered) == steps.PDF_STOP_CHECK  # then it checked, and stopped
     assert run.pdf_done == 0
     folder = f"reports/{YEAR}/{run.pk}"  # the PDFs it had rendered are deleted
     assert not default_storage.exists(folder) or default_storage.listdir(folder)[1] == []
@@ -506,7 +509,8 @@ def test_a_chunk_of_a_stopped_run_writes_nothing():
     run = ReportRun.objects.create(year=YEAR, total=2)
     assert reports.report_run_stop(run=run, actor=make_user())
 
-    assert reports.report_chunk_build(run_id=run.pk, representative_ids=[r.pk for r in reps]) == 0
+    built = reports.report_chunk_build(run_id=run.pk, representative_ids=[r.pk for r in reps])
+    assert built == (0, False)
 
     run.refresh_from_db()
     assert (run.status, run.done) == (ReportRun.Status.FAILED, 0)
@@ -520,6 +524,22 @@ def test_a_year_without_representatives_still_finishes(build):
 
 
 # --- entry points: tasks and the command --------------------------------------------------------
+
+
+def test_the_tasks_module_listens_for_started_runs_and_the_reports_never_import_it():
+    """The canvas (which task follows which) is points/tasks.py's alone: the reports modules
+    announce a started run and return what the next hop needs, so they import no task."""
+    assert reports.run_queued.has_listeners(ReportRun)
+    folder = Path(reports.__file__).parent
+    for module in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(module.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                names = [f"{node.module}.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            assert not [n for n in names if n.startswith(("points.tasks", "celery"))], module
 
 
 def test_the_beat_task_builds_the_year_just_ended_in_shanghai(monkeypatch, commit_at_once):
@@ -571,7 +591,7 @@ def test_the_command_exits_non_zero_when_the_run_fails(commit_at_once, monkeypat
     def broken(**kwargs):
         raise OperationalError("disk full")
 
-    monkeypatch.setattr(reports, "report_run_finish", broken)
+    monkeypatch.setattr(runs, "report_run_finish", broken)
 
     with pytest.raises(CommandError) as failed:
         call_command("build_annual_reports", str(YEAR), stdout=io.StringIO())

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from points.models import DutyDay, DutyShift
+from liaison.models import DutyDay, DutyShift
 from tests.base import make_representative, make_station
 from tests.liaison.helpers import page_text, tr
 from tests.petitions.personas import make_world

@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from liaison.models import DutyDay, DutyShift
+from petitions import services as petition_services
 from petitions import workflow
 from petitions.models import Petition
 from points import services
@@ -18,8 +20,6 @@ from points.models import (
     Activity,
     Appeal,
     Attendance,
-    DutyDay,
-    DutyShift,
     PointEntry,
     PointRule,
     Publication,
@@ -46,10 +46,21 @@ def staff():
 
 
 def entries(rep, source=None):
+    """The representative's entries still in the running (withdrawn ones are kept apart)."""
     qs = PointEntry.objects.filter(representative=rep).select_related("rule")
+    qs = qs.exclude(status=PointEntry.Status.WITHDRAWN)
     if source is not None:
         qs = qs.filter(source=source)
     return list(qs.order_by("date", "pk"))
+
+
+def withdrawn(rep) -> list[tuple[str, int, Decimal]]:
+    """(source, source id, points) of the representative's withdrawn entries."""
+    return list(
+        PointEntry.objects.filter(representative=rep, status=PointEntry.Status.WITHDRAWN)
+        .order_by("date", "pk")
+        .values_list("source", "source_id", "points")
+    )
 
 
 def attend(rep, status=Attendance.Status.PRESENT, kind=Activity.Kind.SESSION, on=DAY, **fields):
@@ -120,6 +131,8 @@ def test_it_deducts_for_an_excuse_until_staff_approve_it(rep):
     assert [e.rule.code for e in entries(rep)] == ["absence"]
     change_attendance(attendance, excuse_approved=True)
     assert entries(rep) == []
+    assert withdrawn(rep) == [("attendance", attendance.pk, 0)]
+    assert services.year_summary(representative=rep, year=YEAR)["total"] == 0
 
 
 def test_it_gives_nothing_for_an_absence_from_a_training(rep):
@@ -140,12 +153,16 @@ def test_it_removes_the_entries_of_a_cancelled_activity(rep):
     activity.save(update_fields=["is_cancelled"])
     assert services.activity_sync(activity=activity) == 2
     assert entries(rep) == entries(other) == []
+    assert len(withdrawn(rep)) == len(withdrawn(other)) == 1
 
 
 def test_it_removes_the_entry_of_a_deleted_attendance(rep):
     attendance = attend(rep)
+    pk = attendance.pk
     attendance.delete()
     assert entries(rep) == []
+    assert withdrawn(rep) == [("attendance", pk, 0)]
+    assert services.year_summary(representative=rep, year=YEAR)["total"] == 0
 
 
 def test_it_removes_the_entries_of_attendance_deleted_in_bulk_or_with_its_activity(rep):
@@ -155,8 +172,10 @@ def test_it_removes_the_entries_of_attendance_deleted_in_bulk_or_with_its_activi
     assert len(entries(rep)) == 3
     Attendance.objects.filter(pk__in=[a.pk, b.pk]).delete()
     assert [e.source_id for e in entries(rep)] == [c.pk]
+    c_pk = c.pk
     c.activity.delete()
     assert entries(rep) == []
+    assert sorted(source_id for _, source_id, _ in withdrawn(rep)) == [a.pk, b.pk, c_pk]
 
 
 def test_it_renumbers_the_remaining_items_after_a_removal(rep):
@@ -168,6 +187,7 @@ def test_it_renumbers_the_remaining_items_after_a_removal(rep):
     assert [e.points for e in entries(rep) if e.rule.code == "session"] == [15, 0]
     sessions[0].delete()
     assert [e.points for e in entries(rep) if e.rule.code == "session"] == [15]
+    assert [points for _, _, points in withdrawn(rep)] == [0]
     assert [e.points for e in entries(rep) if e.rule.code == "meeting"] == [2, 2, 2]
 
 
@@ -183,6 +203,13 @@ def test_it_gives_an_entry_for_a_duty_day_served_and_removes_it_when_unticked(re
     shift.save(update_fields=["served"])
     services.duty_shift_sync(shift=shift)
     assert entries(rep) == []
+    assert withdrawn(rep) == [("duty", shift.pk, 0)]
+    # Ticked again: the same entry counts again.
+    shift.served = True
+    shift.save(update_fields=["served"])
+    assert services.duty_shift_sync(shift=shift).pk == entry.pk
+    assert [(e.pk, e.status, e.points) for e in entries(rep)] == [(entry.pk, "approved", 4)]
+    assert withdrawn(rep) == []
 
 
 def test_it_gives_nothing_for_a_planned_shift(rep):
@@ -201,6 +228,7 @@ def test_it_removes_the_entry_of_a_cancelled_or_deleted_duty_day(rep):
     assert len(entries(rep)) == 1
     other.duty_day.delete()
     assert entries(rep) == []
+    assert withdrawn(rep) == [("duty", shift.pk, 0), ("duty", other.pk, 0)]
 
 
 def test_it_removes_the_entries_of_shifts_deleted_in_bulk(rep):
@@ -210,6 +238,7 @@ def test_it_removes_the_entries_of_shifts_deleted_in_bulk(rep):
     assert [e.points for e in entries(rep)] == [4, 2, 2]
     DutyShift.objects.filter(duty_day__date__lt=date(YEAR, 5, 1)).delete()
     assert [e.points for e in entries(rep)] == [4]
+    assert [points for _, _, points in withdrawn(rep)] == [0, 0]
 
 
 # --- concerns ---------------------------------------------------------------------------------
@@ -261,7 +290,7 @@ def test_it_gives_nothing_for_a_concern_not_accepted(world, step):
 
 
 def test_it_gives_nothing_for_a_concern_posted_on_a_station_page(world):
-    petition, _, _ = workflow.petition_receive(
+    petition, _, _ = petition_services.petition_receive(
         channel=Petition.Channel.STATION_PAGE,
         text="小区路灯不亮，夜间出行不便。",
         representative=world.rep_a,
@@ -336,8 +365,10 @@ def test_a_removal_renumbers_by_the_rule_in_force_that_year(rep):
         yearly_cap=Decimal("30"),
         applies_from=YEAR,
     )
+    removed = shifts[1].pk
     shifts[1].delete()
     assert [e.points for e in entries(rep)] == [Decimal("10"), Decimal("5")]
+    assert withdrawn(rep) == [("duty", removed, 0)]
     summary = services.year_summary(representative=rep, year=YEAR)
     assert summary["total"] == sum(e.points for e in entries(rep))
 
@@ -483,7 +514,7 @@ def test_invisible_characters_alone_are_no_description_and_no_appeal(rep, staff,
         claim(rep, description=text)
     entry = rejected_claim(rep, staff)
     with pytest.raises(PointsError):
-        services.appeal_create(entry=entry, actor=rep.user, text=text)
+        services.point_entry_appeal(entry=entry, actor=rep.user, text=text)
     assert not Appeal.objects.exists()
 
 
@@ -544,28 +575,28 @@ def rejected_claim(rep, staff):
 def test_it_lets_a_representative_appeal_only_a_rejected_entry(rep, staff):
     entry = claim(rep)
     with pytest.raises(PointsError):
-        services.appeal_create(entry=entry, actor=rep.user, text="已补充材料")
+        services.point_entry_appeal(entry=entry, actor=rep.user, text="已补充材料")
     services.point_entry_approve(entry=entry, actor=staff)
     entry.refresh_from_db()
     with pytest.raises(PointsError):
-        services.appeal_create(entry=entry, actor=rep.user, text="已补充材料")
+        services.point_entry_appeal(entry=entry, actor=rep.user, text="已补充材料")
     assert not Appeal.objects.exists()
 
 
 def test_it_lets_a_rejection_be_appealed_once(rep, staff):
     entry = rejected_claim(rep, staff)
     with pytest.raises(PointsError):
-        services.appeal_create(entry=entry, actor=rep.user, text=" ")
-    appeal = services.appeal_create(entry=entry, actor=rep.user, text="照片已重新上传")
+        services.point_entry_appeal(entry=entry, actor=rep.user, text=" ")
+    appeal = services.point_entry_appeal(entry=entry, actor=rep.user, text="照片已重新上传")
     assert appeal.status == Appeal.Status.OPEN
     with pytest.raises(PointsError):
-        services.appeal_create(entry=entry, actor=rep.user, text="再次申诉")
+        services.point_entry_appeal(entry=entry, actor=rep.user, text="再次申诉")
     assert Appeal.objects.count() == 1
 
 
 def test_an_upheld_appeal_approves_the_entry(rep, staff):
     entry = rejected_claim(rep, staff)
-    appeal = services.appeal_create(entry=entry, actor=rep.user, text="照片已重新上传")
+    appeal = services.point_entry_appeal(entry=entry, actor=rep.user, text="照片已重新上传")
     services.appeal_answer(appeal=appeal, actor=staff, uphold=True, answer="材料属实，予以认定")
     entry.refresh_from_db()
     appeal.refresh_from_db()
@@ -580,7 +611,7 @@ def test_an_upheld_appeal_approves_the_entry(rep, staff):
 
 def test_a_dismissed_appeal_leaves_the_entry_rejected_for_good(rep, staff):
     entry = rejected_claim(rep, staff)
-    appeal = services.appeal_create(entry=entry, actor=rep.user, text="照片已重新上传")
+    appeal = services.point_entry_appeal(entry=entry, actor=rep.user, text="照片已重新上传")
     with pytest.raises(PointsError):
         services.appeal_answer(appeal=appeal, actor=staff, uphold=False, answer="")
     services.appeal_answer(appeal=appeal, actor=staff, uphold=False, answer="材料仍不充分")
@@ -590,6 +621,6 @@ def test_a_dismissed_appeal_leaves_the_entry_rejected_for_good(rep, staff):
     with pytest.raises(PointsError):
         services.appeal_answer(appeal=appeal, actor=staff, uphold=True, answer="改判")
     with pytest.raises(PointsError):
-        services.appeal_create(entry=entry, actor=rep.user, text="再次申诉")
+        services.point_entry_appeal(entry=entry, actor=rep.user, text="再次申诉")
     entry.refresh_from_db()
     assert entry.status == PointEntry.Status.REJECTED

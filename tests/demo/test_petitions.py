@@ -1,18 +1,18 @@
 """The demo concerns of `load_demo` (issue #3, item 13): handling units, unit and staff
-logins, and concerns in every step, channel and outcome, made through the workflow only."""
+logins, and concerns in every step, channel and outcome, made through the workflow only
+(loaded once for the package: see conftest.py)."""
 
 from io import StringIO
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from liaison.management.commands.load_demo import (
+from demo.logins import (
     COUNTY_STAFF_GROUP,
     DEMO_ADMIN,
     DEMO_COUNTY_STAFF,
@@ -21,58 +21,16 @@ from liaison.management.commands.load_demo import (
     DEMO_UNIT,
     TOWN_STAFF_GROUP,
 )
-from liaison.models import Town
+from liaison.models import HandlingUnit, StaffScope, Town
 from petitions import access
-from petitions.models import (
-    HandlingUnit,
-    Notification,
-    Petition,
-    PetitionEvent,
-    PetitionPhoto,
-    Reception,
-    StaffScope,
-    Step,
-    Survey,
-    TrackingCounter,
-)
-from tests.base import ensure_default_criteria
+from petitions.models import Petition, PetitionEvent, Reception, Step, Survey
 
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
 
 
-def _load():
-    ensure_default_criteria()
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture
-def demo():
-    return _load()
-
-
-def _counts():
-    return {
-        "petitions": Petition.objects.count(),
-        "events": PetitionEvent.objects.count(),
-        "surveys": Survey.objects.count(),
-        "photos": PetitionPhoto.objects.count(),
-        "receptions": Reception.objects.count(),
-        "notifications": Notification.objects.count(),
-        "units": HandlingUnit.objects.count(),
-        "unit_members": HandlingUnit.members.through.objects.count(),
-        "users": User.objects.count(),
-        "scopes": StaffScope.objects.count(),
-        "groups": Group.objects.count(),
-        "group_permissions": Group.permissions.through.objects.count(),
-        "tracking": list(TrackingCounter.objects.values_list("year", "last")),
-    }
-
-
-def test_it_puts_concerns_in_every_step_and_by_every_channel(demo):
+def test_it_puts_concerns_in_every_step_and_by_every_channel():
     assert 35 <= Petition.objects.count() <= 50
     steps = set(Petition.objects.values_list("step", flat=True))
     # "surveyed" is a moment, not a resting place: a rating closes or reopens at once.
@@ -81,7 +39,7 @@ def test_it_puts_concerns_in_every_step_and_by_every_channel(demo):
     assert set(Petition.objects.values_list("channel", flat=True)) == set(Petition.Channel.values)
 
 
-def test_it_closes_concerns_with_every_outcome(demo):
+def test_it_closes_concerns_with_every_outcome():
     closed = Petition.objects.filter(step=Step.CLOSED)
     assert set(closed.values_list("outcome", flat=True)) == set(Petition.Outcome.values)
     assert closed.filter(surveys__isnull=True).exists()  # closed without a rating, by staff
@@ -89,7 +47,7 @@ def test_it_closes_concerns_with_every_outcome(demo):
     assert Petition.objects.filter(step=Step.REJECTED).exclude(guidance="").exists()
 
 
-def test_it_has_overdue_and_due_soon_concerns(demo):
+def test_it_has_overdue_and_due_soon_concerns():
     today = timezone.localdate()
     red = Petition.objects.filter(warning=Petition.Warning.RED)
     yellow = Petition.objects.filter(warning=Petition.Warning.YELLOW)
@@ -103,7 +61,7 @@ def test_it_has_overdue_and_due_soon_concerns(demo):
     )
 
 
-def test_it_has_surveys_including_concerns_reopened_after_unsatisfied(demo):
+def test_it_has_surveys_including_concerns_reopened_after_unsatisfied():
     assert set(Survey.objects.values_list("rating", flat=True)) == set(Survey.Rating.values)
     assert Survey.objects.filter(by_citizen=False, recorded_by__isnull=False).exists()
     back = Petition.objects.filter(step=Step.SUPERVISING, reopen_count=1)
@@ -120,7 +78,7 @@ def test_it_has_surveys_including_concerns_reopened_after_unsatisfied(demo):
     )
 
 
-def test_every_demo_concern_moved_only_through_the_workflow(demo):
+def test_every_demo_concern_moved_only_through_the_workflow():
     """Each history starts with its receipt and chains from step to step up to where the
     concern is now: nothing set a step behind the workflow's back."""
     for petition in Petition.objects.prefetch_related("events"):
@@ -131,7 +89,7 @@ def test_every_demo_concern_moved_only_through_the_workflow(demo):
         assert moves[-1].to_step == petition.step, petition.tracking_no
 
 
-def test_it_records_receptions_and_snapshots_as_the_representative_would(demo):
+def test_it_records_receptions_and_snapshots_as_the_representative_would():
     receptions = Petition.objects.filter(channel=Petition.Channel.RECEPTION)
     assert receptions.exists()
     assert Reception.objects.count() == receptions.count()
@@ -140,7 +98,7 @@ def test_it_records_receptions_and_snapshots_as_the_representative_would(demo):
     assert all(p.photos.exists() and p.representative_id for p in snapshots)
 
 
-def test_it_creates_the_handling_units(demo):
+def test_it_creates_the_handling_units():
     governments = HandlingUnit.objects.filter(kind=HandlingUnit.Kind.TOWN_GOVERNMENT)
     assert set(governments.values_list("town", flat=True)) == set(
         Town.objects.values_list("pk", flat=True)
@@ -160,7 +118,7 @@ def test_it_creates_the_handling_units(demo):
         assert HandlingUnit.objects.filter(kind=kind).count() == 1
 
 
-def test_it_creates_the_unit_and_staff_logins(demo):
+def test_it_creates_the_unit_and_staff_logins():
     unit_user = User.objects.get(username=DEMO_UNIT[0])
     assert unit_user.check_password(DEMO_UNIT[1]) and not unit_user.is_staff
     assert list(unit_user.handling_units.values_list("name", flat=True)) == ["柞水县交通运输局"]
@@ -171,27 +129,25 @@ def test_it_creates_the_unit_and_staff_logins(demo):
     assert town_staff.staff_scope.town.name == "乾佑街道"
     assert town_staff.groups.filter(name=TOWN_STAFF_GROUP).exists()
     assert town_staff.has_perms(["petitions.view_petition", "petitions.change_petition"])
-    assert not town_staff.has_perm("petitions.add_handlingunit")
+    assert not town_staff.has_perm("liaison.add_handlingunit")
 
     county = User.objects.get(username=DEMO_COUNTY_STAFF[0])
     assert county.check_password(DEMO_COUNTY_STAFF[1]) and county.is_staff
     assert county.staff_scope.level == StaffScope.Level.COUNTY
     assert county.groups.filter(name=COUNTY_STAFF_GROUP).exists()
-    assert county.has_perms(["petitions.view_petition", "petitions.add_handlingunit"])
+    assert county.has_perms(["petitions.view_petition", "liaison.add_handlingunit"])
 
     admin = User.objects.get(username=DEMO_ADMIN[0])
     assert admin.staff_scope.level == StaffScope.Level.COUNTY
 
 
-def test_it_is_idempotent():
-    _load()
-    first = _counts()
-    _load()
-    assert _counts() == first
+def test_it_is_idempotent(demo_second_run):
+    first = demo_second_run.before["petitions"]
+    assert demo_second_run.after["petitions"] == first
     assert first["petitions"] >= 35
 
 
-def test_each_demo_login_finds_real_work(demo):
+def test_each_demo_login_finds_real_work():
     client = Client()
     assert client.login(username=DEMO_UNIT[0], password=DEMO_UNIT[1])
     units = client.get(reverse("petitions:unit_list"))
@@ -211,7 +167,7 @@ def test_each_demo_login_finds_real_work(demo):
     assert all(qianyou.pk in (p.town_id, p.station and p.station.town_id) for p in visible)
 
 
-def test_demo_info_prints_the_new_logins(demo):
+def test_demo_info_prints_the_new_logins():
     out = StringIO()
     call_command("demo_info", "--base-url", "http://rd.example.cn", stdout=out)
     text = out.getvalue()

@@ -1,5 +1,6 @@
-"""Demo concerns for `load_demo`: handling units, staff logins and about forty petitions in
-every step, channel and closing outcome, some overdue, some reopened after 不满意.
+"""Demo concerns for `load_demo`: handling units, the unit and staff logins and about forty
+petitions in every step, channel and closing outcome, some overdue, some reopened after
+不满意.
 
 Every petition is made and moved only through ``petitions.workflow`` (and the two
 representative services that call it), exactly as the portal's users would. Each has a
@@ -12,13 +13,24 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from liaison.models import Representative, Station, Town
+from demo.logins import (
+    COUNTY_STAFF_GROUP,
+    DEMO_ADMIN,
+    DEMO_COUNTY_STAFF,
+    DEMO_REPRESENTATIVE_NAME,
+    DEMO_TOWN_STAFF,
+    DEMO_UNIT,
+    TOWN_STAFF_GROUP,
+    login,
+    staff_group,
+)
+from liaison.models import HandlingUnit, Representative, StaffScope, Station, Town
 from petitions import services, workflow
-from petitions.models import Category, HandlingUnit, Petition, Reception, StaffScope
+from petitions.models import Category, Petition, Reception
 from petitions.photos import clean_photo
 
 DEMO_UNIT_NAME = "柞水县交通运输局"
@@ -58,7 +70,6 @@ TOWN_STAFF_PERMISSIONS = {
         "resultattachment": ["view"],
         "notification": ["view"],
         "category": ["view"],
-        "handlingunit": ["view"],
         "calendarday": ["view"],
     },
     "liaison": {
@@ -68,15 +79,14 @@ TOWN_STAFF_PERMISSIONS = {
         "representative": ["view"],
         "stationmembership": ["view"],
         "stationrating": ["view"],
+        "handlingunit": ["view"],
     },
 }
 COUNTY_STAFF_PERMISSIONS = {
     "petitions": {
         **TOWN_STAFF_PERMISSIONS["petitions"],
         "category": ["view", "change", "add"],
-        "handlingunit": ["view", "change", "add"],
         "calendarday": ["view", "change", "add", "delete"],
-        "staffscope": ["view"],
         "personaldataview": ["view"],
     },
     "liaison": {
@@ -86,6 +96,8 @@ COUNTY_STAFF_PERMISSIONS = {
         "stationmembership": ["view", "change", "add"],
         "stationrating": ["view", "change", "add"],
         "ratingscore": ["view", "change", "add"],
+        "handlingunit": ["view", "change", "add"],
+        "staffscope": ["view"],
     },
 }
 
@@ -111,21 +123,36 @@ def town_government(units, town: Town) -> HandlingUnit:
     return next(u for u in units.values() if u.town_id == town.pk)
 
 
-def staff_group(name: str, permissions: dict) -> Group:
-    group, _ = Group.objects.get_or_create(name=name)
-    for app_label, models in permissions.items():
-        for model, verbs in models.items():
-            codenames = [f"{verb}_{model}" for verb in verbs]
-            group.permissions.add(
-                *Permission.objects.filter(
-                    content_type__app_label=app_label, codename__in=codenames
-                )
-            )
-    return group
-
-
 def staff_scope(user, level, town=None) -> None:
     StaffScope.objects.get_or_create(user=user, defaults={"level": level, "town": town})
+
+
+def staff_logins(towns: dict[str, Town]) -> dict:
+    """The unit, town-staff and county-staff logins; the admin is county staff too."""
+    town_group = staff_group(TOWN_STAFF_GROUP, TOWN_STAFF_PERMISSIONS)
+    county_group = staff_group(COUNTY_STAFF_GROUP, COUNTY_STAFF_PERMISSIONS)
+    admin = get_user_model().objects.get(username=DEMO_ADMIN[0])
+    staff_scope(admin, StaffScope.Level.COUNTY)
+
+    town_staff = login(DEMO_TOWN_STAFF, is_staff=True, first_name="乾佑街道人大工委")
+    staff_scope(town_staff, StaffScope.Level.TOWN, towns[DEMO_STAFF_TOWN])
+    town_staff.groups.add(town_group)
+
+    county = login(DEMO_COUNTY_STAFF, is_staff=True, first_name="县人大常委会")
+    staff_scope(county, StaffScope.Level.COUNTY)
+    county.groups.add(county_group)
+
+    unit_user = login(DEMO_UNIT, first_name="县交通运输局")
+    HandlingUnit.objects.get(name=DEMO_UNIT_NAME).members.add(unit_user)
+
+    rep = Representative.objects.get(name=DEMO_REPRESENTATIVE_NAME)
+    return {
+        "rep": rep,
+        "rep_user": rep.user,
+        "county": county,
+        "town_staff": town_staff,
+        "unit_user": unit_user,
+    }
 
 
 # --- the concerns ------------------------------------------------------------------------
@@ -595,7 +622,7 @@ class PetitionDemo:
             fields = {"station": Station.objects.get(slug=ref)}
         else:
             fields = {"town": Town.objects.get(name=ref)}
-        petition, _token, created = workflow.petition_receive(
+        petition, _token, created = services.petition_receive(
             channel=demo.channel,
             text=demo.text,
             category=category,

@@ -1,4 +1,5 @@
-"""`manage.py load_demo`: a county shaped like Zhashui, loaded as often as you like."""
+"""`manage.py load_demo`: a county shaped like Zhashui, loaded as often as you like
+(loaded once for the package: see conftest.py)."""
 
 from io import StringIO
 
@@ -10,71 +11,34 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from liaison.management.commands.load_demo import (
-    DEMO_ADMIN,
-    DEMO_REPRESENTATIVE,
-    DEMO_REPRESENTATIVE_NAME,
-)
-from liaison.models import (
-    RatingScore,
-    Representative,
-    Station,
-    StationMembership,
-    StationRating,
-    Town,
-    Village,
-)
-from tests.base import ensure_default_criteria
+from demo.logins import DEMO_ADMIN, DEMO_REPRESENTATIVE, DEMO_REPRESENTATIVE_NAME
+from liaison.models import Representative, Station, StationMembership, StationRating
+from tests.demo.helpers import county_counts
 from tests.liaison.helpers import page_text
 
 pytestmark = pytest.mark.django_db
 
 
-def _load():
-    # load_demo scores every active criterion: make sure a flush did not take them away.
-    ensure_default_criteria()
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    return out.getvalue()
-
-
-def _counts():
-    return {
-        "towns": Town.objects.count(),
-        "villages": Village.objects.count(),
-        "stations": Station.objects.count(),
-        "points": Station.objects.filter(kind=Station.Kind.POINT).count(),
-        "professional": Station.objects.filter(kind=Station.Kind.PROFESSIONAL).count(),
-        "central": Station.objects.filter(kind=Station.Kind.CENTRAL).count(),
-        "representatives": Representative.objects.count(),
-        "memberships": StationMembership.objects.count(),
-        "ratings": StationRating.objects.count(),
-        "scores": RatingScore.objects.count(),
-        "users": get_user_model().objects.count(),
-    }
-
-
 @pytest.fixture
-def demo():
-    _load()
-    return _counts()
+def counts():
+    return county_counts()
 
 
-def test_it_loads_a_county_of_41_stations(demo):
-    assert demo["towns"] == 9
-    assert demo["central"] == 9
-    assert demo["stations"] == 41
-    assert demo["points"] == 22
-    assert demo["professional"] == 3
+def test_it_loads_a_county_of_41_stations(counts):
+    assert counts["towns"] == 9
+    assert counts["central"] == 9
+    assert counts["stations"] == 41
+    assert counts["points"] == 22
+    assert counts["professional"] == 3
 
 
-def test_it_loads_at_least_a_hundred_representatives_of_all_five_levels(demo):
-    assert demo["representatives"] >= 100
+def test_it_loads_at_least_a_hundred_representatives_of_all_five_levels(counts):
+    assert counts["representatives"] >= 100
     levels = set(Representative.objects.values_list("level", flat=True))
     assert levels == set(Representative.Level.values)
 
 
-def test_it_seats_every_representative_and_gives_every_station_a_head(demo):
+def test_it_seats_every_representative_and_gives_every_station_a_head():
     assert not Representative.objects.filter(memberships__isnull=True).exists()
     heads = Station.objects.annotate(
         heads=Count("memberships", filter=Q(memberships__role=StationMembership.Role.HEAD))
@@ -82,27 +46,27 @@ def test_it_seats_every_representative_and_gives_every_station_a_head(demo):
     assert list(heads) == [1] * 41
 
 
-def test_it_gives_only_professional_stations_a_sector(demo):
+def test_it_gives_only_professional_stations_a_sector():
     assert set(
         Station.objects.filter(kind=Station.Kind.PROFESSIONAL).values_list("sector", flat=True)
     ) == set(Station.Sector.values)
     assert not Station.objects.exclude(kind=Station.Kind.PROFESSIONAL).exclude(sector="").exists()
 
 
-def test_it_rates_every_station_once_for_last_year(demo):
+def test_it_rates_every_station_once_for_last_year(counts):
     last_year = timezone.localdate().year - 1
-    assert demo["ratings"] == 41
+    assert counts["ratings"] == 41
     assert set(StationRating.objects.values_list("year", flat=True)) == {last_year}
-    assert Station.objects.annotate(n=Count("ratings")).filter(n=1).count() == demo["stations"]
+    assert Station.objects.annotate(n=Count("ratings")).filter(n=1).count() == counts["stations"]
     for rating in StationRating.objects.all():
         assert rating.max_total == 100
         assert 1 <= rating.stars <= 5
         assert rating.scores.count() == 25
 
 
-def test_it_creates_the_demo_logins(demo):
+def test_it_creates_the_demo_logins(counts):
     User = get_user_model()
-    assert demo["users"] == 5  # admin, representative, unit, town staff, county staff
+    assert counts["users"] == 5  # admin, representative, unit, town staff, county staff
     admin = User.objects.get(username=DEMO_ADMIN[0])
     assert admin.is_superuser and admin.is_staff
     assert admin.check_password(DEMO_ADMIN[1])
@@ -112,7 +76,7 @@ def test_it_creates_the_demo_logins(demo):
     assert representative.representative.name == DEMO_REPRESENTATIVE_NAME
 
 
-def test_it_invents_valid_unique_mobiles_that_no_public_page_shows(demo, client):
+def test_it_invents_valid_unique_mobiles_that_no_public_page_shows(client):
     mobiles = list(Representative.objects.values_list("mobile", flat=True))
     assert len(set(mobiles)) == len(mobiles)
     for rep in Representative.objects.all()[:5]:
@@ -120,13 +84,10 @@ def test_it_invents_valid_unique_mobiles_that_no_public_page_shows(demo, client)
         assert rep.mobile not in client.get(rep.get_absolute_url()).content.decode()
 
 
-def test_it_is_idempotent():
-    _load()
-    first = _counts()
-    tokens = set(Representative.objects.values_list("qr_token", flat=True))
-    _load()
-    assert _counts() == first
-    assert set(Representative.objects.values_list("qr_token", flat=True)) == tokens
+def test_it_is_idempotent(demo_second_run):
+    first = demo_second_run.before["county"]
+    assert demo_second_run.after["county"] == first
+    assert demo_second_run.after["qr_tokens"] == demo_second_run.before["qr_tokens"]
     assert first["stations"] == 41
     assert first["points"] == 22
     assert first["professional"] == 3
@@ -135,11 +96,12 @@ def test_it_is_idempotent():
     assert first["ratings"] == first["stations"]
 
 
-def test_it_reports_what_it_loaded():
-    assert "41 stations" in _load()
+def test_it_reports_what_it_loaded(demo, demo_second_run):
+    assert "41 stations" in demo
+    assert "41 stations" in demo_second_run.output
 
 
-def test_it_makes_a_portal_a_visitor_can_browse(demo, client):
+def test_it_makes_a_portal_a_visitor_can_browse(client):
     home = client.get(reverse("liaison:home"))
     assert home.status_code == 200
     assert home.context["totals"]["stations"] == 41
@@ -150,7 +112,7 @@ def test_it_makes_a_portal_a_visitor_can_browse(demo, client):
     assert DEMO_REPRESENTATIVE_NAME in page_text(client.get(rep.get_absolute_url()))
 
 
-def test_it_lets_the_demo_representative_sign_in_to_their_page(demo):
+def test_it_lets_the_demo_representative_sign_in_to_their_page():
     client = Client()
     assert client.login(username=DEMO_REPRESENTATIVE[0], password=DEMO_REPRESENTATIVE[1])
     response = client.get(reverse("liaison:my_page"))
@@ -158,7 +120,7 @@ def test_it_lets_the_demo_representative_sign_in_to_their_page(demo):
     assert DEMO_REPRESENTATIVE_NAME in page_text(response)
 
 
-def test_it_prints_where_the_demo_is(demo):
+def test_it_prints_where_the_demo_is():
     out = StringIO()
     call_command("demo_info", "--base-url", "http://rd.example.cn/", stdout=out)
     text = out.getvalue()

@@ -4,7 +4,7 @@ the demo representative 柳春和 (approved, pending, one rejected and appealed)
 year's year-end report, published.
 
 Every point here comes from ``points.services`` (attendance_sync, duty_shift_sync,
-petition_sync, point_entry_claim / approve / reject, appeal_create / answer), exactly as
+petition_sync, point_entry_claim / approve / reject, point_entry_appeal, appeal_answer), exactly as
 the admin and the representatives' pages make them; nothing sets points by hand. Each
 activity, duty day, shift and claim is found again by its natural key, so a second run adds
 nothing. Everyone here is invented.
@@ -20,19 +20,12 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from liaison.models import Representative, Station, StationMembership
+from demo.logins import COUNTY_STAFF_GROUP, TOWN_STAFF_GROUP, staff_group
+from liaison.models import DutyDay, DutyShift, Representative, Station, StationMembership
 from petitions.models import Petition
 from petitions.photos import clean_photo
-from points import services
-from points.models import (
-    Activity,
-    Attendance,
-    DutyDay,
-    DutyShift,
-    PointEntry,
-    Publication,
-    ReportRun,
-)
+from points import publication, reports, services
+from points.models import Activity, Attendance, PointEntry, Publication, ReportRun
 
 K = Activity.Kind
 ORGANISER = "柞水县人大常委会"
@@ -171,17 +164,17 @@ TOWN_POINTS_PERMISSIONS = {
     "points": {
         "activity": ["view"],
         "attendance": ["view"],
-        "dutyday": ["view", "add", "change"],
-        "dutyshift": ["view", "add", "change"],
         "pointentry": ["view"],
         "appeal": ["view"],
         "pointrule": ["view"],
-    }
+        "pointaudit": ["view"],
+    },
+    # Duty rosters describe a station (liaison); staff keep them with the points work.
+    "liaison": {"dutyday": ["view", "add", "change"], "dutyshift": ["view", "add", "change"]},
 }
 COUNTY_POINTS_PERMISSIONS = {
     "points": {
-        **{model: ["view", "add", "change"] for model in ("activity", "attendance", "dutyday")},
-        "dutyshift": ["view", "add", "change"],
+        **{model: ["view", "add", "change"] for model in ("activity", "attendance")},
         "pointentry": ["view", "add", "change"],
         "appeal": ["view", "change"],
         "pointrule": ["view", "add", "change"],
@@ -190,7 +183,9 @@ COUNTY_POINTS_PERMISSIONS = {
         "reportrun": ["view", "add"],
         "annualreport": ["view"],
         "publication": ["view", "add"],
-    }
+        "pointaudit": ["view"],
+    },
+    "liaison": {"dutyday": ["view", "add", "change"], "dutyshift": ["view", "add", "change"]},
 }
 
 
@@ -395,7 +390,7 @@ class PointsDemo:
                 )
                 entry.refresh_from_db()
                 text, answer = APPEALS[description]
-                appeal = services.appeal_create(entry=entry, actor=self.rep_user, text=text)
+                appeal = services.point_entry_appeal(entry=entry, actor=self.rep_user, text=text)
                 if answer:
                     services.appeal_answer(
                         appeal=appeal, actor=self.county, uphold=True, answer=answer
@@ -436,46 +431,27 @@ class PointsDemo:
     # --- staff ------------------------------------------------------------------------------
 
     def _permissions(self) -> None:
-        # Imported here: load_demo imports this module.
-        from liaison.management import demo_petitions
-        from liaison.management.commands.load_demo import COUNTY_STAFF_GROUP, TOWN_STAFF_GROUP
-
-        demo_petitions.staff_group(TOWN_STAFF_GROUP, TOWN_POINTS_PERMISSIONS)
-        demo_petitions.staff_group(COUNTY_STAFF_GROUP, COUNTY_POINTS_PERMISSIONS)
+        staff_group(TOWN_STAFF_GROUP, TOWN_POINTS_PERMISSIONS)
+        staff_group(COUNTY_STAFF_GROUP, COUNTY_POINTS_PERMISSIONS)
 
     # --- the year-end report --------------------------------------------------------------------
 
     def _year_end_report(self) -> None:
-        """Build last year's reports and publish the year, once.
-
-        ``points.reports.annual_report_build`` and ``points.publication.year_publish`` are
-        written alongside this demo (issue #4, items 6 and 8): each is used only if its
-        module has it, so the demo loads whichever of them has landed.
-        """
+        """Build last year's reports and publish the year, once."""
         year = self.last_year
-        try:
-            from points import reports
-        except ImportError:
-            reports = None
-        build = getattr(reports, "annual_report_build", None)
         runs = ReportRun.objects.filter(year=year).exclude(status=ReportRun.Status.FAILED)
-        if build is not None and not runs.exists():
+        if not runs.exists():
             try:
                 # The build's tasks start when load_demo's transaction commits; with tasks
                 # in process (make run) they have finished before the publication below.
-                build(year=year, started_by=self.county)
+                reports.annual_report_build(year=year, started_by=self.county)
             except reports.ReportRunRefused as refused:
                 self._say(f"Year-end reports of {year} not started: {refused.message}")
-        try:
-            from points import publication
-        except ImportError:
-            publication = None
-        publish = getattr(publication, "year_publish", None)
-        if publish is not None and not Publication.objects.filter(year=year).exists():
+        if not Publication.objects.filter(year=year).exists():
             # Registered after the build's own callback, so it runs after it.
-            transaction.on_commit(lambda: self._publish(publish, year))
+            transaction.on_commit(lambda: self._publish(year))
 
-    def _publish(self, publish, year: int) -> None:
+    def _publish(self, year: int) -> None:
         if not ReportRun.objects.filter(year=year, status=ReportRun.Status.DONE).exists():
             self._say(
                 f"The year {year} is not published yet: its reports are still being built "
@@ -484,7 +460,7 @@ class PointsDemo:
             )
             return
         try:
-            publish(year=year, actor=self.county)
+            publication.year_publish(year=year, actor=self.county)
         except services.PointsError as error:
             self._say(f"The year {year} is not published: {error.message}")
         else:

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.urls import reverse
 
-from liaison.management.commands.load_demo import (
+from demo.logins import (
     DEMO_ADMIN,
     DEMO_COUNTY_STAFF,
     DEMO_REPRESENTATIVE,

@@ -1,0 +1,43 @@
+"""Demo data shaped like Zhashui county: 9 towns, 41 stations (22 village points, 3
+professional), about 150 representatives of the five levels, last year's star ratings,
+the handling units (town governments, county departments, 一府两院), about forty concerns
+in every step of the six-step loop, performance points, and five demo logins. Idempotent:
+a second run adds nothing.
+
+Every person here is invented; the bios say so.
+"""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from demo import liaison as demo_liaison
+from demo import petitions as demo_petitions
+from demo import points as demo_points
+from liaison.models import Representative, Station
+from petitions.models import Petition
+
+
+class Command(BaseCommand):
+    help = "Load the Zhashui demo data (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        towns = demo_liaison.county_load()
+        units = demo_petitions.handling_units(towns)
+        logins = demo_petitions.staff_logins(towns)
+        demo_petitions.PetitionDemo(units=units, **logins).load()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data: {Station.objects.count()} stations, "
+                f"{Representative.objects.count()} representatives, "
+                f"{len(units)} handling units, {Petition.objects.count()} concerns."
+            )
+        )
+        # Last year's and this year's activities, duty days and claims, and the year-end
+        # report (issue #4): after the concerns, whose results earn points too.
+        demo_points.load(
+            rep=logins["rep"],
+            rep_user=logins["rep_user"],
+            county=logins["county"],
+            stdout=self.stdout,
+        )

@@ -1,0 +1,103 @@
+"""Points rules that change data: claims, review, appeals, automatic entries, totals.
+
+Every change to points data is one of the public functions here, ``<entity>_<verb>(*, …)``,
+each in one transaction that appends its row to the audit trail (``PointAudit``). The
+admin, the views, the signals and the tasks call them; nothing outside this package
+touches a name starting with ``_``. Scoring arithmetic is in ``points/scoring.py``; the
+modules here feed it from the database:
+
+- ``table``: the year's rules, caps and grade bands, and the totals (read only);
+- ``entries``: claims and staff entries, review, appeals, deletion, the audit rows;
+- ``sources``: automatic entries following attendance, duty shifts and concerns, and the
+  changes to those sources (cancelling, excuses).
+"""
+
+from points import scoring
+from points.services.entries import (
+    MAX_ITEMS_PER_CLAIM,
+    MAX_ITEMS_PER_ENTRY,
+    QUANTITY_TOO_LARGE,
+    PointsError,
+    appeal_answer,
+    check_claim_date,
+    check_quantity,
+    check_year_open,
+    point_entry_appeal,
+    point_entry_approve,
+    point_entry_claim,
+    point_entry_create,
+    point_entry_delete,
+    point_entry_reject,
+    visible_text,
+)
+from points.services.sources import (
+    ABSENCE_DEDUCTED,
+    ACTIVITY_RULES,
+    PETITION_CHANNELS,
+    activity_cancel,
+    activity_sync,
+    attendance_save,
+    attendance_sync,
+    duty_day_cancel,
+    duty_day_sync,
+    duty_shift_sync,
+    excuse_approve,
+    pending_q,
+    petition_sync,
+    point_entry_withdraw,
+)
+from points.services.table import (
+    Category,
+    category_caps_for_year,
+    counts_by_representative,
+    grade_bands_for_year,
+    rule_for,
+    rule_table,
+    rules_for_year,
+    score,
+    scoring_rules,
+    year_summary,
+)
+
+__all__ = [
+    "ABSENCE_DEDUCTED",
+    "ACTIVITY_RULES",
+    "MAX_ITEMS_PER_CLAIM",
+    "MAX_ITEMS_PER_ENTRY",
+    "PETITION_CHANNELS",
+    "QUANTITY_TOO_LARGE",
+    "Category",
+    "PointsError",
+    "activity_cancel",
+    "activity_sync",
+    "appeal_answer",
+    "attendance_save",
+    "attendance_sync",
+    "category_caps_for_year",
+    "check_claim_date",
+    "check_quantity",
+    "check_year_open",
+    "counts_by_representative",
+    "duty_day_cancel",
+    "duty_day_sync",
+    "duty_shift_sync",
+    "excuse_approve",
+    "grade_bands_for_year",
+    "pending_q",
+    "petition_sync",
+    "point_entry_appeal",
+    "point_entry_approve",
+    "point_entry_claim",
+    "point_entry_create",
+    "point_entry_delete",
+    "point_entry_reject",
+    "point_entry_withdraw",
+    "rule_for",
+    "rule_table",
+    "rules_for_year",
+    "score",
+    "scoring",
+    "scoring_rules",
+    "visible_text",
+    "year_summary",
+]
