@@ -1,73 +1,30 @@
 """Who sees which petition. Called first in every view that shows one; out of scope is 404.
 
-Scopes (issue #3): county congress staff see all; town congress staff their town; station
-staff their station; a representative the petitions addressed to them or received at their
-stations; a handling unit those assigned to it. An accusation (检举控告) is seen only by
-county staff and the unit they assign it to, never by the unit or representative it
-accuses, whatever else would let them see it.
+The scopes themselves (county, town and station staff, representatives, handling units, and
+the confidentiality of an accusation) are written once, in ``petitions/rules.py``; the
+workflow's buttons and transitions read the same rules.
 """
 
 import functools
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import render
 
 from liaison.privacy import mask_phone
-from liaison.roles import Roles, representative_for, roles_for  # noqa: F401 (named here for callers)
+from liaison.roles import representative_for, roles_for
+from petitions import rules
 from petitions.models import PersonalDataView, Petition
 from petitions.tracking import hash_token
 
 
-def scope_q(roles: Roles) -> Q | None:
-    """The petitions these roles may see, as a filter; None means all."""
-    if roles.county:
-        return None
-    q = Q(pk__in=[])
-    if roles.town_id is not None:
-        q |= Q(town_id=roles.town_id) | Q(station__town_id=roles.town_id)
-    if roles.station_id is not None:
-        q |= Q(station_id=roles.station_id) | Q(
-            representative__memberships__station_id=roles.station_id
-        )
-    if roles.representative_id is not None:
-        q |= Q(representative_id=roles.representative_id)
-        if roles.rep_station_ids:
-            q |= Q(station_id__in=roles.rep_station_ids)
-    if roles.unit_ids:
-        q |= Q(unit_id__in=roles.unit_ids)
-    return q
-
-
-def exclusion_q(roles: Roles) -> Q:
-    """What a user must not see even in scope.
-
-    An accusation (检举控告) is confidential (信访工作条例 Art. 30): only county congress
-    staff see it, and the unit they deliberately assign it to, never the unit or the
-    representative it accuses. A representative whose QR code a citizen used to accuse
-    someone (perhaps that very representative) does not see it either.
-    """
-    q = Q(pk__in=[])
-    if not roles.county:
-        q |= Q(category__is_accusation=True) & ~Q(unit_id__in=roles.unit_ids)
-    if roles.unit_ids:
-        q |= Q(accused_unit_id__in=roles.unit_ids)
-    if roles.representative_id is not None:
-        q |= Q(accused_representative_id=roles.representative_id)
-    return q
-
-
 def petitions_for_user(user, queryset: QuerySet | None = None) -> QuerySet:
-    """Every petition ``user`` may see (none for anyone without a role)."""
+    """Every petition ``user`` may see (none for anyone without a role): ``rules.may_see``."""
     qs = Petition.objects.all() if queryset is None else queryset
     roles = roles_for(user)
     if not roles.is_anyone:
         return qs.none()
-    q = scope_q(roles)
-    if q is not None:
-        # The membership join may repeat rows; filter by id to keep the queryset simple.
-        qs = qs.filter(pk__in=Petition.objects.filter(q).values("pk"))
-    return qs.exclude(exclusion_q(roles))
+    return qs.filter(rules.may_see(roles))
 
 
 def get_petition_for_user(user, pk, queryset: QuerySet | None = None) -> Petition:

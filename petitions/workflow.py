@@ -15,13 +15,13 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from petitions import notifications
-from petitions.access import Roles, roles_for
+from liaison.roles import Roles, roles_for
+from petitions import notifications, rules
 from petitions.deadlines import Calendar
 from petitions.errors import TransitionConflict, TransitionNotAllowed, WorkflowError
 from petitions.events import event_append
@@ -41,71 +41,8 @@ from petitions.models import (
 from petitions.signals import petition_step_changed
 
 # --- who may act ---------------------------------------------------------------------------
-
-
-def _station_town_id(p: Petition):
-    return p.station.town_id if p.station_id else None
-
-
-def _confidential(p: Petition) -> bool:
-    """An accusation: only county staff triage it (see access.exclusion_q)."""
-    return p.category_id is not None and p.category.is_accusation
-
-
-def _staff_in_scope(r: Roles, p: Petition) -> bool:
-    if r.county:
-        return True
-    if _confidential(p):
-        return False
-    if r.town_id is not None and r.town_id in (p.town_id, _station_town_id(p)):
-        return True
-    return r.station_id is not None and r.station_id == p.station_id
-
-
-def _representative_of(r: Roles, p: Petition) -> bool:
-    if r.representative_id is None or _confidential(p):
-        return False
-    if p.accused_representative_id == r.representative_id:
-        return False
-    return p.representative_id == r.representative_id or (
-        p.station_id is not None and p.station_id in r.rep_station_ids
-    )
-
-
-def _collector(r, p):
-    return _staff_in_scope(r, p) or _representative_of(r, p)
-
-
-def _congress_staff(r, p):
-    """County staff, or town staff of the petition's town (not station staff)."""
-    if r.county:
-        return True
-    return (
-        not _confidential(p)
-        and r.town_id is not None
-        and r.town_id in (p.town_id, _station_town_id(p))
-    )
-
-
-def _assigner(r, p):
-    # 分级交办: town-level concerns are assigned by the town congress, county-level ones by
-    # the county standing committee.
-    if r.county:
-        return True
-    return (
-        not _confidential(p)
-        and p.level == Petition.Level.TOWN
-        and r.town_id is not None
-        and r.town_id == p.town_id
-    )
-
-
-def _unit(r, p):
-    return p.unit_id is not None and p.unit_id in r.unit_ids and p.accused_unit_id != p.unit_id
-
-
-def _unit_or_county(r, p):
-    return _unit(r, p) or r.county
+# Each action's ``who`` is a rule of petitions/rules.py: a filter built from the user's roles,
+# judged with the rule the lists and detail pages are built from (nobody acts unseen).
 
 
 @dataclass(frozen=True)
@@ -114,7 +51,7 @@ class Action:
     label: object
     from_steps: tuple[str, ...]
     to_step: str | None  # None: the step does not change
-    who: Callable[[Roles, Petition], bool]
+    who: Callable[[Roles], Q]  # a rule of petitions/rules.py
     style: str = "secondary"
 
 
@@ -126,7 +63,7 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("Collect"),
             (Step.RECEIVED,),
             Step.COLLECTED,
-            _collector,
+            rules.collector,
             "primary",
         ),
         Action(
@@ -134,7 +71,7 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("Do not accept"),
             (Step.RECEIVED, Step.COLLECTED),
             Step.REJECTED,
-            _collector,
+            rules.collector,
             "danger",
         ),
         Action(
@@ -142,17 +79,22 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("Merge into a common issue"),
             (Step.RECEIVED, Step.COLLECTED),
             Step.MERGED,
-            _congress_staff,
+            rules.congress_staff,
         ),
         Action(
-            "assign", gettext_lazy("Assign"), (Step.COLLECTED,), Step.ASSIGNED, _assigner, "primary"
+            "assign",
+            gettext_lazy("Assign"),
+            (Step.COLLECTED,),
+            Step.ASSIGNED,
+            rules.assigner,
+            "primary",
         ),
         Action(
             "accept",
             gettext_lazy("Acknowledge"),
             (Step.ASSIGNED,),
             Step.SUPERVISING,
-            _unit,
+            rules.unit,
             "primary",
         ),
         Action(
@@ -160,7 +102,7 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("Return as wrongly assigned"),
             HANDLING_STEPS,
             Step.COLLECTED,
-            _unit,
+            rules.unit,
             "warning",
         ),
         Action(
@@ -168,29 +110,29 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("Add a supervision note"),
             (*HANDLING_STEPS, Step.REPORTED),
             None,
-            lambda r, p: _collector(r, p),
+            rules.collector,
         ),
         Action(
             "remind",
             gettext_lazy("Send a reminder"),
             HANDLING_STEPS,
             None,
-            lambda r, p: _collector(r, p),
+            rules.collector,
         ),
-        Action("reply", gettext_lazy("Reply to the citizen"), OPEN_STEPS, None, _collector),
+        Action("reply", gettext_lazy("Reply to the citizen"), OPEN_STEPS, None, rules.collector),
         Action(
             "extend",
             gettext_lazy("Extend the deadline"),
             HANDLING_STEPS,
             None,
-            _congress_staff,
+            rules.congress_staff,
         ),
         Action(
             "report",
             gettext_lazy("Report the result"),
             HANDLING_STEPS,
             Step.REPORTED,
-            _unit_or_county,
+            rules.unit_or_county,
             "primary",
         ),
         Action(
@@ -198,23 +140,28 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("Record the citizen's rating"),
             (Step.REPORTED,),
             Step.SURVEYED,
-            _collector,
+            rules.collector,
         ),
         Action(
             "close",
             gettext_lazy("Close without a rating"),
             (Step.REPORTED,),
             Step.CLOSED,
-            _congress_staff,
+            rules.congress_staff,
         ),
     ]
 }
 
 
 def allowed_actions(petition: Petition, user) -> list[Action]:
-    """The actions ``user`` may take on ``petition`` now: the buttons to draw."""
+    """The actions ``user`` may take on ``petition`` now: the buttons to draw. One query,
+    however many actions the step has."""
     roles = roles_for(user)
-    return [a for a in ACTIONS.values() if petition.step in a.from_steps and a.who(roles, petition)]
+    candidates = [a for a in ACTIONS.values() if petition.step in a.from_steps]
+    if not candidates or not roles.is_anyone:
+        return []
+    verdict = rules.judge(roles, petition.pk, {a.name: a.who for a in candidates})
+    return [a for a in candidates if verdict[a.name]]
 
 
 def _check(action: str, petition: Petition, actor) -> Action:
@@ -224,7 +171,8 @@ def _check(action: str, petition: Petition, actor) -> Action:
             _("This cannot be done while the concern is “%(step)s”.")
             % {"step": petition.get_step_display()}
         )
-    if not spec.who(roles_for(actor), petition):
+    # Judged on the row as it is now, inside the transition's transaction.
+    if not rules.judge(roles_for(actor), petition.pk, {action: spec.who})[action]:
         raise TransitionNotAllowed(_("You may not do this to this concern."))
     return spec
 

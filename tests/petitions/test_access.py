@@ -3,8 +3,9 @@
 import pytest
 from django.http import Http404
 
-from petitions import access, workflow
-from petitions.models import PersonalDataView, Petition
+from petitions import access, errors, workflow
+from petitions.models import PersonalDataView, Petition, StaffScope
+from tests.base import make_user
 from tests.petitions.personas import make_world, receive, to_step
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +115,32 @@ def test_an_accusation_sent_through_a_representatives_code_is_for_county_staff_o
     workflow.petition_assign(petition=petition, actor=world.county, unit=world.other_unit)
     assert petition.pk in _visible(world.other_unit_user)
     assert petition.pk not in _visible(world.rep_a_user)
+
+
+def test_station_staff_see_and_act_on_their_members_concerns_received_elsewhere(world):
+    """Station staff work on the concerns of their station, including those addressed to
+    its representatives wherever they came in: seeing and acting agree (issue #8)."""
+    petition, _ = receive(world, rep=world.rep_a, station=world.station_b)
+    assert petition.pk in _visible(world.station_staff_a)
+    names = {a.name for a in workflow.allowed_actions(petition, world.station_staff_a)}
+    assert names == {"collect", "reject", "reply"}
+    workflow.petition_collect(
+        petition=petition,
+        actor=world.station_staff_a,
+        category=world.category,
+        level="town",
+        town=world.town_b,
+    )
+    assert petition.step == "collected"
+
+
+def test_county_staff_in_the_accused_unit_neither_see_nor_act_on_the_accusation(world):
+    user = make_user("county_in_unit", staff=True)
+    StaffScope.objects.create(user=user, level=StaffScope.Level.COUNTY)
+    world.unit.members.add(user)
+    petition, _ = receive(world, category=world.accusation, accused_unit=world.unit)
+    assert petition.pk not in _visible(user)
+    assert workflow.allowed_actions(petition, user) == []
+    with pytest.raises(errors.TransitionNotAllowed):
+        workflow.petition_reject(petition=petition, actor=user, reason="r", guidance="g")
+    assert petition.pk in _visible(world.county)

@@ -313,3 +313,26 @@ def test_a_unit_that_returns_an_assignment_lands_on_its_queue(client, world):
     assert response.status_code == 302
     assert response["Location"] == "/work/"
     assert client.get(response["Location"], follow=True).status_code == 200
+
+
+def test_the_buttons_cost_one_query_however_many_actions_the_step_has(
+    world, django_assert_num_queries
+):
+    petition, _ = receive(world)
+    to_step(world, petition, "assigned")
+    for user in (world.county, world.unit_user, world.rep_a_user, world.town_staff_a):
+        workflow.allowed_actions(petition, user)  # roles_for caches the user's roles
+        with django_assert_num_queries(1):
+            assert workflow.allowed_actions(petition, user)
+
+
+def test_a_transition_judges_the_concern_as_it_is_now_not_as_it_was_loaded(world):
+    petition, _ = receive(world)
+    # Reclassified as an accusation by someone else since this copy was loaded: only county
+    # staff may triage it now.
+    Petition.objects.filter(pk=petition.pk).update(category=world.accusation)
+    with pytest.raises(errors.TransitionNotAllowed):
+        workflow.petition_reject(
+            petition=petition, actor=world.town_staff_a, reason="r", guidance="g"
+        )
+    assert PetitionEvent.objects.filter(petition=petition, action="reject").count() == 0

@@ -1,0 +1,204 @@
+"""Who may see a concern, and who may take each action on it: every rule written once.
+
+A rule is a function of the user's ``Roles`` (``liaison.roles.roles_for``) that returns a ``Q`` over
+``Petition``. ``may_see`` filters the lists and the detail pages
+(``access.petitions_for_user``); each action's rule (``workflow.ACTIONS[…].who``) says who,
+among those who may see a concern, may take the action. ``judge`` evaluates them for one
+concern in the database, in one query, to draw the buttons and to guard each transition,
+so what a user is listed, may open and may do can never disagree.
+
+Each ``Q`` reads only the petition's own columns and ``__in`` subqueries, never a join to a
+many side (a representative's memberships): filtering by it never repeats a row, and it can
+be annotated as a boolean (``Case(When(q))``) to judge every action of a concern at once.
+
+Scopes (issue #3): county congress staff see all; town congress staff their town; station
+staff their station, including the concerns addressed to its representatives; a
+representative the concerns addressed to them or received at their stations; a handling
+unit those assigned to it. An accusation (检举控告) is seen only by county staff and the unit
+they assign it to, never by the unit or representative it accuses, whatever else would let
+them see it. Nobody may act on a concern they may not see.
+"""
+
+import functools
+import operator
+
+from django.db.models import BooleanField, Case, Q, Value, When
+
+from liaison.models import Station, StationMembership
+from petitions.models import Category, Petition
+
+# No petition / every petition. Django drops them from the SQL (an empty ``IN ()`` never
+# reaches the database, its negation is no condition at all), also inside ``When``.
+NOBODY = Q(pk__in=[])
+EVERYONE = ~NOBODY
+
+
+def _any(*qs: Q) -> Q:
+    """Any of ``qs``. NOBODY and EVERYONE stay themselves (``judge`` needs no SQL for them)."""
+    terms = [q for q in qs if q is not NOBODY]
+    if any(q is EVERYONE for q in terms):
+        return EVERYONE
+    return functools.reduce(operator.or_, terms) if terms else NOBODY
+
+
+def _all(*qs: Q) -> Q:
+    """All of ``qs``. NOBODY and EVERYONE stay themselves."""
+    terms = [q for q in qs if q is not EVERYONE]
+    if any(q is NOBODY for q in terms):
+        return NOBODY
+    return functools.reduce(operator.and_, terms) if terms else EVERYONE
+
+
+def _accusation() -> Q:
+    """A confidential concern (检举控告; 信访工作条例 Art. 30)."""
+    return Q(category_id__in=Category.objects.filter(is_accusation=True).values("pk"))
+
+
+# --- areas: where a concern belongs, for each role (NOBODY without the role) ---------------
+
+
+def _county(roles) -> Q:
+    return EVERYONE if roles.county else NOBODY
+
+
+def _town_area(roles) -> Q:
+    """The concerns of a town: classified to it, or received at one of its stations."""
+    if roles.town_id is None:
+        return NOBODY
+    stations = Station.objects.filter(town_id=roles.town_id).values("pk")
+    return Q(town_id=roles.town_id) | Q(station_id__in=stations)
+
+
+def _station_area(roles) -> Q:
+    """The concerns of a station: received there, or addressed to one of its
+    representatives wherever they came in (station staff follow up their members' work)."""
+    if roles.station_id is None:
+        return NOBODY
+    members = StationMembership.objects.filter(station_id=roles.station_id)
+    return Q(station_id=roles.station_id) | Q(
+        representative_id__in=members.values("representative_id")
+    )
+
+
+def _representative_area(roles) -> Q:
+    """Addressed to the representative, or received at one of their stations."""
+    if roles.representative_id is None:
+        return NOBODY
+    q = Q(representative_id=roles.representative_id)
+    if roles.rep_station_ids:
+        q |= Q(station_id__in=roles.rep_station_ids)
+    return q
+
+
+def _work_area(roles) -> Q:
+    """Where the user works as town or station staff or as a representative."""
+    return _any(_town_area(roles), _station_area(roles), _representative_area(roles))
+
+
+def _unit_area(roles) -> Q:
+    return Q(unit_id__in=roles.unit_ids) if roles.unit_ids else NOBODY
+
+
+def _accused(roles) -> Q:
+    """The concerns that accuse one of the user's units, or the user as a representative
+    (perhaps sent through that very representative's QR code)."""
+    return _any(
+        Q(accused_unit_id__in=roles.unit_ids) if roles.unit_ids else NOBODY,
+        Q(accused_representative_id=roles.representative_id)
+        if roles.representative_id is not None
+        else NOBODY,
+    )
+
+
+# --- seeing -------------------------------------------------------------------------------
+
+
+def may_see(roles) -> Q:
+    """The concerns these roles may see: listed, opened, and the only ones acted on."""
+    if roles.county:
+        scope = EVERYONE
+    else:
+        # An accusation is confidential (信访工作条例 Art. 30): county staff see it, and the
+        # unit they deliberately assign it to.
+        scope = _all(
+            _any(_work_area(roles), _unit_area(roles)),
+            _any(~_accusation(), _unit_area(roles)),
+        )
+    # Never the unit or the representative it accuses, whatever else would let them see it.
+    accused = _accused(roles)
+    return scope if accused is NOBODY else _all(scope, ~accused)
+
+
+# --- acting: each action's ``who`` in workflow.ACTIONS ---------------------------------------
+# Who, among those who may see a concern, may take an action: nobody acts on a concern they
+# may not see, so ``may`` (a filter) and ``judge`` (one concern) always add ``may_see``.
+
+
+def collector(roles) -> Q:
+    """Staff whose area holds the concern, or its representative: they collect, decline,
+    follow up, reply and record the rating. An accusation only county staff triage."""
+    return _any(_county(roles), _all(_work_area(roles), ~_accusation()))
+
+
+def congress_staff(roles) -> Q:
+    """County staff, or town congress staff of the concern's town (not station staff)."""
+    return _any(_county(roles), _all(_town_area(roles), ~_accusation()))
+
+
+def assigner(roles) -> Q:
+    """分级交办: town-level concerns are assigned by the town congress, county-level ones by
+    the county standing committee."""
+    town_level = (
+        Q(level=Petition.Level.TOWN, town_id=roles.town_id) if roles.town_id is not None else NOBODY
+    )
+    return _any(_county(roles), _all(town_level, ~_accusation()))
+
+
+def unit(roles) -> Q:
+    """The unit the concern is assigned to (never the unit it accuses: ``may_see`` hides an
+    accusation from the unit it accuses, whoever it is assigned to)."""
+    return _unit_area(roles)
+
+
+def unit_or_county(roles) -> Q:
+    """The unit, or county staff recording a unit's paper reply."""
+    return _any(_unit_area(roles), _county(roles))
+
+
+def may(roles, who) -> Q:
+    """The concerns on which these roles may take the action whose rule is ``who``."""
+    return _all(may_see(roles), who(roles))
+
+
+# --- one concern ----------------------------------------------------------------------------
+
+
+def judge(roles, petition_pk, actions: dict) -> dict[str, bool]:
+    """For one concern, in one query: whether these roles may see it (``"see"``) and may take
+    each of ``actions`` (name → ``who``), judged on its row as it is in the database now (a
+    transition judges inside its own transaction)."""
+    verdict = dict.fromkeys(["see", *actions], False)
+    see = may_see(roles)
+    if petition_pk is None or see is NOBODY:
+        return verdict
+    # Several actions share a rule (collect, reject, reply… are all the collector's): one
+    # column per rule, and none for a rule that is nobody or everyone.
+    rule = {who: who(roles) for who in actions.values()}
+    column = {
+        who: f"may_{i}"
+        for i, (who, q) in enumerate(rule.items())
+        if q is not NOBODY and q is not EVERYONE
+    }
+    annotations = {
+        column[who]: Case(
+            When(rule[who], then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+        for who in column
+    }
+    # Seeing filters the row (absent: may not see, so may do nothing).
+    rows = list(Petition.objects.filter(see, pk=petition_pk).order_by().values("pk", **annotations))
+    if rows:
+        verdict["see"] = True
+        for name, who in actions.items():
+            verdict[name] = rule[who] is EVERYONE or bool(who in column and rows[0][column[who]])
+    return verdict
