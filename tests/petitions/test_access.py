@@ -5,7 +5,7 @@ from django.http import Http404
 
 from petitions import access, workflow
 from petitions.models import PersonalDataView, Petition
-from tests.petitions.personas import make_world, receive, to_step
+from tests.base import make_world, receive, to_step
 
 pytestmark = pytest.mark.django_db
 
