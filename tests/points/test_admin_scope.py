@@ -82,22 +82,20 @@ def world():
         appealed = claim(rep)
         services.point_entry_reject(entry=appealed, actor=None, reason="材料不全")
         appealed.refresh_from_db()
-        setattr(world, f"entry_{town}", claim(rep))
-        setattr(
-            world,
-            f"appeal_{town}",
-            services.point_entry_appeal(entry=appealed, actor=None, text="已补充照片"),
+        vars(world).update(
+            {
+                f"entry_{town}": claim(rep),
+                f"appeal_{town}": services.point_entry_appeal(
+                    entry=appealed, actor=None, text="已补充照片"
+                ),
+                f"day_{town}": duty_day(station, rep),
+            }
         )
-        setattr(world, f"day_{town}", duty_day(station, rep))
     for town in ("a", "b"):
-        setattr(
-            world,
-            f"attendance_{town}",
-            Attendance.objects.create(
-                activity=world.activity,
-                representative=row(world, "rep", town),
-                status=Attendance.Status.PRESENT,
-            ),
+        vars(world)[f"attendance_{town}"] = Attendance.objects.create(
+            activity=world.activity,
+            representative=row(world, "rep", town),
+            status=Attendance.Status.PRESENT,
         )
     return world
 
@@ -107,8 +105,8 @@ def town_points_staff(**scope):
     return make_staff(group=staff_group("town points staff", TOWN_POINTS_PERMISSIONS), **scope)
 
 
-def _listed(client, model_name, **params):
-    response = client.get(admin_url(model_name, "changelist"), params)
+def _listed(client, model, **params):
+    response = client.get(admin_url(model, "changelist"), params)
     assert response.status_code == 200
     return set(response.context["cl"].result_list)
 
