@@ -13,9 +13,8 @@ from PIL import Image
 
 from petitions import workflow
 from petitions.models import Category, Petition, PetitionPhoto, Step
-from tests.base import make_representative, make_station, make_town
-from tests.liaison.helpers import in_site_language, tr
-from tests.petitions.citizen_helpers import county_staff, gps_jpeg, unit_with_member
+from tests.base import make_county_staff, make_representative, make_station, make_town, make_unit
+from tests.helpers import gps_jpeg, in_site_language, tr
 
 pytestmark = [pytest.mark.browser]
 
@@ -29,8 +28,8 @@ def test_a_citizen_follows_a_concern_from_the_qr_code_to_closed(live_server, pho
     station = make_station(town=town, name="石镇社区人大代表联络站")
     rep = make_representative(name="柳春和", station=station)
     category, _ = Category.objects.get_or_create(name="道路交通")
-    staff = county_staff()
-    unit, member = unit_with_member()
+    staff = make_county_staff()
+    unit, member = make_unit()
     page = phone_page
 
     with override_settings(SITE_URL=live_server.url):

@@ -4,7 +4,7 @@ sign in, open the concern, and use the buttons the workflow table draws."""
 import pytest
 
 from petitions.models import Petition, Step
-from tests.petitions.personas import make_world, receive
+from tests.base import make_world, receive
 
 pytestmark = [pytest.mark.browser]
 PASSWORD = "pw-for-tests-1"

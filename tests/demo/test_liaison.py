@@ -14,7 +14,7 @@ from django.utils import timezone
 from demo.logins import DEMO_ADMIN, DEMO_REPRESENTATIVE, DEMO_REPRESENTATIVE_NAME
 from liaison.models import Representative, Station, StationMembership, StationRating
 from tests.demo.helpers import county_counts
-from tests.liaison.helpers import page_text
+from tests.helpers import page_text
 
 pytestmark = pytest.mark.django_db
 

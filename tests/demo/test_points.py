@@ -18,7 +18,7 @@ from liaison.models import DutyShift, Representative
 from petitions.models import Petition
 from points import services
 from points.models import Activity, Appeal, Attendance, PointEntry, ReportRun
-from tests.liaison.helpers import page_text, tr
+from tests.helpers import page_text, tr
 
 pytestmark = pytest.mark.django_db
 

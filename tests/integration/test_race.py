@@ -7,7 +7,7 @@ from django.db import connection, connections
 
 from petitions import errors, workflow
 from petitions.models import PetitionEvent
-from tests.petitions.personas import make_world, receive, to_step
+from tests.base import make_world, receive, to_step
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

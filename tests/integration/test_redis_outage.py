@@ -10,7 +10,7 @@ from django.conf import settings
 
 from petitions import notifications
 from petitions.models import Notification, Petition
-from tests.petitions.personas import make_world, receive
+from tests.base import make_world, receive
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.redis_outage]
 

@@ -39,7 +39,7 @@ from tests.base import (
     make_user,
     make_village,
 )
-from tests.liaison.helpers import page_text, tr
+from tests.helpers import admin_url, page_text, tr
 
 pytestmark = pytest.mark.django_db
 
@@ -60,11 +60,6 @@ COVERED_APPS = {"liaison", "auth", "django_celery_beat"}
 REGISTERED = sorted(
     model._meta.label for model in admin.site._registry if model._meta.app_label in COVERED_APPS
 )
-
-
-def _url(label, view, *args):
-    app_label, model_name = label.lower().split(".")
-    return reverse(f"admin:{app_label}_{model_name}_{view}", args=args)
 
 
 @pytest.fixture(autouse=True)
@@ -123,18 +118,18 @@ def test_it_registers_every_liaison_model_the_staff_manage():
 
 @pytest.mark.parametrize("label", REGISTERED)
 def test_it_opens_the_changelist_of_every_registered_model(admin_client, one_of_everything, label):
-    response = admin_client.get(_url(label, "changelist"))
+    response = admin_client.get(admin_url(label, "changelist"))
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize("label", [m for m in REGISTERED if m != "liaison.RetiredQrToken"])
 def test_it_opens_the_add_page_of_every_registered_model(admin_client, label):
-    response = admin_client.get(_url(label, "add"))
+    response = admin_client.get(admin_url(label, "add"))
     assert response.status_code == 200
 
 
 def test_it_lets_nobody_add_a_retired_qr_token_by_hand(admin_client):
-    assert admin_client.get(_url("liaison.RetiredQrToken", "add")).status_code == 403
+    assert admin_client.get(admin_url("liaison.RetiredQrToken", "add")).status_code == 403
 
 
 @pytest.mark.parametrize("label", REGISTERED)
@@ -142,16 +137,18 @@ def test_it_opens_the_change_page_of_every_registered_model(admin_client, one_of
     model = next(m for m in admin.site._registry if m._meta.label == label)
     obj = model._default_manager.order_by("pk").first()
     assert obj is not None, f"the fixture made no {label}"
-    response = admin_client.get(_url(label, "change", obj.pk))
+    response = admin_client.get(admin_url(label, "change", obj.pk))
     assert response.status_code == 200
 
 
 def test_it_shows_a_retired_token_read_only(admin_client, one_of_everything):
     retired = RetiredQrToken.objects.get()
-    response = admin_client.get(_url("liaison.RetiredQrToken", "change", retired.pk))
+    response = admin_client.get(admin_url("liaison.RetiredQrToken", "change", retired.pk))
     assert response.status_code == 200
     assert response.context["has_change_permission"] is False
-    assert admin_client.post(_url("liaison.RetiredQrToken", "change", retired.pk)).status_code in (
+    assert admin_client.post(
+        admin_url("liaison.RetiredQrToken", "change", retired.pk)
+    ).status_code in (
         302,
         403,
     )
@@ -160,7 +157,7 @@ def test_it_shows_a_retired_token_read_only(admin_client, one_of_everything):
 
 def test_it_shows_a_representatives_qr_preview_on_the_change_page(admin_client, one_of_everything):
     rep = one_of_everything["rep"]
-    response = admin_client.get(_url("liaison.Representative", "change", rep.pk))
+    response = admin_client.get(admin_url("liaison.Representative", "change", rep.pk))
     html = response.content.decode()
     assert reverse("liaison:representative_qr", args=[rep.qr_token, "png"]) in html
     assert reverse("liaison:representative_qr", args=[rep.qr_token, "svg"]) in html
@@ -168,14 +165,14 @@ def test_it_shows_a_representatives_qr_preview_on_the_change_page(admin_client, 
 
 def test_it_shows_a_stations_qr_preview_on_the_change_page(admin_client, one_of_everything):
     station = one_of_everything["station"]
-    response = admin_client.get(_url("liaison.Station", "change", station.pk))
+    response = admin_client.get(admin_url("liaison.Station", "change", station.pk))
     html = response.content.decode()
     assert reverse("liaison:station_qr", args=[station.qr_token, "png"]) in html
     assert station.get_qr_path() in html
 
 
 def test_it_masks_mobiles_in_the_representative_list(admin_client, one_of_everything):
-    response = admin_client.get(_url("liaison.Representative", "changelist"))
+    response = admin_client.get(admin_url("liaison.Representative", "changelist"))
     html = response.content.decode()
     assert "139****4321" in html
     assert "13987654321" not in html
@@ -183,7 +180,7 @@ def test_it_masks_mobiles_in_the_representative_list(admin_client, one_of_everyt
 
 @pytest.mark.parametrize("query", ["q=样板", "level__exact=county", "is_active__exact=1"])
 def test_it_searches_and_filters_the_representative_list(admin_client, one_of_everything, query):
-    response = admin_client.get(_url("liaison.Representative", "changelist") + "?" + query)
+    response = admin_client.get(admin_url("liaison.Representative", "changelist") + "?" + query)
     assert response.status_code == 200
     assert "样板代表" in page_text(response)
 
@@ -192,7 +189,7 @@ def test_it_filters_representatives_by_the_town_of_their_station(admin_client, o
     town = one_of_everything["station"].town
     make_representative("别镇代表", station=make_station(make_town("别镇")))
     response = admin_client.get(
-        _url("liaison.Representative", "changelist"),
+        admin_url("liaison.Representative", "changelist"),
         {"memberships__station__town__id__exact": town.pk},
     )
     assert response.status_code == 200
@@ -200,7 +197,7 @@ def test_it_filters_representatives_by_the_town_of_their_station(admin_client, o
 
 
 def test_it_searches_stations_and_answers_the_autocomplete(admin_client, one_of_everything):
-    response = admin_client.get(_url("liaison.Station", "changelist"), {"q": "样板"})
+    response = admin_client.get(admin_url("liaison.Station", "changelist"), {"q": "样板"})
     assert response.status_code == 200
     assert "样板联络站" in page_text(response)
     autocomplete = admin_client.get(
@@ -232,7 +229,7 @@ def test_it_lists_representatives_in_constant_queries(
     for _ in range(rows):
         make_representative(station=station, mobile="13812341234", user=make_user())
     with django_assert_num_queries(REPRESENTATIVE_CHANGELIST_QUERIES):
-        response = admin_client.get(_url("liaison.Representative", "changelist"))
+        response = admin_client.get(admin_url("liaison.Representative", "changelist"))
     assert len(response.context["cl"].result_list) == rows
 
 
@@ -242,7 +239,7 @@ def test_it_lists_stations_in_constant_queries(admin_client, django_assert_num_q
     for _ in range(rows):
         make_station(town, village=make_village(town))
     with django_assert_num_queries(STATION_CHANGELIST_QUERIES):
-        response = admin_client.get(_url("liaison.Station", "changelist"))
+        response = admin_client.get(admin_url("liaison.Station", "changelist"))
     assert len(response.context["cl"].result_list) == rows
 
 
@@ -251,7 +248,7 @@ def test_it_lists_stations_in_constant_queries(admin_client, django_assert_num_q
 
 def _act(client, label, action, objects, **extra):
     return client.post(
-        _url(label, "changelist"),
+        admin_url(label, "changelist"),
         {"action": action, "_selected_action": [o.pk for o in objects], "index": 0, **extra},
     )
 
@@ -291,7 +288,7 @@ def test_it_prints_one_station_at_a_time(admin_client):
     response = _act(admin_client, "liaison.Station", "print_qr_cards", stations)
 
     assert response.status_code == 302
-    assert urlsplit(response.url).path == _url("liaison.Station", "changelist")
+    assert urlsplit(response.url).path == admin_url("liaison.Station", "changelist")
     page = admin_client.get(response.url)
     messages = [str(m) for m in page.context["messages"]]
     assert messages == [tr("QR cards are printed one station at a time.")]
@@ -366,7 +363,7 @@ def test_it_computes_a_new_ratings_total_and_stars_from_its_scores(admin_client,
     scores = [(c, "4") for c in criteria[:-1]] + [(criteria[-1], "0")]
 
     response = admin_client.post(
-        _url("liaison.StationRating", "add"),
+        admin_url("liaison.StationRating", "add"),
         {
             "station": station.pk,
             "year": "2025",
@@ -407,7 +404,7 @@ def test_it_recomputes_a_ratings_stars_when_staff_change_a_score(admin_client):
         # Down to 2 of 4 on the first ten checks: 80 − 12 = 68 points, two stars.
         data[f"scores-{index}-score"] = "2" if index < 10 else str(score.score)
 
-    response = admin_client.post(_url("liaison.StationRating", "change", rating.pk), data)
+    response = admin_client.post(admin_url("liaison.StationRating", "change", rating.pk), data)
 
     assert response.status_code == 302
     rating.refresh_from_db()
@@ -418,7 +415,7 @@ def test_it_recomputes_a_ratings_stars_when_staff_change_a_score(admin_client):
 def test_it_ignores_totals_typed_into_the_rating_form(admin_client):
     station = make_station()
     response = admin_client.post(
-        _url("liaison.StationRating", "add"),
+        admin_url("liaison.StationRating", "add"),
         {
             "station": station.pk,
             "year": "2025",
@@ -438,7 +435,7 @@ def test_it_refuses_a_score_above_the_criterions_maximum(admin_client):
     station = make_station()
     criterion = RatingCriterion.objects.filter(is_active=True).first()
     response = admin_client.post(
-        _url("liaison.StationRating", "add"),
+        admin_url("liaison.StationRating", "add"),
         {
             "station": station.pk,
             "year": "2025",

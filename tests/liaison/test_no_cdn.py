@@ -7,7 +7,7 @@ from django.urls import reverse
 from liaison import services
 from liaison.models import StationMembership
 from tests.base import make_rating, make_representative, make_station, make_town, make_user
-from tests.liaison.helpers import links_and_sources
+from tests.helpers import links_and_sources
 
 pytestmark = pytest.mark.django_db
 

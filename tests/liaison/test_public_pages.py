@@ -7,7 +7,7 @@ from django.urls import reverse
 from liaison import services
 from liaison.models import Representative, Station, StationMembership
 from tests.base import make_rating, make_representative, make_station, make_town, make_village
-from tests.liaison.helpers import in_site_language, page_text, tags, tr
+from tests.helpers import in_site_language, page_text, tags, tr
 
 pytestmark = pytest.mark.django_db
 

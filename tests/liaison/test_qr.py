@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from liaison import qrcodes, services
 from tests.base import make_representative, make_station
-from tests.liaison.helpers import decode_qr, page_text, path_of, tr
+from tests.helpers import decode_qr, page_text, path_of, tr
 
 pytestmark = pytest.mark.django_db
 

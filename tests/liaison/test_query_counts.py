@@ -9,8 +9,15 @@ import pytest
 from django.urls import reverse
 
 from liaison.models import Station, StationMembership
-from tests.base import make_rating, make_representative, make_station, make_town, make_user
-from tests.liaison.helpers import representative_at_stations, station_with_representatives
+from tests.base import (
+    make_rating,
+    make_representative,
+    make_station,
+    make_town,
+    make_user,
+    representative_at_stations,
+    station_with_representatives,
+)
 
 pytestmark = pytest.mark.django_db
 

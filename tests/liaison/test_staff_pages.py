@@ -6,7 +6,7 @@ from django.urls import reverse
 from liaison import qrcodes
 from liaison.models import Representative, Station, StationMembership
 from tests.base import make_representative, make_station, make_town, make_user
-from tests.liaison.helpers import count_substring, in_site_language, page_text, parse, tags, tr
+from tests.helpers import count_substring, in_site_language, page_text, parse, tags, tr
 
 pytestmark = pytest.mark.django_db
 

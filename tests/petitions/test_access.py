@@ -3,10 +3,10 @@
 import pytest
 from django.http import Http404
 
+from liaison.models import StaffScope
 from petitions import access, errors, workflow
-from petitions.models import PersonalDataView, Petition, StaffScope
-from tests.base import make_user
-from tests.petitions.personas import make_world, receive, to_step
+from petitions.models import PersonalDataView, Petition
+from tests.base import make_user, make_world, receive, to_step
 
 pytestmark = pytest.mark.django_db
 

@@ -21,9 +21,8 @@ from petitions.models import (
     PetitionEvent,
     Reception,
 )
-from tests.base import make_user
-from tests.liaison.helpers import page_text, tags, tr
-from tests.petitions.personas import make_world, receive, to_step
+from tests.base import make_user, make_world, receive, to_step
+from tests.helpers import admin_url, page_text, tags, tr
 
 pytestmark = pytest.mark.django_db
 
@@ -43,11 +42,6 @@ READ_ONLY = [
     "petitions.PersonalDataView",
     "petitions.Petition",
 ]
-
-
-def _url(label, view, *args):
-    app_label, model_name = label.lower().split(".")
-    return reverse(f"admin:{app_label}_{model_name}_{view}", args=args)
 
 
 def _jpeg() -> bytes:
@@ -126,7 +120,7 @@ def test_it_registers_every_model_staff_work_with():
 
 @pytest.mark.parametrize("label", EDITABLE + READ_ONLY)
 def test_it_opens_every_changelist(admin_client, everything, label):
-    assert admin_client.get(_url(label, "changelist")).status_code == 200
+    assert admin_client.get(admin_url(label, "changelist")).status_code == 200
 
 
 @pytest.mark.parametrize("label", EDITABLE + READ_ONLY)
@@ -134,17 +128,17 @@ def test_it_opens_every_change_page(admin_client, everything, label):
     model = next(m for m in admin.site._registry if m._meta.label == label)
     obj = model._default_manager.order_by("pk").first()
     assert obj is not None, f"the fixture made no {label}"
-    assert admin_client.get(_url(label, "change", obj.pk)).status_code == 200
+    assert admin_client.get(admin_url(label, "change", obj.pk)).status_code == 200
 
 
 @pytest.mark.parametrize("label", EDITABLE)
 def test_it_opens_the_add_page_of_reference_data(admin_client, label):
-    assert admin_client.get(_url(label, "add")).status_code == 200
+    assert admin_client.get(admin_url(label, "add")).status_code == 200
 
 
 @pytest.mark.parametrize("label", READ_ONLY)
 def test_it_lets_nobody_add_what_the_system_records(admin_client, label):
-    assert admin_client.get(_url(label, "add")).status_code == 403
+    assert admin_client.get(admin_url(label, "add")).status_code == 403
 
 
 @pytest.mark.parametrize(
@@ -161,13 +155,13 @@ def test_it_lets_nobody_add_what_the_system_records(admin_client, label):
     ],
 )
 def test_it_filters_the_petition_list(admin_client, everything, query):
-    response = admin_client.get(_url("petitions.Petition", "changelist") + "?" + query)
+    response = admin_client.get(admin_url("petitions.Petition", "changelist") + "?" + query)
     assert response.status_code == 200
 
 
 def test_it_filters_by_town_unit_and_category(admin_client, world, everything):
     other, _ = receive(world, rep=world.rep_b)
-    url = _url("petitions.Petition", "changelist")
+    url = admin_url("petitions.Petition", "changelist")
     for params, expected in (
         ({"town__id__exact": world.town_b.pk}, other),
         ({"unit__id__exact": world.unit.pk}, everything),
@@ -185,7 +179,7 @@ def test_it_filters_overdue_petitions_by_their_deadline(admin_client, world):
     to_step(world, on_time, "assigned")
     # The deadline passes: the date moves, not the step (the data a clock would change).
     Petition.objects.filter(pk=late.pk).update(deadline=date(2020, 1, 1))
-    response = admin_client.get(_url("petitions.Petition", "changelist"), {"overdue": "late"})
+    response = admin_client.get(admin_url("petitions.Petition", "changelist"), {"overdue": "late"})
     assert [p.pk for p in response.context["cl"].result_list] == [late.pk]
 
 
@@ -193,7 +187,7 @@ def test_it_filters_overdue_petitions_by_their_deadline(admin_client, world):
 
 
 def test_it_shows_a_petition_read_only(admin_client, everything):
-    url = _url("petitions.Petition", "change", everything.pk)
+    url = admin_url("petitions.Petition", "change", everything.pk)
     response = admin_client.get(url)
     assert response.context["has_change_permission"] is False
     assert response.context["has_delete_permission"] is False
@@ -207,15 +201,15 @@ def test_it_refuses_to_change_or_delete_a_petition(admin_client, everything):
     before = Petition.objects.get(pk=everything.pk)
     events = PetitionEvent.objects.count()
     response = admin_client.post(
-        _url("petitions.Petition", "change", everything.pk), {"step": "received", "text": "x"}
+        admin_url("petitions.Petition", "change", everything.pk), {"step": "received", "text": "x"}
     )
     assert response.status_code == 403
-    assert admin_client.get(_url("petitions.Petition", "delete", everything.pk)).status_code == (
-        403
-    )
-    assert admin_client.post(_url("petitions.Petition", "delete", everything.pk)).status_code == (
-        403
-    )
+    assert admin_client.get(
+        admin_url("petitions.Petition", "delete", everything.pk)
+    ).status_code == (403)
+    assert admin_client.post(
+        admin_url("petitions.Petition", "delete", everything.pk)
+    ).status_code == (403)
     after = Petition.objects.get(pk=everything.pk)
     assert (after.step, after.text) == (before.step, before.text)
     assert PetitionEvent.objects.count() == events
@@ -228,7 +222,7 @@ def test_it_offers_no_bulk_action_that_could_change_a_step(rf, superuser):
 
 
 def test_it_shows_the_history_read_only(admin_client, everything):
-    response = admin_client.get(_url("petitions.Petition", "change", everything.pk))
+    response = admin_client.get(admin_url("petitions.Petition", "change", everything.pk))
     formsets = response.context["inline_admin_formsets"]
     history = next(f for f in formsets if f.opts.model is PetitionEvent)
     assert len(history.formset.forms) == everything.events.count()
@@ -241,7 +235,7 @@ def test_it_shows_the_history_read_only(admin_client, everything):
 
 
 def test_it_links_photos_and_attachments_to_the_checked_urls(admin_client, everything):
-    response = admin_client.get(_url("petitions.Petition", "change", everything.pk))
+    response = admin_client.get(admin_url("petitions.Petition", "change", everything.pk))
     hrefs = [a.get("href") for a in tags(response, "a")]
     photo = everything.photos.get()
     attachment = everything.attachments.get()
@@ -260,7 +254,7 @@ def test_it_shows_county_staff_the_full_phone_and_records_it(client, world, ever
     )
     client.force_login(world.county)
     before = PersonalDataView.objects.filter(user=world.county).count()
-    response = client.get(_url("petitions.Petition", "change", everything.pk))
+    response = client.get(admin_url("petitions.Petition", "change", everything.pk))
     assert response.status_code == 200
     assert PHONE in page_text(response)
     views = PersonalDataView.objects.filter(user=world.county, petition=everything)
@@ -270,7 +264,7 @@ def test_it_shows_county_staff_the_full_phone_and_records_it(client, world, ever
 
 def test_it_shows_town_staff_the_masked_phone_and_records_the_view(client, world, everything):
     client.force_login(_town_staff_with_view_permission(world))
-    response = client.get(_url("petitions.Petition", "change", everything.pk))
+    response = client.get(admin_url("petitions.Petition", "change", everything.pk))
     assert response.status_code == 200
     assert MASKED in page_text(response)
     assert PHONE not in response.content.decode()
@@ -286,19 +280,22 @@ def test_town_staff_see_only_their_towns_petitions(client, world):
     theirs, _ = receive(world, rep=world.rep_b)
     client.force_login(_town_staff_with_view_permission(world))
 
-    response = client.get(_url("petitions.Petition", "changelist"))
+    response = client.get(admin_url("petitions.Petition", "changelist"))
 
     assert response.status_code == 200
     assert [p.pk for p in response.context["cl"].result_list] == [mine.pk]
     assert theirs.tracking_no not in page_text(response)
-    assert client.get(_url("petitions.Petition", "change", mine.pk)).status_code == 200
-    assert client.get(_url("petitions.Petition", "change", theirs.pk)).status_code in (302, 404)
+    assert client.get(admin_url("petitions.Petition", "change", mine.pk)).status_code == 200
+    assert client.get(admin_url("petitions.Petition", "change", theirs.pk)).status_code in (
+        302,
+        404,
+    )
 
 
 def test_staff_need_the_view_permission_as_well_as_a_scope(client, world):
     receive(world, rep=world.rep_a)
     client.force_login(world.town_staff_a)  # a scope, but no permission on concerns
-    assert client.get(_url("petitions.Petition", "changelist")).status_code == 403
+    assert client.get(admin_url("petitions.Petition", "changelist")).status_code == 403
 
 
 def test_staff_without_a_scope_see_no_petition(client, world):
@@ -308,7 +305,7 @@ def test_staff_without_a_scope_see_no_petition(client, world):
         Permission.objects.get(codename="view_petition", content_type__app_label="petitions")
     )
     client.force_login(user)
-    response = client.get(_url("petitions.Petition", "changelist"))
+    response = client.get(admin_url("petitions.Petition", "changelist"))
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == []
 
@@ -323,7 +320,7 @@ def test_town_staff_see_only_their_towns_surveys(client, world):
         Permission.objects.get(codename="view_survey", content_type__app_label="petitions")
     )
     client.force_login(user)
-    response = client.get(_url("petitions.Survey", "changelist"))
+    response = client.get(admin_url("petitions.Survey", "changelist"))
     assert [s.petition_id for s in response.context["cl"].result_list] == [mine.pk]
 
 
@@ -336,7 +333,7 @@ def test_it_finds_a_petition_by_masked_phone(admin_client, world, term):
     receive(world, citizen_phone="13912340000")
     receive(world)
 
-    response = admin_client.get(_url("petitions.Petition", "changelist"), {"q": term})
+    response = admin_client.get(admin_url("petitions.Petition", "changelist"), {"q": term})
 
     assert [p.pk for p in response.context["cl"].result_list] == [wanted.pk]
     html = response.content.decode()
@@ -346,14 +343,14 @@ def test_it_finds_a_petition_by_masked_phone(admin_client, world, term):
 
 def test_the_masked_form_must_match_both_ends(admin_client, world):
     receive(world, citizen_phone=PHONE)
-    response = admin_client.get(_url("petitions.Petition", "changelist"), {"q": "139****5678"})
+    response = admin_client.get(admin_url("petitions.Petition", "changelist"), {"q": "139****5678"})
     assert list(response.context["cl"].result_list) == []
 
 
 def test_it_finds_a_petition_by_tracking_number_and_text(admin_client, world):
     wanted, _ = receive(world, text="桥梁护栏缺失，孩子上学很危险，请尽快处理。")
     receive(world)
-    url = _url("petitions.Petition", "changelist")
+    url = admin_url("petitions.Petition", "changelist")
     for term in (wanted.tracking_no, "桥梁护栏"):
         response = admin_client.get(url, {"q": term})
         assert [p.pk for p in response.context["cl"].result_list] == [wanted.pk], term
@@ -362,7 +359,7 @@ def test_it_finds_a_petition_by_tracking_number_and_text(admin_client, world):
 def test_the_list_never_shows_a_full_phone(admin_client, world):
     for _ in range(3):
         receive(world, citizen_phone=PHONE)
-    response = admin_client.get(_url("petitions.Petition", "changelist"))
+    response = admin_client.get(admin_url("petitions.Petition", "changelist"))
     html = response.content.decode()
     assert html.count(MASKED) == 3
     assert PHONE not in html
@@ -382,7 +379,7 @@ def test_the_buttons_are_the_allowed_actions(admin_client, superuser, world, ste
     to_step(world, petition, step)
     petition.refresh_from_db()
 
-    response = admin_client.get(_url("petitions.Petition", "change", petition.pk))
+    response = admin_client.get(admin_url("petitions.Petition", "change", petition.pk))
 
     expected = [a.name for a in workflow.allowed_actions(petition, superuser)]
     assert _buttons(response) == expected
@@ -396,7 +393,7 @@ def test_town_staff_get_the_buttons_the_table_gives_them(client, world):
     user = _town_staff_with_view_permission(world)
     client.force_login(user)
 
-    response = client.get(_url("petitions.Petition", "change", county_level.pk))
+    response = client.get(admin_url("petitions.Petition", "change", county_level.pk))
 
     names = _buttons(response)
     assert names == [a.name for a in workflow.allowed_actions(county_level, user)]
@@ -407,7 +404,7 @@ def test_town_staff_get_the_buttons_the_table_gives_them(client, world):
 
 def test_each_button_opens_its_form_on_the_work_page(admin_client, world):
     petition, _ = receive(world)
-    response = admin_client.get(_url("petitions.Petition", "change", petition.pk))
+    response = admin_client.get(admin_url("petitions.Petition", "change", petition.pk))
     links = {a["data-action"]: a["href"] for a in tags(response, "a") if a.get("data-action")}
     work_url = reverse("petitions:work_detail", args=[petition.pk])
     assert links["collect"] == f"{work_url}?action=collect#action-collect"
@@ -449,5 +446,5 @@ def test_it_lists_petitions_in_constant_queries(
         if index % 25 == 0:
             to_step(world, petition, "assigned")
     with django_assert_num_queries(PETITION_CHANGELIST_QUERIES):
-        response = admin_client.get(_url("petitions.Petition", "changelist"))
+        response = admin_client.get(admin_url("petitions.Petition", "changelist"))
     assert len(response.context["cl"].result_list) == rows

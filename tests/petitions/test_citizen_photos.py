@@ -12,18 +12,17 @@ from PIL import Image
 
 from petitions.citizen_forms import PhotoUploadLimit
 from petitions.models import Petition, PetitionPhoto
-from tests.liaison.helpers import page_text, tr
-from tests.petitions.citizen_helpers import (
-    form_data,
+from tests.helpers import (
     gps_jpeg,
     image_bytes,
     jpeg_bytes,
+    page_text,
     png_claiming,
-    rep_at_one_station,
-    rep_url,
     stored_files,
+    tr,
     upload,
 )
+from tests.petitions.citizen_helpers import form_data, rep_at_one_station, rep_url
 
 pytestmark = pytest.mark.django_db
 

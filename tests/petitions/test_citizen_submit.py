@@ -14,7 +14,7 @@ from liaison.models import RetiredQrToken, StationMembership
 from petitions.models import Category, Petition
 from petitions.tracking import hash_token
 from tests.base import make_representative, make_station, make_town, make_village
-from tests.liaison.helpers import decode_qr, page_text, tags, tr
+from tests.helpers import decode_qr, page_text, stored_files, tags, tr
 from tests.petitions.citizen_helpers import (
     GOOD_TEXT,
     category,
@@ -22,7 +22,6 @@ from tests.petitions.citizen_helpers import (
     rep_at_one_station,
     rep_url,
     station_url,
-    stored_files,
     submit,
     tracking_path,
 )

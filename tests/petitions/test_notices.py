@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from petitions import notifications, tasks
 from petitions.models import Notification
-from tests.base import make_user
-from tests.liaison.helpers import page_text, tags, tr
-from tests.petitions.personas import make_world, receive, to_step
+from tests.base import make_user, make_world, receive, to_step
+from tests.helpers import page_text, tags, tr
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from petitions import services
 from petitions.models import Notification, Petition, PetitionEvent
 from petitions.tasks import mark_overdue_petitions
-from tests.petitions.personas import make_world, receive, to_step
+from tests.base import make_world, receive, to_step
 
 pytestmark = pytest.mark.django_db
 

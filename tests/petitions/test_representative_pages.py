@@ -19,10 +19,8 @@ from petitions.models import (
     Reception,
     Step,
 )
-from tests.base import make_station, make_user, make_village
-from tests.liaison.helpers import page_text, tags, tr
-from tests.petitions.citizen_helpers import gps_jpeg, jpeg_bytes, stored_files, upload
-from tests.petitions.personas import make_world, receive, to_step
+from tests.base import make_station, make_user, make_village, make_world, receive, to_step
+from tests.helpers import gps_jpeg, jpeg_bytes, page_text, stored_files, tags, tr, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from petitions.models import Petition, PetitionPhoto
 from petitions.photos import clean_photo
 from petitions.tasks import anonymise_expired_petitions
-from tests.petitions.personas import make_world, receive, to_step
+from tests.base import make_world, receive, to_step
 
 pytestmark = pytest.mark.django_db
 

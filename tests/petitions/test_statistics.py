@@ -16,9 +16,8 @@ from liaison.models import HandlingUnit
 from liaison.roles import roles_for
 from petitions import services, statistics, workflow
 from petitions.models import Category, Petition, Survey
-from tests.base import make_town, make_user
-from tests.liaison.helpers import page_text, tags, tr
-from tests.petitions.personas import make_world
+from tests.base import make_town, make_user, make_world
+from tests.helpers import page_text, tags, tr
 
 pytestmark = pytest.mark.django_db
 

@@ -8,17 +8,16 @@ from django.urls import reverse
 from petitions import workflow
 from petitions.models import Petition, PetitionEvent, Step, Survey
 from petitions.tracking import tracking_url
-from tests.liaison.helpers import in_site_language, page_text, tags, tr
+from tests.base import make_county_staff, make_unit
+from tests.helpers import in_site_language, page_text, tags, tr
 from tests.petitions.citizen_helpers import (
     category,
-    county_staff,
     drive_to_reported,
     rep_at_one_station,
     rep_url,
     report_again,
     submit,
     tracking_path,
-    unit_with_member,
 )
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +110,7 @@ def test_it_dates_each_step_from_the_public_history(client, posted):
 def test_it_shows_public_replies_and_hides_staff_notes(client, posted):
     petition, token = posted
     petition = drive_to_reported(petition)
-    staff = county_staff()
+    staff = make_county_staff()
     workflow.petition_add_note(petition=petition, actor=staff, note="内部督办意见：请尽快")
     workflow.petition_reply(petition=petition, actor=staff, text="您好，已转交县交通运输局。")
     text = page_text(client.get(tracking_path(token)))
@@ -123,8 +122,8 @@ def test_it_shows_public_replies_and_hides_staff_notes(client, posted):
 
 def test_it_never_shows_staff_instructions_even_if_they_copy_the_citizens_phone(client, posted):
     petition, token = posted
-    staff = county_staff()
-    unit, _member = unit_with_member()
+    staff = make_county_staff()
+    unit, _member = make_unit()
     workflow.petition_collect(
         petition=petition,
         actor=staff,
@@ -146,7 +145,7 @@ def test_it_explains_a_concern_not_accepted(client, posted):
     petition, token = posted
     workflow.petition_reject(
         petition=petition,
-        actor=county_staff(),
+        actor=make_county_staff(),
         reason="属于司法程序事项",
         guidance="请向县法院咨询",
     )
@@ -163,7 +162,7 @@ def test_it_shows_the_common_issue_a_concern_was_merged_into(client, posted):
     petition, token = posted
     rep, _station = rep_at_one_station()
     _r, common, _t = submit(client, rep_url(rep))
-    workflow.petition_merge(petition=petition, actor=county_staff(), into=common)
+    workflow.petition_merge(petition=petition, actor=make_county_staff(), into=common)
     text = page_text(client.get(tracking_path(token)))
     assert tr("Merged into a common issue") in text
     assert common.tracking_no in text
@@ -270,7 +269,7 @@ def test_the_tracking_page_runs_the_same_queries_for_1_and_50_events(
     petition, token = posted
     if events > 1:
         petition = drive_to_reported(petition)
-        staff = county_staff()
+        staff = make_county_staff()
         while PetitionEvent.objects.filter(petition=petition, is_public=True).count() < events:
             workflow.petition_reply(petition=petition, actor=staff, text="进展通报")
     assert PetitionEvent.objects.filter(petition=petition, is_public=True).count() == events

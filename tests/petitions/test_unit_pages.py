@@ -8,9 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from petitions.models import Petition, Step
-from tests.base import make_user
-from tests.liaison.helpers import in_site_language, page_text, tags, tr
-from tests.petitions.personas import make_world, receive, to_step
+from tests.base import make_user, make_world, receive, to_step
+from tests.helpers import in_site_language, page_text, tags, tr
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from petitions import errors, services, workflow
 from petitions.deadlines import Calendar
 from petitions.models import Petition, PetitionEvent, Step, Survey
-from tests.petitions.personas import make_world, receive, to_step
+from tests.base import make_world, receive, to_step
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,6 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone, translation
 
 from liaison.models import DutyDay, DutyShift
@@ -34,10 +33,16 @@ from points.models import (
     ReportRun,
 )
 from tests.base import make_representative, make_station, make_user
-from tests.liaison.helpers import in_site_language, page_text, tr
-from tests.liaison.helpers import tags as page_tags
-from tests.petitions.citizen_helpers import gps_jpeg
-from tests.points.admin_helpers import duty_day_data, form_data
+from tests.helpers import (
+    admin_form_data,
+    admin_url,
+    duty_day_data,
+    gps_jpeg,
+    in_site_language,
+    page_text,
+    tr,
+)
+from tests.helpers import tags as page_tags
 
 pytestmark = pytest.mark.django_db
 
@@ -62,11 +67,6 @@ ROWS = [1, 50]
 # session and user; the count of entries (filtered and in all); the page of entries with
 # their representatives and rules; the years for the year filter.
 ENTRY_LIST_QUERIES = 2 + 2 + 1 + 1
-
-
-def _url(label, view, *args):
-    app_label, model_name = label.lower().split(".")
-    return reverse(f"admin:{app_label}_{model_name}_{view}", args=args)
 
 
 def trn(singular: str, plural: str, count: int) -> str:
@@ -159,7 +159,7 @@ def test_it_registers_every_points_model():
 
 @pytest.mark.parametrize("label", EDITABLE + NO_ADD)
 def test_it_opens_every_changelist(admin_client, everything, label):
-    assert admin_client.get(_url(label, "changelist")).status_code == 200
+    assert admin_client.get(admin_url(label, "changelist")).status_code == 200
 
 
 @pytest.mark.parametrize("label", EDITABLE + NO_ADD)
@@ -167,17 +167,17 @@ def test_it_opens_every_change_page(admin_client, everything, label):
     model = next(m for m in admin.site._registry if m._meta.label == label)
     obj = model._default_manager.order_by("pk").first()
     assert obj is not None, f"the fixture made no {label}"
-    assert admin_client.get(_url(label, "change", obj.pk)).status_code == 200
+    assert admin_client.get(admin_url(label, "change", obj.pk)).status_code == 200
 
 
 @pytest.mark.parametrize("label", EDITABLE)
 def test_it_opens_every_add_page(admin_client, label):
-    assert admin_client.get(_url(label, "add")).status_code == 200
+    assert admin_client.get(admin_url(label, "add")).status_code == 200
 
 
 @pytest.mark.parametrize("label", NO_ADD)
 def test_it_lets_nobody_add_what_others_record(admin_client, label):
-    assert admin_client.get(_url(label, "add")).status_code == 403
+    assert admin_client.get(admin_url(label, "add")).status_code == 403
 
 
 @pytest.mark.parametrize(
@@ -198,11 +198,11 @@ def test_it_lets_nobody_add_what_others_record(admin_client, label):
     ],
 )
 def test_it_filters_the_lists(admin_client, everything, label, query):
-    assert admin_client.get(_url(label, "changelist") + "?" + query).status_code == 200
+    assert admin_client.get(admin_url(label, "changelist") + "?" + query).status_code == 200
 
 
 def test_it_tells_staff_to_add_a_row_for_a_later_year(admin_client):
-    response = admin_client.get(_url("points.PointRule", "add"))
+    response = admin_client.get(admin_url("points.PointRule", "add"))
     assert in_site_language(LATER_YEAR_HELP) in page_text(response)
 
 
@@ -215,7 +215,7 @@ def test_it_warns_when_a_row_of_past_years_is_edited(admin_client):
     }
     data.update(yearly_cap="", points_first="5", _save="1")
     data = {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
-    response = admin_client.post(_url("points.PointRule", "change", rule.pk), data)
+    response = admin_client.post(admin_url("points.PointRule", "change", rule.pk), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     rule.refresh_from_db()
     assert rule.points_first == 5
@@ -237,7 +237,7 @@ def _activity_data(rows, **fields):
         "place": "县人大会议室",
         "organiser": "县人大常委会办公室",
     }
-    return form_data(activity, "attendances", rows, **fields)
+    return admin_form_data(activity, "attendances", rows, **fields)
 
 
 def test_saving_the_attendance_list_creates_the_entries(admin_client, rep):
@@ -248,7 +248,7 @@ def test_saving_the_attendance_list_creates_the_entries(admin_client, rep):
         {"representative": absent.pk, "status": "absent"},
         {"representative": excused.pk, "status": "excused", "excuse": "住院治疗"},
     ]
-    response = admin_client.post(_url("points.Activity", "add"), _activity_data(rows))
+    response = admin_client.post(admin_url("points.Activity", "add"), _activity_data(rows))
     assert response.status_code == 302
     activity = Activity.objects.get()
     codes = {
@@ -267,7 +267,7 @@ def test_saving_the_attendance_list_creates_the_entries(admin_client, rep):
 def test_approving_an_excuse_records_who_and_removes_the_deduction(admin_client, superuser):
     excused = make_representative(name="钱代表")
     admin_client.post(
-        _url("points.Activity", "add"),
+        admin_url("points.Activity", "add"),
         _activity_data([{"representative": excused.pk, "status": "excused", "excuse": "住院"}]),
     )
     activity = Activity.objects.get()
@@ -282,7 +282,7 @@ def test_approving_an_excuse_records_who_and_removes_the_deduction(admin_client,
         "excuse_approved": True,
     }
     response = admin_client.post(
-        _url("points.Activity", "change", activity.pk), _activity_data([row])
+        admin_url("points.Activity", "change", activity.pk), _activity_data([row])
     )
     assert response.status_code == 302
     attendance.refresh_from_db()
@@ -300,7 +300,7 @@ def test_approving_an_excuse_records_who_and_removes_the_deduction(admin_client,
 
 def test_it_refuses_to_approve_an_excuse_for_someone_present(admin_client, rep):
     row = {"representative": rep.pk, "status": "present", "excuse_approved": True}
-    response = admin_client.post(_url("points.Activity", "add"), _activity_data([row]))
+    response = admin_client.post(admin_url("points.Activity", "add"), _activity_data([row]))
     assert response.status_code == 200
     assert tr("Only an excused absence has an excuse to approve.") in page_text(response)
     assert not Activity.objects.exists()
@@ -309,7 +309,7 @@ def test_it_refuses_to_approve_an_excuse_for_someone_present(admin_client, rep):
 
 def test_deleting_a_row_of_the_attendance_list_removes_its_entry(admin_client, rep):
     admin_client.post(
-        _url("points.Activity", "add"),
+        admin_url("points.Activity", "add"),
         _activity_data([{"representative": rep.pk, "status": "present"}]),
     )
     activity = Activity.objects.get()
@@ -322,7 +322,7 @@ def test_deleting_a_row_of_the_attendance_list_removes_its_entry(admin_client, r
         "DELETE": True,
     }
     response = admin_client.post(
-        _url("points.Activity", "change", activity.pk), _activity_data([row])
+        admin_url("points.Activity", "change", activity.pk), _activity_data([row])
     )
     assert response.status_code == 302
     assert not counted().exists()
@@ -335,7 +335,7 @@ def test_cancelling_activities_in_bulk_withdraws_their_entries(
     activity = everything["attendance"].activity
     assert PointEntry.objects.filter(source="attendance").exists()
     response = admin_client.post(
-        _url("points.Activity", "changelist"),
+        admin_url("points.Activity", "changelist"),
         {"action": "cancel_activities", ACTION_CHECKBOX_NAME: [activity.pk]},
     )
     assert response.status_code == 302
@@ -350,7 +350,7 @@ def test_cancelling_activities_in_bulk_withdraws_their_entries(
 def test_deleting_activities_in_bulk_removes_their_entries(admin_client, everything):
     activity = everything["attendance"].activity
     response = admin_client.post(
-        _url("points.Activity", "changelist"),
+        admin_url("points.Activity", "changelist"),
         {"action": "delete_selected", ACTION_CHECKBOX_NAME: [activity.pk], "post": "yes"},
     )
     assert response.status_code == 302
@@ -371,7 +371,7 @@ def test_approving_excuses_from_the_attendance_list(admin_client, superuser, rep
     )
     services.activity_sync(activity=activity)
     response = admin_client.post(
-        _url("points.Attendance", "changelist"),
+        admin_url("points.Attendance", "changelist"),
         {"action": "approve_excuses", ACTION_CHECKBOX_NAME: [excused.pk, present.pk]},
     )
     assert response.status_code == 302
@@ -390,7 +390,8 @@ def test_the_roster_is_planned_then_served(admin_client, rep):
     station = make_station()
     on = timezone.localdate() - timedelta(days=1)
     response = admin_client.post(
-        _url("liaison.DutyDay", "add"), duty_day_data(station, on, [{"representative": rep.pk}])
+        admin_url("liaison.DutyDay", "add"),
+        duty_day_data(station, on, [{"representative": rep.pk}]),
     )
     assert response.status_code == 302
     day = DutyDay.objects.get()
@@ -398,13 +399,15 @@ def test_the_roster_is_planned_then_served(admin_client, rep):
     assert not PointEntry.objects.exists()
     row = {"id": shift.pk, "duty_day": day.pk, "representative": rep.pk, "served": True}
     response = admin_client.post(
-        _url("liaison.DutyDay", "change", day.pk), duty_day_data(station, on, [row])
+        admin_url("liaison.DutyDay", "change", day.pk), duty_day_data(station, on, [row])
     )
     assert response.status_code == 302
     entry = PointEntry.objects.get()
     assert (entry.source, entry.source_id, entry.rule.code) == ("duty", shift.pk, "duty")
     row["served"] = False
-    admin_client.post(_url("liaison.DutyDay", "change", day.pk), duty_day_data(station, on, [row]))
+    admin_client.post(
+        admin_url("liaison.DutyDay", "change", day.pk), duty_day_data(station, on, [row])
+    )
     assert not counted().exists()
     assert withdrawn().get().pk == entry.pk
 
@@ -413,7 +416,7 @@ def test_nobody_has_served_a_duty_day_still_to_come(admin_client, rep):
     station = make_station()
     on = timezone.localdate() + timedelta(days=7)
     response = admin_client.post(
-        _url("liaison.DutyDay", "add"),
+        admin_url("liaison.DutyDay", "add"),
         duty_day_data(station, on, [{"representative": rep.pk, "served": True}]),
     )
     assert response.status_code == 200
@@ -423,7 +426,7 @@ def test_nobody_has_served_a_duty_day_still_to_come(admin_client, rep):
 def test_cancelling_duty_days_in_bulk_removes_their_entries(admin_client, everything):
     day = everything["shift"].duty_day
     response = admin_client.post(
-        _url("liaison.DutyDay", "changelist"),
+        admin_url("liaison.DutyDay", "changelist"),
         {"action": "cancel_duty_days", ACTION_CHECKBOX_NAME: [day.pk]},
     )
     assert response.status_code == 302
@@ -435,7 +438,7 @@ def test_cancelling_duty_days_in_bulk_removes_their_entries(admin_client, everyt
 def test_deleting_duty_days_in_bulk_removes_their_entries(admin_client, everything):
     day = everything["shift"].duty_day
     admin_client.post(
-        _url("liaison.DutyDay", "changelist"),
+        admin_url("liaison.DutyDay", "changelist"),
         {"action": "delete_selected", ACTION_CHECKBOX_NAME: [day.pk], "post": "yes"},
     )
     assert not DutyDay.objects.exists()
@@ -448,7 +451,7 @@ def test_a_duty_days_page_costs_one_query_per_roster_row(admin_client, rep):
     station again for the row's title."""
     day = DutyDay.objects.create(station=make_station(), date=date(YEAR, 6, 1))
     DutyShift.objects.create(duty_day=day, representative=rep)
-    url = _url("liaison.DutyDay", "change", day.pk)
+    url = admin_url("liaison.DutyDay", "change", day.pk)
     admin_client.get(url)  # content types and the like, cached from then on
 
     def page_queries() -> int:
@@ -467,7 +470,7 @@ def test_a_duty_days_page_costs_one_query_per_roster_row(admin_client, rep):
 
 def _action(admin_client, action, entries, **extra):
     return admin_client.post(
-        _url("points.PointEntry", "changelist"),
+        admin_url("points.PointEntry", "changelist"),
         {"action": action, ACTION_CHECKBOX_NAME: [e.pk for e in entries], **extra},
     )
 
@@ -533,12 +536,12 @@ def test_it_offers_no_bulk_delete_of_entries(rf, superuser):
 
 def test_it_shows_a_system_entry_read_only(admin_client, everything):
     entry = PointEntry.objects.get(source="duty")
-    url = _url("points.PointEntry", "change", entry.pk)
+    url = admin_url("points.PointEntry", "change", entry.pk)
     response = admin_client.get(url)
     assert response.context["has_change_permission"] is False
     assert response.context["has_delete_permission"] is False
     assert admin_client.post(url, {"quantity": "9", "status": "pending"}).status_code == 403
-    assert admin_client.post(_url("points.PointEntry", "delete", entry.pk)).status_code == 403
+    assert admin_client.post(admin_url("points.PointEntry", "delete", entry.pk)).status_code == 403
     entry.refresh_from_db()
     assert (entry.quantity, entry.status) == (1, "approved")
 
@@ -546,7 +549,7 @@ def test_it_shows_a_system_entry_read_only(admin_client, everything):
 def test_staff_add_an_entry_through_the_service(admin_client, superuser, rep):
     rule = services.rule_for("deed", timezone.localdate().year)
     response = admin_client.post(
-        _url("points.PointEntry", "add"),
+        admin_url("points.PointEntry", "add"),
         {
             "representative": rep.pk,
             "rule": rule.pk,
@@ -569,14 +572,14 @@ def test_staff_add_an_entry_through_the_service(admin_client, superuser, rep):
         superuser,
     )
     assert entry.points == Decimal("6")  # first 5, one further 1
-    assert admin_client.post(_url("points.PointEntry", "delete", entry.pk), {"post": "yes"})
+    assert admin_client.post(admin_url("points.PointEntry", "delete", entry.pk), {"post": "yes"})
     assert not PointEntry.objects.exists()
 
 
 def test_staff_cannot_add_an_entry_in_the_future(admin_client, rep):
     rule = services.rule_for("deed", timezone.localdate().year)
     response = admin_client.post(
-        _url("points.PointEntry", "add"),
+        admin_url("points.PointEntry", "add"),
         {
             "representative": rep.pk,
             "rule": rule.pk,
@@ -594,7 +597,7 @@ def test_staff_cannot_add_an_entry_in_the_future(admin_client, rep):
 def add_entry(admin_client, rep, on=None, quantity="1"):
     on = on or timezone.localdate()
     return admin_client.post(
-        _url("points.PointEntry", "add"),
+        admin_url("points.PointEntry", "add"),
         {
             "representative": rep.pk,
             "rule": services.rule_for("deed", on.year).pk,
@@ -617,7 +620,7 @@ def publish(year, user):
 @pytest.mark.parametrize("quantity", [services.MAX_ITEMS_PER_ENTRY + 1, 1_000_000_000])
 def test_staff_cannot_add_an_entry_of_more_items_than_the_bound(admin_client, rep, quantity):
     """A billion items once looped per item for minutes and ended in a server error."""
-    page = admin_client.get(_url("points.PointEntry", "add"))
+    page = admin_client.get(admin_url("points.PointEntry", "add"))
     field = [i for i in page_tags(page, "input") if i.get("name") == "quantity"][0]
     assert (field["min"], field["max"]) == ("1", str(services.MAX_ITEMS_PER_ENTRY))
 
@@ -670,7 +673,7 @@ def test_a_year_published_while_staff_type_is_refused_without_an_error_page(
     monkeypatch.setattr(StaffEntryForm, "clean_date", lambda form: form.cleaned_data["date"])
     response = add_entry(admin_client, rep, on=date(last, 12, 1))
     assert response.status_code == 302
-    assert response["Location"] == _url("points.PointEntry", "add")
+    assert response["Location"] == admin_url("points.PointEntry", "add")
     assert published_message(last) in _messages(response)
     assert not PointEntry.objects.exists()
     assert not LogEntry.objects.exists()
@@ -690,7 +693,7 @@ def test_it_lists_entries_in_constant_queries(
             shift = DutyShift.objects.create(duty_day=day, representative=rep, served=True)
             services.duty_shift_sync(shift=shift)
     with django_assert_num_queries(ENTRY_LIST_QUERIES):
-        response = admin_client.get(_url("points.PointEntry", "changelist"))
+        response = admin_client.get(admin_url("points.PointEntry", "changelist"))
     assert response.context["cl"].result_count == rows
 
 
@@ -703,16 +706,16 @@ def test_the_appeal_list_shows_open_appeals_first(admin_client, everything, supe
     other.refresh_from_db()
     answered = services.point_entry_appeal(entry=other, actor=None, text="请复核")
     services.appeal_answer(appeal=answered, actor=superuser, uphold=False, answer="维持")
-    response = admin_client.get(_url("points.Appeal", "changelist"))
+    response = admin_client.get(admin_url("points.Appeal", "changelist"))
     assert [a.status for a in response.context["cl"].result_list] == ["open"]
-    response = admin_client.get(_url("points.Appeal", "changelist"), {"state": "all"})
+    response = admin_client.get(admin_url("points.Appeal", "changelist"), {"state": "all"})
     assert response.context["cl"].result_count == 2
 
 
 @pytest.mark.parametrize(("decision", "status"), [("uphold", "approved"), ("dismiss", "rejected")])
 def test_staff_answer_an_appeal(admin_client, everything, superuser, decision, status):
     appeal = Appeal.objects.get()
-    url = _url("points.Appeal", "change", appeal.pk)
+    url = admin_url("points.Appeal", "change", appeal.pk)
     response = admin_client.post(url, {"decision": decision, "answer": "经核实", "_save": "1"})
     assert response.status_code == 302
     appeal.refresh_from_db()
@@ -727,7 +730,7 @@ def test_staff_answer_an_appeal(admin_client, everything, superuser, decision, s
 
 def test_an_appeal_needs_a_decision_and_an_answer(admin_client, everything):
     appeal = Appeal.objects.get()
-    url = _url("points.Appeal", "change", appeal.pk)
+    url = admin_url("points.Appeal", "change", appeal.pk)
     response = admin_client.post(url, {"answer": "", "_save": "1"})
     assert response.status_code == 200
     assert Appeal.objects.get().status == "open"
@@ -739,7 +742,7 @@ def test_an_appeal_needs_a_decision_and_an_answer(admin_client, everything):
 def test_it_refuses_to_publish_a_year_without_a_finished_report(admin_client):
     ReportRun.objects.create(year=YEAR + 1, status=ReportRun.Status.RUNNING)
     response = admin_client.post(
-        _url("points.Publication", "add"), {"year": str(YEAR + 1), "_save": "1"}
+        admin_url("points.Publication", "add"), {"year": str(YEAR + 1), "_save": "1"}
     )
     assert response.status_code == 200
     expected = tr("There is no finished report for %(year)s: build the year's reports first.") % {
@@ -757,7 +760,7 @@ def test_it_publishes_a_year_from_its_latest_finished_report(admin_client, super
         year=YEAR, status=ReportRun.Status.DONE, finished_at=timezone.now()
     )
     ReportRun.objects.create(year=YEAR, status=ReportRun.Status.FAILED)
-    response = admin_client.post(_url("points.Publication", "add"), {"year": str(YEAR)})
+    response = admin_client.post(admin_url("points.Publication", "add"), {"year": str(YEAR)})
     assert response.status_code == 302
     publication = Publication.objects.get()
     assert (publication.year, publication.run, publication.published_by) == (
@@ -771,7 +774,7 @@ def test_it_publishes_years_from_the_report_list(admin_client, everything):
     Publication.objects.all().delete()
     run = everything["run"]
     response = admin_client.post(
-        _url("points.ReportRun", "changelist"),
+        admin_url("points.ReportRun", "changelist"),
         {"action": "publish_years", ACTION_CHECKBOX_NAME: [run.pk]},
     )
     assert response.status_code == 302

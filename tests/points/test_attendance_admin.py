@@ -3,6 +3,7 @@ rows of the representatives their work covers (excuses tell of illness and famil
 is present at or absent from an activity still to come, and an activity whose attendance
 says so cannot be moved there; a representative listed twice is told in words."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
@@ -10,13 +11,13 @@ from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.utils import timezone
 
-from demo.points import COUNTY_POINTS_PERMISSIONS, TOWN_POINTS_PERMISSIONS
+from demo.logins import staff_group
+from demo.points import TOWN_POINTS_PERMISSIONS
 from liaison.models import DutyDay, StaffScope
 from points import services
 from points.models import Activity, Attendance, PointEntry
-from tests.base import make_representative, make_station, make_town, make_user
-from tests.liaison.helpers import page_text, tr
-from tests.points.admin_helpers import admin_url, duty_day_data, form_data, staff
+from tests.base import World, make_representative, make_staff, make_user, make_world
+from tests.helpers import admin_form_data, admin_url, duty_day_data, page_text, tr
 
 pytestmark = pytest.mark.django_db
 
@@ -48,38 +49,43 @@ def future(days=7):
     return timezone.localdate() + timedelta(days=days)
 
 
+@dataclass
+class Scene(World):
+    """The world with a meeting in the past, where A's representative was present and B's
+    excused for an illness."""
+
+    activity: Activity = None
+    attendance_a: Attendance = None
+    attendance_b: Attendance = None
+    town_editor: object = None
+    superuser: object = None
+
+
 @pytest.fixture
 def world():
-    """A meeting in the past with a representative of town A present and one of town B
-    excused for an illness; staff of town A (as the demo has them, and able to edit), county
-    staff and a superuser."""
-    rows = {}
-    for key in ("a", "b"):
-        town = make_town()
-        station = make_station(town=town)
-        rows[key] = {"town": town, "station": station, "rep": make_representative(station=station)}
-    activity = Activity.objects.create(
+    """The meeting; the demo's staff of town A (the clerk) and of the county, town A's staff
+    who may also edit an activity's list, and a superuser."""
+    world = Scene(**vars(make_world(clerks=True)))
+    world.activity = Activity.objects.create(
         kind=Activity.Kind.STANDING_MEETING, title="常委会第十次会议", date=PAST
     )
-    rows["a"]["attendance"] = Attendance.objects.create(
-        activity=activity, representative=rows["a"]["rep"], status=Attendance.Status.PRESENT
+    world.attendance_a = Attendance.objects.create(
+        activity=world.activity, representative=world.rep_a, status=Attendance.Status.PRESENT
     )
-    rows["b"]["attendance"] = Attendance.objects.create(
-        activity=activity,
-        representative=rows["b"]["rep"],
+    world.attendance_b = Attendance.objects.create(
+        activity=world.activity,
+        representative=world.rep_b,
         status=Attendance.Status.EXCUSED,
         excuse=ILLNESS,
     )
-    services.activity_sync(activity=activity)
-    town_a = {"level": StaffScope.Level.TOWN, "town": rows["a"]["town"]}
-    rows["activity"] = activity
-    rows["town_staff"] = staff(TOWN_POINTS_PERMISSIONS, "town points staff", **town_a)
-    rows["town_editor"] = staff(TOWN_EDITING_PERMISSIONS, "town points editors", **town_a)
-    rows["county_staff"] = staff(
-        COUNTY_POINTS_PERMISSIONS, "county points staff", level=StaffScope.Level.COUNTY
+    services.activity_sync(activity=world.activity)
+    world.town_editor = make_staff(
+        group=staff_group("town points editors", TOWN_EDITING_PERMISSIONS),
+        level=StaffScope.Level.TOWN,
+        town=world.town_a,
     )
-    rows["superuser"] = make_user(superuser=True)
-    return rows
+    world.superuser = make_user(superuser=True)
+    return world
 
 
 def _row(attendance, **changes):
@@ -103,7 +109,7 @@ def _activity_data(activity, rows, **fields):
         "place": activity.place,
         "organiser": activity.organiser,
     }
-    return form_data(shown, "attendances", rows, **fields)
+    return admin_form_data(shown, "attendances", rows, **fields)
 
 
 def _new_activity(**fields):
@@ -127,82 +133,82 @@ def _inline(response):
 
 
 def test_town_staff_see_only_their_towns_attendance_on_the_activity_page(client, world):
-    client.force_login(world["town_staff"])
-    response = client.get(admin_url("activity", "change", world["activity"].pk))
+    client.force_login(world.town_clerk_a)
+    response = client.get(admin_url("points.Activity", "change", world.activity.pk))
     assert response.status_code == 200
-    assert set(_inline(response).queryset) == {world["a"]["attendance"]}
+    assert set(_inline(response).queryset) == {world.attendance_a}
     text = page_text(response)
-    assert world["a"]["rep"].name in text
-    assert world["b"]["rep"].name not in text
+    assert world.rep_a.name in text
+    assert world.rep_b.name not in text
     assert ILLNESS not in response.content.decode()
 
 
-@pytest.mark.parametrize("who", ["county_staff", "superuser"])
+@pytest.mark.parametrize("who", ["county_clerk", "superuser"])
 def test_county_staff_see_the_whole_attendance_list(client, world, who):
-    client.force_login(world[who])
-    response = client.get(admin_url("activity", "change", world["activity"].pk))
+    client.force_login(getattr(world, who))
+    response = client.get(admin_url("points.Activity", "change", world.activity.pk))
     assert set(_inline(response).queryset) == {
-        world["a"]["attendance"],
-        world["b"]["attendance"],
+        world.attendance_a,
+        world.attendance_b,
     }
     assert ILLNESS in response.content.decode()
 
 
 def test_town_staff_choose_among_their_towns_representatives_from_a_plain_list(client, world):
-    client.force_login(world["town_editor"])
-    response = client.get(admin_url("activity", "change", world["activity"].pk))
+    client.force_login(world.town_editor)
+    response = client.get(admin_url("points.Activity", "change", world.activity.pk))
     field = _inline(response).forms[0].fields["representative"]
-    assert set(field.queryset) == {world["a"]["rep"]}
+    assert set(field.queryset) == {world.rep_a}
     # The autocomplete is answered by the liaison admin, which lists the whole county.
     assert not isinstance(field.widget.widget, AutocompleteSelect)
     assert isinstance(field.widget.widget, forms.Select)
 
 
 def test_county_staff_keep_the_autocomplete(client, world):
-    client.force_login(world["county_staff"])
-    response = client.get(admin_url("activity", "change", world["activity"].pk))
+    client.force_login(world.county_clerk)
+    response = client.get(admin_url("points.Activity", "change", world.activity.pk))
     field = _inline(response).forms[0].fields["representative"]
     assert isinstance(field.widget.widget, AutocompleteSelect)
 
 
 def test_town_staff_cannot_alter_another_towns_row_by_posting_its_id(client, world):
-    theirs = world["b"]["attendance"]
-    client.force_login(world["town_editor"])
-    url = admin_url("activity", "change", world["activity"].pk)
-    for changed in ({"status": "absent", "excuse": ""}, {"representative": world["a"]["rep"].pk}):
-        rows = [_row(world["a"]["attendance"]), _row(theirs, **changed)]
-        client.post(url, _activity_data(world["activity"], rows))
-    deleting = [_row(world["a"]["attendance"]), _row(theirs, DELETE=True)]
-    client.post(url, _activity_data(world["activity"], deleting))
+    theirs = world.attendance_b
+    client.force_login(world.town_editor)
+    url = admin_url("points.Activity", "change", world.activity.pk)
+    for changed in ({"status": "absent", "excuse": ""}, {"representative": world.rep_a.pk}):
+        rows = [_row(world.attendance_a), _row(theirs, **changed)]
+        client.post(url, _activity_data(world.activity, rows))
+    deleting = [_row(world.attendance_a), _row(theirs, DELETE=True)]
+    client.post(url, _activity_data(world.activity, deleting))
     theirs.refresh_from_db()
     assert (theirs.representative, theirs.status, theirs.excuse) == (
-        world["b"]["rep"],
+        world.rep_b,
         Attendance.Status.EXCUSED,
         ILLNESS,
     )
 
 
 def test_town_staff_cannot_add_another_towns_representative(client, world):
-    outsider = make_representative(station=world["b"]["station"])
-    client.force_login(world["town_editor"])
-    rows = [_row(world["a"]["attendance"]), {"representative": outsider.pk, "status": "present"}]
+    outsider = make_representative(station=world.station_b)
+    client.force_login(world.town_editor)
+    rows = [_row(world.attendance_a), {"representative": outsider.pk, "status": "present"}]
     response = client.post(
-        admin_url("activity", "change", world["activity"].pk),
-        _activity_data(world["activity"], rows),
+        admin_url("points.Activity", "change", world.activity.pk),
+        _activity_data(world.activity, rows),
     )
     assert response.status_code == 200
     assert "representative" in _inline(response).forms[1].errors
     assert not Attendance.objects.filter(representative=outsider).exists()
     # Their own town's representative is fine.
-    neighbour = make_representative(station=world["a"]["station"])
+    neighbour = make_representative(station=world.station_a)
     rows[1]["representative"] = neighbour.pk
     response = client.post(
-        admin_url("activity", "change", world["activity"].pk),
-        _activity_data(world["activity"], rows),
+        admin_url("points.Activity", "change", world.activity.pk),
+        _activity_data(world.activity, rows),
     )
     assert response.status_code == 302
-    assert world["activity"].attendances.filter(representative=neighbour).exists()
-    assert world["activity"].attendances.count() == 3
+    assert world.activity.attendances.filter(representative=neighbour).exists()
+    assert world.activity.attendances.count() == 3
 
 
 # --- nobody is present at what has not happened yet ---------------------------------------------
@@ -210,10 +216,10 @@ def test_town_staff_cannot_add_another_towns_representative(client, world):
 
 @pytest.mark.parametrize("status", ["present", "absent"])
 def test_nobody_is_present_or_absent_at_an_activity_still_to_come(client, world, status):
-    rep = world["a"]["rep"]
-    client.force_login(world["superuser"])
+    rep = world.rep_a
+    client.force_login(world.superuser)
     response = client.post(
-        admin_url("activity", "add"),
+        admin_url("points.Activity", "add"),
         _activity_data(_new_activity(), [{"representative": rep.pk, "status": status}]),
     )
     assert response.status_code == 200
@@ -224,20 +230,22 @@ def test_nobody_is_present_or_absent_at_an_activity_still_to_come(client, world,
 
 
 def test_an_excuse_is_recorded_in_advance(client, world):
-    rep = world["a"]["rep"]
-    client.force_login(world["superuser"])
+    rep = world.rep_a
+    client.force_login(world.superuser)
     row = {"representative": rep.pk, "status": "excused", "excuse": "外出学习"}
-    response = client.post(admin_url("activity", "add"), _activity_data(_new_activity(), [row]))
+    response = client.post(
+        admin_url("points.Activity", "add"), _activity_data(_new_activity(), [row])
+    )
     assert response.status_code == 302
     assert Attendance.objects.get(activity__date=future()).status == Attendance.Status.EXCUSED
 
 
 def test_attendance_is_recorded_on_the_day(client, world):
-    rep = world["a"]["rep"]
-    client.force_login(world["superuser"])
+    rep = world.rep_a
+    client.force_login(world.superuser)
     today = _new_activity(date=timezone.localdate())
     response = client.post(
-        admin_url("activity", "add"),
+        admin_url("points.Activity", "add"),
         _activity_data(today, [{"representative": rep.pk, "status": "present"}]),
     )
     assert response.status_code == 302
@@ -248,11 +256,11 @@ def test_the_attendance_page_refuses_present_for_an_activity_still_to_come(clien
     activity = _new_activity()
     activity.save()
     excused = Attendance.objects.create(
-        activity=activity, representative=world["a"]["rep"], status="excused", excuse="出差"
+        activity=activity, representative=world.rep_a, status="excused", excuse="出差"
     )
-    client.force_login(world["superuser"])
+    client.force_login(world.superuser)
     response = client.post(
-        admin_url("attendance", "change", excused.pk),
+        admin_url("points.Attendance", "change", excused.pk),
         {"status": "present", "excuse": "", "_save": "1"},
     )
     assert response.status_code == 200
@@ -263,65 +271,65 @@ def test_the_attendance_page_refuses_present_for_an_activity_still_to_come(clien
 
 
 def test_an_activity_with_attendance_cannot_move_into_the_future(client, world):
-    activity = world["activity"]
-    client.force_login(world["superuser"])
-    rows = [_row(world["a"]["attendance"]), _row(world["b"]["attendance"])]
+    activity = world.activity
+    client.force_login(world.superuser)
+    rows = [_row(world.attendance_a), _row(world.attendance_b)]
     response = client.post(
-        admin_url("activity", "change", activity.pk),
+        admin_url("points.Activity", "change", activity.pk),
         _activity_data(activity, rows, date=future().isoformat()),
     )
     assert response.status_code == 200
     assert tr(FUTURE_ROW) in page_text(response)
     activity.refresh_from_db()
     assert activity.date == PAST
-    entry = PointEntry.objects.get(source_id=world["a"]["attendance"].pk)
+    entry = PointEntry.objects.get(source_id=world.attendance_a.pk)
     assert entry.date == PAST
 
 
 def test_an_activity_moves_into_the_future_once_its_list_holds_only_excuses(client, world):
-    activity = world["activity"]
-    client.force_login(world["superuser"])
+    activity = world.activity
+    client.force_login(world.superuser)
     rows = [
-        _row(world["a"]["attendance"], status="excused", excuse="改期后出差"),
-        _row(world["b"]["attendance"]),
+        _row(world.attendance_a, status="excused", excuse="改期后出差"),
+        _row(world.attendance_b),
     ]
     response = client.post(
-        admin_url("activity", "change", activity.pk),
+        admin_url("points.Activity", "change", activity.pk),
         _activity_data(activity, rows, date=future().isoformat()),
     )
     assert response.status_code == 302
     activity.refresh_from_db()
     assert activity.date == future()
-    assert not PointEntry.objects.filter(
-        source_id=world["a"]["attendance"].pk, points__gt=0
-    ).exists()
+    assert not PointEntry.objects.filter(source_id=world.attendance_a.pk, points__gt=0).exists()
 
 
 def test_rows_town_staff_cannot_see_still_keep_the_activity_in_the_past(client, world):
-    activity = world["activity"]
-    world["a"]["attendance"].delete()
-    world["b"]["attendance"].status = Attendance.Status.ABSENT
-    world["b"]["attendance"].save()
-    client.force_login(world["town_editor"])
+    activity = world.activity
+    world.attendance_a.delete()
+    world.attendance_b.status = Attendance.Status.ABSENT
+    world.attendance_b.save()
+    client.force_login(world.town_editor)
     response = client.post(
-        admin_url("activity", "change", activity.pk),
+        admin_url("points.Activity", "change", activity.pk),
         _activity_data(activity, [], date=future().isoformat()),
     )
     assert response.status_code == 200
     assert tr(FUTURE_MOVE) in page_text(response)
     text = page_text(response)
-    assert world["b"]["rep"].name not in text
+    assert world.rep_b.name not in text
     activity.refresh_from_db()
     assert activity.date == PAST
 
 
 def test_staff_who_see_no_attendance_cannot_move_the_activity_into_the_future(client, world):
-    activity = world["activity"]
-    user = staff({"points": {"activity": ["view", "change"]}}, "activity editors")
+    activity = world.activity
+    user = make_staff(
+        group=staff_group("activity editors", {"points": {"activity": ["view", "change"]}})
+    )
     client.force_login(user)
     data = {k: v for k, v in _activity_data(activity, []).items() if "attendances" not in k}
     response = client.post(
-        admin_url("activity", "change", activity.pk), {**data, "date": future().isoformat()}
+        admin_url("points.Activity", "change", activity.pk), {**data, "date": future().isoformat()}
     )
     assert response.status_code == 200
     assert "date" in response.context["adminform"].form.errors
@@ -330,7 +338,7 @@ def test_staff_who_see_no_attendance_cannot_move_the_activity_into_the_future(cl
     assert activity.date == PAST
     # Another date in the past is fine.
     response = client.post(
-        admin_url("activity", "change", activity.pk), {**data, "date": "2025-01-11"}
+        admin_url("points.Activity", "change", activity.pk), {**data, "date": "2025-01-11"}
     )
     assert response.status_code == 302
 
@@ -339,11 +347,11 @@ def test_staff_who_see_no_attendance_cannot_move_the_activity_into_the_future(cl
 
 
 def test_a_representative_listed_twice_on_an_activity_is_told_in_words(client, world):
-    rep = world["a"]["rep"]
-    client.force_login(world["superuser"])
+    rep = world.rep_a
+    client.force_login(world.superuser)
     rows = [{"representative": rep.pk, "status": "present"}] * 2
     response = client.post(
-        admin_url("activity", "add"), _activity_data(_new_activity(date=PAST), rows)
+        admin_url("points.Activity", "add"), _activity_data(_new_activity(date=PAST), rows)
     )
     assert response.status_code == 200
     errors = [str(e) for e in _inline(response).non_form_errors()]
@@ -352,11 +360,11 @@ def test_a_representative_listed_twice_on_an_activity_is_told_in_words(client, w
 
 
 def test_a_representative_listed_twice_on_a_duty_day_is_told_in_words(client, world):
-    rep = world["a"]["rep"]
-    client.force_login(world["superuser"])
+    rep = world.rep_a
+    client.force_login(world.superuser)
     rows = [{"representative": rep.pk}, {"representative": rep.pk}]
-    data = duty_day_data(world["a"]["station"], PAST, rows)
-    response = client.post(admin_url("dutyday", "add"), data)
+    data = duty_day_data(world.station_a, PAST, rows)
+    response = client.post(admin_url("liaison.DutyDay", "add"), data)
     assert response.status_code == 200
     errors = [str(e) for e in _inline(response).non_form_errors()]
     assert errors == [tr(DUTY_DAY_DUPLICATE)]

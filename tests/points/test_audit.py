@@ -10,16 +10,14 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
 
 from liaison.models import DutyDay, DutyShift, StaffScope
 from points import services
 from points.models import Activity, Attendance, AuditRowImmutable, PointAudit, PointEntry
 from points.services import PointsError
-from tests.base import make_representative, make_station, make_town, make_user
-from tests.liaison.helpers import in_site_language, page_text
-from tests.points.admin_helpers import admin_url, duty_day_data, form_data
+from tests.base import make_representative, make_station, make_town, make_user, make_world
+from tests.helpers import admin_form_data, admin_url, duty_day_data, in_site_language, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -364,12 +362,12 @@ def test_the_entry_page_shows_its_rows_and_links_to_the_representatives_trail(
 ):
     entry = claim(rep)
     services.point_entry_reject(entry=entry, actor=staff, reason="材料不全")
-    response = admin_client.get(admin_url("pointentry", "change", entry.pk))
+    response = admin_client.get(admin_url("points.PointEntry", "change", entry.pk))
     text = page_text(response)
     assert in_site_language(Action.ENTRY_CREATED.label) in text
     assert in_site_language(Action.ENTRY_REJECTED.label) in text
     assert "材料不全" in text
-    trail = admin_url("pointaudit", "changelist") + f"?representative={rep.pk}"
+    trail = admin_url("points.PointAudit", "changelist") + f"?representative={rep.pk}"
     assert trail in response.content.decode()
 
     response = admin_client.get(trail)
@@ -381,14 +379,14 @@ def test_the_entry_page_shows_its_rows_and_links_to_the_representatives_trail(
 def test_the_trail_is_read_only(admin_client, rep):
     claim(rep)
     row = PointAudit.objects.get()
-    url = admin_url("pointaudit", "change", row.pk)
+    url = admin_url("points.PointAudit", "change", row.pk)
     response = admin_client.get(url)
     assert response.status_code == 200
     assert response.context["has_change_permission"] is False
     assert response.context["has_delete_permission"] is False
     assert admin_client.post(url, {"note": "x"}).status_code == 403
-    assert admin_client.get(admin_url("pointaudit", "add")).status_code == 403
-    assert admin_client.post(admin_url("pointaudit", "delete", row.pk)).status_code == 403
+    assert admin_client.get(admin_url("points.PointAudit", "add")).status_code == 403
+    assert admin_client.post(admin_url("points.PointAudit", "delete", row.pk)).status_code == 403
 
 
 def test_the_trail_lists_in_constant_queries(admin_client, rep, staff):
@@ -401,8 +399,8 @@ def test_the_trail_lists_in_constant_queries(admin_client, rep, staff):
     entry = claim(rep)
     services.point_entry_reject(entry=entry, actor=staff, reason="材料不全")
     entry.refresh_from_db()
-    entry_page = admin_url("pointentry", "change", entry.pk)
-    trail = admin_url("pointaudit", "changelist") + f"?representative={rep.pk}"
+    entry_page = admin_url("points.PointEntry", "change", entry.pk)
+    trail = admin_url("points.PointAudit", "changelist") + f"?representative={rep.pk}"
     before = queries(entry_page), queries(trail)
     for _ in range(5):
         services.point_entry_approve(entry=claim(rep), actor=staff)
@@ -413,26 +411,21 @@ def test_the_trail_lists_in_constant_queries(admin_client, rep, staff):
 
 
 def test_town_staff_see_only_their_towns_trail(client):
-    towns = {}
-    for key in ("a", "b"):
-        town = make_town()
-        rep = make_representative(station=make_station(town=town))
-        towns[key] = {"town": town, "rep": rep, "entry": claim(rep)}
-    user = make_user(staff=True)
+    world = make_world()
+    for rep in (world.rep_a, world.rep_b):
+        claim(rep)
+    user = world.town_staff_a
     user.user_permissions.add(
         *Permission.objects.filter(
             content_type__app_label="points", codename__in=["view_pointaudit", "view_pointentry"]
         )
     )
-    StaffScope.objects.create(user=user, level=StaffScope.Level.TOWN, town=towns["a"]["town"])
     client.force_login(user)
-    response = client.get(admin_url("pointaudit", "changelist"))
-    assert [r.representative_id for r in response.context["cl"].result_list] == [
-        towns["a"]["rep"].pk
-    ]
-    theirs = PointAudit.objects.get(representative=towns["b"]["rep"])
-    assert client.get(admin_url("pointaudit", "change", theirs.pk)).status_code == 302
-    trail = admin_url("pointaudit", "changelist") + f"?representative={towns['b']['rep'].pk}"
+    response = client.get(admin_url("points.PointAudit", "changelist"))
+    assert [r.representative_id for r in response.context["cl"].result_list] == [world.rep_a.pk]
+    theirs = PointAudit.objects.get(representative=world.rep_b)
+    assert client.get(admin_url("points.PointAudit", "change", theirs.pk)).status_code == 302
+    trail = admin_url("points.PointAudit", "changelist") + f"?representative={world.rep_b.pk}"
     assert client.get(trail).context["cl"].result_count == 0
 
 
@@ -441,7 +434,7 @@ def test_ticking_cancelled_on_an_activitys_page_cancels_through_the_service(
 ):
     row = attendance(rep)
     activity = row.activity
-    data = form_data(
+    data = admin_form_data(
         {
             "kind": activity.kind,
             "title": activity.title,
@@ -458,7 +451,7 @@ def test_ticking_cancelled_on_an_activitys_page_cancels_through_the_service(
             }
         ],
     )
-    response = admin_client.post(admin_url("activity", "change", activity.pk), data)
+    response = admin_client.post(admin_url("points.Activity", "change", activity.pk), data)
     assert response.status_code == 302
     activity.refresh_from_db()
     assert activity.is_cancelled
@@ -475,7 +468,7 @@ def test_ticking_cancelled_on_a_duty_days_page_cancels_through_the_service(
     services.duty_day_sync(duty_day=day)
     row = {"id": shift.pk, "duty_day": day.pk, "representative": rep.pk, "served": True}
     data = duty_day_data(day.station, day.date, [row], is_cancelled="on")
-    response = admin_client.post(admin_url("dutyday", "change", day.pk), data)
+    response = admin_client.post(admin_url("liaison.DutyDay", "change", day.pk), data)
     assert response.status_code == 302
     day.refresh_from_db()
     assert day.is_cancelled
@@ -502,7 +495,7 @@ def _staff_who_read_the_trail(**scope):
 def test_the_representatives_admin_page_shows_their_trail_to_staff_who_cover_them(client, rep):
     entry = claim(rep)
     services.point_entry_approve(entry=entry, actor=None)
-    url = reverse("admin:liaison_representative_change", args=[rep.pk])
+    url = admin_url("liaison.Representative", "change", rep.pk)
     link = "查看该代表的全部积分变更记录"  # All changes to this representative's points
 
     client.force_login(_staff_who_read_the_trail(level=StaffScope.Level.COUNTY))

@@ -15,8 +15,17 @@ from liaison.models import Representative, StaffScope
 from points import services
 from points.models import Activity, Appeal, Attendance, PointEntry, Publication, ReportRun
 from tests.base import make_representative, make_station, make_user
-from tests.liaison.helpers import in_site_language, page_text, parse, tags, tr
-from tests.petitions.citizen_helpers import gps_jpeg, jpeg_bytes, stored_files, upload
+from tests.helpers import (
+    gps_jpeg,
+    in_site_language,
+    jpeg_bytes,
+    page_text,
+    parse,
+    stored_files,
+    tags,
+    tr,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 

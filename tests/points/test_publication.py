@@ -12,7 +12,7 @@ from points import publication
 from points.models import AnnualReport, Publication, ReportRun
 from points.services import PointsError
 from tests.base import make_representative, make_station, make_user
-from tests.liaison.helpers import page_text, tr
+from tests.helpers import page_text, tr
 
 pytestmark = pytest.mark.django_db
 

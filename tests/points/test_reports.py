@@ -26,8 +26,8 @@ from liaison.models import Representative, StaffScope
 from points import reports, scoring, services, tasks
 from points.models import Activity, AnnualReport, Attendance, Publication, ReportRun
 from points.reports import files, runs, steps, totals
-from tests.base import make_town, make_user
-from tests.liaison.helpers import tr
+from tests.base import make_county_staff, make_town, make_user
+from tests.helpers import tr
 from tests.points.year_end_helpers import (
     add_items,
     chinese_name,
@@ -77,12 +77,6 @@ def commit_at_once(monkeypatch):
     """For code that waits for the run inside the call (the command): commit hooks run at
     once, since the test's transaction never commits."""
     monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
-
-
-def county_staff():
-    user = make_user(staff=True)
-    StaffScope.objects.create(user=user, level=StaffScope.Level.COUNTY)
-    return user
 
 
 def by_rep(run):
@@ -636,7 +630,7 @@ def test_only_county_staff_see_the_report_pages(client, build):
         stop = reverse("points:staff_report_run_stop", args=[run.pk])
         assert client.post(stop).status_code == 404
     assert ReportRun.objects.count() == 1
-    for user in (county_staff(), make_user(superuser=True)):
+    for user in (make_county_staff(), make_user(superuser=True)):
         client.force_login(user)
         for url in _urls(run, report):
             assert client.get(url).status_code == 200, (user, url)
@@ -646,7 +640,7 @@ def test_the_files_are_served_to_staff_only_with_their_types(client, build):
     make_representatives(1, start=180)
     run = build()
     report = AnnualReport.objects.get(run=run)
-    client.force_login(county_staff())
+    client.force_login(make_county_staff())
 
     pdf = client.get(reverse("points:staff_report_pdf", args=[run.pk, report.pk]))
     workbook = client.get(reverse("points:staff_report_workbook", args=[run.pk]))
@@ -666,7 +660,7 @@ def test_the_files_are_served_to_staff_only_with_their_types(client, build):
 
 def test_county_staff_build_a_year_from_the_page(client, django_capture_on_commit_callbacks):
     make_representatives(2, start=190)
-    user = county_staff()
+    user = make_county_staff()
     client.force_login(user)
 
     page = client.get(reverse("points:staff_report_runs"))
@@ -684,7 +678,7 @@ def test_county_staff_build_a_year_from_the_page(client, django_capture_on_commi
 
 
 def test_a_refused_build_says_why_with_409(client):
-    client.force_login(county_staff())
+    client.force_login(make_county_staff())
     ReportRun.objects.create(year=YEAR, status=ReportRun.Status.RUNNING)
 
     response = client.post(reverse("points:staff_report_runs"), {"year": YEAR})
@@ -696,7 +690,7 @@ def test_a_refused_build_says_why_with_409(client):
 
 
 def test_the_run_page_shows_progress_and_reloads_while_it_runs(client):
-    client.force_login(county_staff())
+    client.force_login(make_county_staff())
     run = ReportRun.objects.create(
         year=YEAR, status=ReportRun.Status.RUNNING, total=40, done=25, pdf_done=10
     )
@@ -711,7 +705,7 @@ def test_the_run_page_shows_progress_and_reloads_while_it_runs(client):
 
 
 def test_staff_stop_a_stuck_run(client):
-    client.force_login(county_staff())
+    client.force_login(make_county_staff())
     run = ReportRun.objects.create(year=YEAR, status=ReportRun.Status.RUNNING, total=4)
 
     response = client.post(reverse("points:staff_report_run_stop", args=[run.pk]))
@@ -763,7 +757,7 @@ RUN_PAGE_QUERIES = 2 + 3 + 4 + 2
 @pytest.mark.parametrize("count", [1, 50])
 def test_the_run_page_runs_in_constant_queries(client, django_assert_num_queries, count):
     run = _finished_run(count)
-    client.force_login(county_staff())
+    client.force_login(make_county_staff())
 
     with django_assert_num_queries(RUN_PAGE_QUERIES):
         response = client.get(reverse("points:staff_report_run", args=[run.pk]))
@@ -776,7 +770,7 @@ def test_the_run_page_runs_in_constant_queries(client, django_assert_num_queries
 
 
 def test_the_admin_index_links_to_the_reports_for_county_staff_only(client):
-    client.force_login(county_staff())
+    client.force_login(make_county_staff())
     url = reverse("points:staff_report_runs")
     assert url in client.get(reverse("admin:index")).content.decode()
     town_staff = make_user(staff=True)
@@ -787,7 +781,7 @@ def test_the_admin_index_links_to_the_reports_for_county_staff_only(client):
 
 def test_the_pages_speak_the_portals_language(client, build):
     run = build()
-    client.force_login(county_staff())
+    client.force_login(make_county_staff())
     html = client.get(reverse("points:staff_report_runs")).content.decode()
     assert tr("Build a year's reports") in html
     # A run's columns are its own words, not those of a concern's handling (办理进度, 已办理).

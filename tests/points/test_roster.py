@@ -8,9 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from liaison.models import DutyDay, DutyShift
-from tests.base import make_representative, make_station
-from tests.liaison.helpers import page_text, tr
-from tests.petitions.personas import make_world
+from tests.base import make_representative, make_station, make_world
+from tests.helpers import page_text, tr
 
 pytestmark = pytest.mark.django_db
 

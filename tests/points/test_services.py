@@ -26,8 +26,7 @@ from points.models import (
     ReportRun,
 )
 from points.services import PointsError
-from tests.base import make_representative, make_station, make_user
-from tests.petitions.personas import make_world, receive, to_step
+from tests.base import make_representative, make_station, make_user, make_world, receive, to_step
 
 pytestmark = pytest.mark.django_db
 
