@@ -6,6 +6,7 @@ import os
 
 from celery import Celery
 from celery.signals import task_postrun, task_prerun, worker_process_init
+from django import db
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhashui_rd.settings")
 
@@ -24,9 +25,7 @@ def close_old_connections(sender=None, **kwargs):
     request = getattr(sender, "request", None)
     if getattr(request, "is_eager", False):
         return
-    from django.db import close_old_connections
-
-    close_old_connections()
+    db.close_old_connections()
 
 
 @worker_process_init.connect
