@@ -144,17 +144,8 @@ class PointAuditAdmin(ReadOnlyAdmin):
     search_help_text = _("The representative's name.")
     list_select_related = ["representative", "actor"]
     list_per_page = 100
-    fields = [
-        "created_at",
-        "actor_display",
-        "action",
-        "kind",
-        "object_id",
-        "representative",
-        "changes_display",
-        "note",
-    ]
-    readonly_fields = fields
+    # A row's page shows what its line in the list shows, read-only.
+    fields = readonly_fields = list_display
 
     def get_queryset(self, request):
         rows = super().get_queryset(request)
