@@ -14,5 +14,7 @@ run() {
   return "$code"
 }
 
-run -n "${TEST_PROCESSES:-2}" -m "not redis_outage" "$@" || exit $?
+# By module (loadscope): a module that loads the demo once for its tests loads it in one
+# process only.
+run -n "${TEST_PROCESSES:-2}" --dist loadscope -m "not redis_outage" "$@" || exit $?
 run -m redis_outage "$@"
