@@ -55,14 +55,13 @@ def _css_class(widget) -> str:
 
 
 class ConcernForm(forms.Form):
-    """A citizen's concern, posted from a representative's or a station's page."""
+    """A citizen's concern, posted from a representative's or a station's page.
 
-    category = forms.ModelChoiceField(
-        Category.objects.none(),
-        label=_("Kind of concern"),
-        empty_label=_("Choose…"),
-        error_messages={"required": _("Choose the kind of concern.")},
-    )
+    Only the text is required: scanned, typed, sent in three taps (码上说). The staff or the
+    representative who collects the concern classifies it; a citizen who wants their
+    concern treated as an accusation (检举控告) still says so by choosing that kind.
+    """
+
     text = forms.CharField(
         label=_("Your concern"),
         min_length=settings.PETITION_TEXT_MIN,
@@ -79,6 +78,13 @@ class ConcernForm(forms.Form):
                 "(you wrote %(show_value)d)."
             ),
         },
+    )
+    category = forms.ModelChoiceField(
+        Category.objects.none(),
+        required=False,
+        label=_("Kind of concern"),
+        empty_label=_("Choose…"),
+        help_text=_("Not sure? Leave it: the staff will choose it."),
     )
     village = forms.ModelChoiceField(
         None,
@@ -103,11 +109,12 @@ class ConcernForm(forms.Form):
         ),
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
     )
+    # Asked only of a citizen who leaves a name or a mobile: an anonymous concern carries
+    # no personal data to consent to (个人信息保护法 Art. 13–14), and skips one tap.
     consent = forms.BooleanField(
         label=_("I have read the notice above and agree."),
-        error_messages={
-            "required": _("Please tick the box to agree, or your concern cannot be sent.")
-        },
+        required=False,
+        help_text=_("Needed only if you give your name or mobile."),
     )
     # A one-time key drawn with the form: the same form sent twice (a double tap, a
     # refresh of the result page) finds the petition it already made.
@@ -164,6 +171,19 @@ class ConcernForm(forms.Form):
         if self.key_replaced:
             raise forms.ValidationError(
                 _("This form has expired. Please check it and send it again.")
+            )
+        # What was typed, not what was cleaned: a mistyped mobile is still personal data,
+        # and the citizen hears of both problems in the same answer.
+        gave_personal_data = any(
+            str(self.data.get(name, "")).strip() for name in ("name", "mobile")
+        )
+        if gave_personal_data and not data.get("consent"):
+            self.add_error(
+                "consent",
+                _(
+                    "You gave your name or mobile: tick the box to agree to the notice "
+                    "above, or leave them empty."
+                ),
             )
         data["photos"] = clean_photo_uploads(self, PHOTO_FIELDS, oversized=self.oversized)
         return data

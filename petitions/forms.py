@@ -27,8 +27,19 @@ class ActionForm(forms.Form):
 
 class CollectForm(ActionForm):
     action = "collect"
-    category = forms.ModelChoiceField(Category.objects.filter(is_active=True), label=_("Category"))
-    level = forms.ChoiceField(choices=Petition.Level.choices, label=_("Level"))
+    # Citizens may leave the kind to the collector (码上说 in three taps): here it is chosen.
+    category = forms.ModelChoiceField(
+        Category.objects.filter(is_active=True),
+        label=_("Category"),
+        error_messages={"required": _("Choose the kind of concern.")},
+    )
+    # No default: a preselected level was taken by whoever did not look, and 分级交办 sends
+    # the concern to the town or the county by it.
+    level = forms.ChoiceField(
+        choices=[("", _("Choose…")), *Petition.Level.choices],
+        label=_("Level"),
+        error_messages={"required": _("Choose town level or county level.")},
+    )
     town = forms.ModelChoiceField(Town.objects.all(), label=_("Town"))
     village = forms.ModelChoiceField(
         Village.objects.select_related("town"), required=False, label=_("Village or community")
@@ -43,7 +54,7 @@ class CollectForm(ActionForm):
         self.initial.setdefault("category", p.category_id)
         self.initial.setdefault("town", p.town_id)
         self.initial.setdefault("village", p.village_id)
-        self.initial.setdefault("level", p.level or Petition.Level.TOWN)
+        self.initial.setdefault("level", p.level)
 
     def clean(self):
         data = super().clean()

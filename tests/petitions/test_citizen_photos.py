@@ -198,7 +198,8 @@ def test_one_bad_photo_among_good_ones_stores_none_of_them(client):
 
 
 def test_a_good_photo_with_an_otherwise_bad_form_stores_nothing(client):
-    response = post_photos(client, upload(jpeg_bytes()), consent=None)
+    # A name without consent: refused, so the photo must not stay behind.
+    response = post_photos(client, upload(jpeg_bytes()), consent=None, name="王小明")
     assert response.status_code == 400
     assert Petition.objects.count() == 0
     assert stored_files() == []

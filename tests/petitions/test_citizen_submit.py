@@ -29,11 +29,17 @@ from tests.petitions.citizen_helpers import (
 pytestmark = pytest.mark.django_db
 
 
-def options_of(response, name) -> list[str]:
-    """The option values of the ``<select name=name>`` of a page."""
+def options_of(response, name, *, selected=False) -> list[str]:
+    """The option values of the ``<select name=name>`` of a page (only the selected ones
+    with ``selected``)."""
     html = response.content.decode()
     block = re.search(rf'<select name="{name}".*?</select>', html, re.S).group(0)
-    return [o.get("value") for o in tags(block, "option")]
+    return [o.get("value") for o in tags(block, "option") if not selected or "selected" in o]
+
+
+NO_CONSENT = (
+    "You gave your name or mobile: tick the box to agree to the notice above, or leave them empty."
+)
 
 
 def assert_nothing_created():
@@ -204,6 +210,88 @@ def test_it_accepts_exactly_the_longest_text(client):
     assert len(petition.text) == settings.PETITION_TEXT_MAX
 
 
+# --- 码上说 in three taps: only the text is asked for -------------------------------------------
+
+
+def test_the_text_is_the_only_field_the_form_requires(client):
+    rep, _station = rep_at_one_station()
+    response = client.get(rep_url(rep))
+    controls = tags(response, "input") + tags(response, "select") + tags(response, "textarea")
+    required = [c.get("name") for c in controls if "required" in c]
+    assert required == ["text"]
+    text = page_text(response)
+    # The text box comes first, the optional kind after it.
+    assert text.index(tr("Your concern")) < text.index(tr("Kind of concern"))
+    assert tr("Not sure? Leave it: the staff will choose it.") in text
+
+
+def test_it_receives_a_concern_with_nothing_but_its_text(client):
+    rep, _station = rep_at_one_station()
+    response = client.post(rep_url(rep), {"text": GOOD_TEXT, "submit_key": str(uuid.uuid4())})
+
+    assert response.status_code == 200
+    petition = Petition.objects.get()
+    assert petition.text == GOOD_TEXT
+    assert petition.category is None
+    assert not petition.is_accusation
+    assert petition.citizen_name == petition.citizen_phone == ""
+    # Nothing personal was given, so nothing was consented to.
+    assert petition.consent_at is None
+    assert petition.tracking_no in page_text(response)
+
+
+def test_a_citizen_who_chooses_an_accusation_still_files_one(client):
+    rep, _station = rep_at_one_station()
+    accusation = Category.objects.get(is_accusation=True)  # from the default data
+    _r, petition, _t = submit(client, rep_url(rep), category=accusation.pk, consent=None)
+    assert petition.category == accusation
+    assert petition.is_accusation
+
+
+def test_the_consent_box_is_asked_only_of_a_citizen_who_gives_a_name_or_mobile(client):
+    rep, _station = rep_at_one_station()
+    text = page_text(client.get(rep_url(rep)))
+    assert tr("Needed only if you give your name or mobile.") in text
+    # The notice stays above the button for whoever reads it.
+    assert text.index(tr("Your personal data")) < text.index(tr("Send my concern"))
+
+    _r, ticked, _t = submit(client, rep_url(rep), name="王小明", mobile="13800138000")
+    assert ticked.consent_at is not None
+    assert ticked.citizen_name == "王小明"
+
+
+def test_a_name_without_consent_is_refused_and_nothing_written_is_lost(client):
+    rep, station = rep_at_one_station()
+    village = make_village(town=station.town)
+    data = form_data(
+        consent=None,
+        name="王小明",
+        mobile="13800138000",
+        category=category().pk,
+        village=village.pk,
+    )
+    response = client.post(rep_url(rep), data)
+
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["consent"]
+    text = page_text(response)
+    assert tr(NO_CONSENT) in text
+    assert tr("Your concern has not been sent yet.") in text
+    values = {i.get("name"): i.get("value") for i in tags(response, "input")}
+    assert values["name"] == "王小明"
+    assert values["mobile"] == "13800138000"
+    assert values["submit_key"] == data["submit_key"]
+    assert GOOD_TEXT in text
+    assert options_of(response, "category", selected=True) == [str(category().pk)]
+    assert options_of(response, "village", selected=True) == [str(village.pk)]
+    assert_nothing_created()
+
+    # Ticked on the second try, the same form goes through.
+    _r, petition, _t = submit(client, rep_url(rep), **{**data, "consent": "on"})
+    assert petition.citizen_name == "王小明"
+    assert petition.village == village
+
+
 def test_it_shows_the_tracking_number_link_and_qr_on_success(client):
     rep, _station = rep_at_one_station()
     response, petition, token = submit(client, rep_url(rep))
@@ -277,13 +365,27 @@ def test_the_same_key_from_the_station_page_still_makes_one_petition(client):
             "Enter a valid mainland China mobile number (11 digits).",
         ),
         (
-            {"consent": None},
+            {"consent": None, "name": "王小明"},
             "consent",
-            "Please tick the box to agree, or your concern cannot be sent.",
+            NO_CONSENT,
         ),
-        ({"category": None}, "category", "Choose the kind of concern."),
+        (
+            {"consent": None, "mobile": "13800138000"},
+            "consent",
+            NO_CONSENT,
+        ),
+        # A mistyped mobile is still personal data: both problems are told at once.
+        ({"consent": None, "mobile": "12345"}, "consent", NO_CONSENT),
     ],
-    ids=["empty text", "blank text", "short phone", "bad phone", "no consent", "no category"],
+    ids=[
+        "empty text",
+        "blank text",
+        "short phone",
+        "bad phone",
+        "name without consent",
+        "mobile without consent",
+        "bad mobile without consent",
+    ],
 )
 def test_it_refuses_bad_input_with_a_message(client, overrides, field, message):
     rep, _station = rep_at_one_station()
