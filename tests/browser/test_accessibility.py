@@ -9,6 +9,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
+from liaison import services as liaison_services
 from petitions.models import Petition
 from points import services as points_services
 from points.models import PointEntry
@@ -62,9 +63,9 @@ class _Scans:
         self.page = page
         self.found: dict[str, list[str]] = {}
 
-    def goto(self, url, name=None):
+    def goto(self, url, name=None, status=200):
         response = self.page.goto(url)
-        assert response.ok, f"{url}: {response.status}"
+        assert response.status == status, f"{url}: {response.status}"
         self.scan(name or url)
 
     def scan(self, name):
@@ -145,6 +146,14 @@ def test_every_citizen_page_on_a_phone_has_no_serious_violation(live_server, pho
             f"{base}{reverse('petitions:track', args=[rejected_token])}", "tracking, rejected"
         )
         scans.goto(f"{base}{reverse('login')}", "sign-in")
+        scans.goto(f"{base}/no-such-page/", "not found", status=404)
+        old_token = world.rep_b.qr_token
+        liaison_services.representative_rotate_qr_token(representative=world.rep_b)
+        scans.goto(
+            f"{base}{reverse('liaison:representative_detail', args=[old_token])}",
+            "a replaced QR code",
+            status=410,
+        )
 
     scans.assert_clean()
 
@@ -172,6 +181,7 @@ def test_a_representatives_pages_have_no_serious_violation(live_server, desktop)
     scans.goto(f"{base}{reverse('points:my_points')}", "my points")
     scans.goto(f"{base}{reverse('petitions:notices')}", "notices")
     scans.goto(f"{base}{reverse('petitions:reception_new')}", "reception form")
+    scans.goto(f"{base}{reverse('petitions:snapshot_new')}", "snapshot form")
     scans.goto(f"{base}{reverse('liaison:my_page')}", "my page")
 
     scans.assert_clean()
@@ -207,10 +217,13 @@ def test_staff_work_pages_have_no_serious_violation(live_server, desktop):
         "a concern's work page",
     )
     scans.goto(f"{base}{reverse('petitions:staff_statistics')}", "statistics")
+    scans.goto(f"{base}{reverse('admin:index')}", "admin home")
     scans.goto(f"{base}{admin_url(Petition, 'changelist')}", "admin concern list")
     scans.goto(
         f"{base}{admin_url(Petition, 'change', concerns['supervising'].pk)}",
         "admin concern page",
     )
+    scans.goto(f"{base}{reverse('liaison:qr_cards')}", "QR cards")
+    scans.goto(f"{base}{reverse('points:staff_report_runs')}", "year-end reports")
 
     scans.assert_clean()
