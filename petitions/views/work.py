@@ -38,6 +38,12 @@ def work_queryset():
     )
 
 
+def action_auto_id(action: str) -> str:
+    """Each action's form on the page has its own field ids (id_remind_note, id_reply_note):
+    several forms have a note, and a label must focus its own box. Names stay as they are."""
+    return f"id_{action}_%s"
+
+
 def _render_detail(request, petition, *, bound=None, status=200):
     actions = workflow.allowed_actions(petition, request.user)
     forms = []
@@ -45,7 +51,9 @@ def _render_detail(request, petition, *, bound=None, status=200):
         if bound is not None and bound.action == action.name:
             form = bound
         else:
-            form = ACTION_FORMS[action.name](petition=petition, user=request.user)
+            form = ACTION_FORMS[action.name](
+                petition=petition, user=request.user, auto_id=action_auto_id(action.name)
+            )
         forms.append((action, form))
     context = {
         "petition": petition,
@@ -87,7 +95,13 @@ def work_action(request, pk, action):
     form_class = ACTION_FORMS.get(action)
     if form_class is None:
         raise Http404
-    form = form_class(request.POST, request.FILES, petition=petition, user=request.user)
+    form = form_class(
+        request.POST,
+        request.FILES,
+        petition=petition,
+        user=request.user,
+        auto_id=action_auto_id(action),
+    )
     if not form.is_valid():
         messages.error(request, _("Please correct the errors below."))
         return _render_detail(request, petition, bound=form, status=400)
