@@ -9,7 +9,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.fields.json import KeyTextTransform
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -356,6 +357,20 @@ class PointAuditQuerySet(models.QuerySet):
     def delete(self):
         raise AuditRowImmutable("Points audit rows are never deleted.")
 
+    def with_rule_names(self):
+        """Each row with the names of the rules its before and after name by code
+        (``rule_before_name``, ``rule_after_name``): subqueries, so a list of rows costs one
+        query. The latest row of a code names it."""
+
+        def name_of(side):
+            return Subquery(
+                PointRule.objects.filter(code=KeyTextTransform("rule", OuterRef(side)))
+                .order_by("-applies_from")
+                .values("name")[:1]
+            )
+
+        return self.annotate(rule_before_name=name_of("before"), rule_after_name=name_of("after"))
+
 
 # The order an audit row lists what it changed in: what a reader looks for first.
 AUDIT_FIELD_ORDER = {
@@ -382,6 +397,8 @@ class PointAudit(models.Model):
         EXCUSE_APPROVED = "excuse_approved", _("excuse approved")
         ACTIVITY_CANCELLED = "activity_cancelled", _("activity cancelled")
         DUTY_DAY_CANCELLED = "duty_day_cancelled", _("duty day cancelled")
+        ACTIVITY_REINSTATED = "activity_reinstated", _("activity reinstated")
+        DUTY_DAY_REINSTATED = "duty_day_reinstated", _("duty day reinstated")
 
     class Kind(models.TextChoices):
         ENTRY = "entry", _("point entry")

@@ -188,16 +188,20 @@ class ActivityForm(forms.ModelForm):
 
 
 class CancelOnSaveMixin:
-    """Ticking "cancelled" on the form cancels through the service (compare-and-set, audit
-    row, entries withdrawn); the other fields save as usual."""
+    """Ticking "cancelled" on the form cancels through the service, unticking it reinstates
+    (compare-and-set, audit row naming who, entries withdrawn or counted again); the other
+    fields save as usual."""
 
     def save_model(self, request, obj, form, change):
-        cancel = change and obj.is_cancelled and "is_cancelled" in form.changed_data
-        if cancel:
-            obj.is_cancelled = False
+        toggled = change and "is_cancelled" in form.changed_data
+        wanted = obj.is_cancelled
+        if toggled:
+            obj.is_cancelled = not wanted  # the service moves it, with its audit row
         super().save_model(request, obj, form, change)
-        if cancel:
+        if toggled and wanted:
             self.cancel(obj, request.user)
+        elif toggled:
+            self.reinstate(obj, request.user)
 
 
 @admin.register(Activity)
@@ -251,6 +255,9 @@ class ActivityAdmin(CancelOnSaveMixin, admin.ModelAdmin):
 
     def cancel(self, activity, user) -> None:
         services.activity_cancel(activity=activity, actor=user)
+
+    def reinstate(self, activity, user) -> None:
+        services.activity_reinstate(activity=activity, actor=user)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Attendance:
@@ -421,6 +428,9 @@ class DutyDayAdmin(CancelOnSaveMixin, CoveredChoicesMixin, admin.ModelAdmin):
 
     def cancel(self, duty_day, user) -> None:
         services.duty_day_cancel(duty_day=duty_day, actor=user)
+
+    def reinstate(self, duty_day, user) -> None:
+        services.duty_day_reinstate(duty_day=duty_day, actor=user)
 
     @transaction.atomic
     def save_related(self, request, form, formsets, change):

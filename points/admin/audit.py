@@ -38,19 +38,26 @@ def _value(field, value) -> str:
 
 def describe_changes(row: PointAudit) -> str:
     """ "status: pending → approved; points: 0 → 5" in the user's language; for a row that
-    made or removed its object, what it had."""
+    made or removed its object, what it had. A rule shows by its name when the rows come
+    ``with_rule_names()``, by its code otherwise."""
     model = MODELS.get(row.kind)
     fields = {f.name: f for f in model._meta.fields} if model else {}
+
+    def shown(key, value, side):
+        if key == "rule" and value:
+            return getattr(row, f"rule_{side}_name", None) or str(value)
+        return _value(fields.get(key), value)
+
     if row.before is None or row.after is None:
-        state = row.after if row.before is None else row.before
-        pairs = [(k, None, v) for k, v in (state or {}).items()]
-        shown = [f"{_label(fields, k)}: {_value(fields.get(k), v)}" for k, _b, v in pairs]
+        side = "after" if row.before is None else "before"
+        state = getattr(row, side) or {}
+        parts = [f"{_label(fields, k)}: {shown(k, v, side)}" for k, v in state.items()]
     else:
-        shown = [
-            f"{_label(fields, k)}: {_value(fields.get(k), b)} → {_value(fields.get(k), a)}"
+        parts = [
+            f"{_label(fields, k)}: {shown(k, b, 'before')} → {shown(k, a, 'after')}"
             for k, b, a in row.changes()
         ]
-    return "; ".join(shown) or "—"
+    return "; ".join(parts) or "—"
 
 
 def _label(fields, key: str) -> str:
@@ -148,7 +155,7 @@ class PointAuditAdmin(ReadOnlyAdmin):
     fields = readonly_fields = list_display
 
     def get_queryset(self, request):
-        rows = super().get_queryset(request)
+        rows = super().get_queryset(request).with_rule_names()
         return access.limit_to_representatives(request.user, rows)
 
     @admin.display(description=_("by"))
@@ -189,7 +196,8 @@ class RepresentativeAdmin(LiaisonRepresentativeAdmin):
     @admin.display(description=_("changes to the points"))
     def points_trail(self, obj):
         rows = (
-            PointAudit.objects.filter(representative=obj)
+            PointAudit.objects.with_rule_names()
+            .filter(representative=obj)
             .select_related("actor")
             .order_by("-created_at", "-pk")[:REPRESENTATIVE_TRAIL_ROWS]
         )

@@ -279,7 +279,8 @@ class PointEntryAdmin(CoveredChoicesMixin, admin.ModelAdmin):
         """The entry's audit rows, oldest first (one query), and the way to the
         representative's whole trail."""
         return audit_table(
-            PointAudit.objects.filter(kind=PointAudit.Kind.ENTRY, object_id=obj.pk)
+            PointAudit.objects.with_rule_names()
+            .filter(kind=PointAudit.Kind.ENTRY, object_id=obj.pk)
             .select_related("actor")
             .order_by("created_at", "pk"),
             representative_id=obj.representative_id

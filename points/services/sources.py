@@ -189,18 +189,21 @@ def duty_day_sync(*, duty_day: DutyDay) -> int:
     return count
 
 
-def _cancelled(model, obj, kind: str, action: str, actor) -> bool:
-    """Mark ``obj`` cancelled, compare-and-set, with its audit row; False if it already was."""
-    if not model.objects.filter(pk=obj.pk, is_cancelled=False).update(is_cancelled=True):
+def _set_cancelled(model, obj, cancelled: bool, kind: str, action: str, actor) -> bool:
+    """Cancel ``obj`` or reinstate it, compare-and-set, with its audit row; False if it
+    already was so."""
+    if not model.objects.filter(pk=obj.pk, is_cancelled=not cancelled).update(
+        is_cancelled=cancelled
+    ):
         return False
-    obj.is_cancelled = True
+    obj.is_cancelled = cancelled
     _audit(
         action=action,
         kind=kind,
         object_id=obj.pk,
         actor=actor,
-        before={"is_cancelled": False},
-        after={"is_cancelled": True},
+        before={"is_cancelled": not cancelled},
+        after={"is_cancelled": cancelled},
         note=str(obj),
     )
     return True
@@ -210,7 +213,17 @@ def _cancelled(model, obj, kind: str, action: str, actor) -> bool:
 def activity_cancel(*, activity: Activity, actor) -> bool:
     """Cancel an activity: its attendance entries are withdrawn. False if already cancelled."""
     kind, action = PointAudit.Kind.ACTIVITY, PointAudit.Action.ACTIVITY_CANCELLED
-    if not _cancelled(Activity, activity, kind, action, actor):
+    if not _set_cancelled(Activity, activity, True, kind, action, actor):
+        return False
+    activity_sync(activity=activity)
+    return True
+
+
+@transaction.atomic
+def activity_reinstate(*, activity: Activity, actor) -> bool:
+    """Reinstate a cancelled activity: its entries count again. False if it was not cancelled."""
+    kind, action = PointAudit.Kind.ACTIVITY, PointAudit.Action.ACTIVITY_REINSTATED
+    if not _set_cancelled(Activity, activity, False, kind, action, actor):
         return False
     activity_sync(activity=activity)
     return True
@@ -220,7 +233,18 @@ def activity_cancel(*, activity: Activity, actor) -> bool:
 def duty_day_cancel(*, duty_day: DutyDay, actor) -> bool:
     """Cancel a duty day: its roster's entries are withdrawn. False if already cancelled."""
     kind, action = PointAudit.Kind.DUTY_DAY, PointAudit.Action.DUTY_DAY_CANCELLED
-    if not _cancelled(DutyDay, duty_day, kind, action, actor):
+    if not _set_cancelled(DutyDay, duty_day, True, kind, action, actor):
+        return False
+    duty_day_sync(duty_day=duty_day)
+    return True
+
+
+@transaction.atomic
+def duty_day_reinstate(*, duty_day: DutyDay, actor) -> bool:
+    """Reinstate a cancelled duty day: its roster's entries count again. False if it was not
+    cancelled."""
+    kind, action = PointAudit.Kind.DUTY_DAY, PointAudit.Action.DUTY_DAY_REINSTATED
+    if not _set_cancelled(DutyDay, duty_day, False, kind, action, actor):
         return False
     duty_day_sync(duty_day=duty_day)
     return True

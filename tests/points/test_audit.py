@@ -510,3 +510,49 @@ def test_the_representatives_admin_page_shows_their_trail_to_staff_who_cover_the
     response = client.get(url)
     assert response.status_code == 200
     assert link not in page_text(response)
+
+
+def test_the_trail_names_a_rule_by_its_name_not_its_code(client, rep):
+    entry = claim(rep)
+    rule = entry.rule
+    client.force_login(make_user(superuser=True))
+    for url in [
+        admin_url("points.PointEntry", "change", entry.pk),
+        admin_url("liaison.Representative", "change", rep.pk),
+        admin_url("points.PointAudit", "changelist"),
+    ]:
+        text = page_text(client.get(url))
+        assert rule.name in text, url
+        assert f": {rule.code};" not in text and f": {rule.code} " not in text, url
+
+
+def test_unticking_cancelled_on_a_duty_days_page_reinstates_it_in_the_staffs_name(
+    admin_client, rep, staff
+):
+    day = DutyDay.objects.create(station=make_station(), date=DAY)
+    shift = DutyShift.objects.create(duty_day=day, representative=rep, served=True)
+    services.duty_day_sync(duty_day=day)
+    services.duty_day_cancel(duty_day=day, actor=staff)
+    assert PointEntry.objects.get().status == "withdrawn"
+    row = {"id": shift.pk, "duty_day": day.pk, "representative": rep.pk, "served": True}
+    response = admin_client.post(
+        admin_url("liaison.DutyDay", "change", day.pk), duty_day_data(day.station, day.date, [row])
+    )
+    assert response.status_code == 302
+    day.refresh_from_db()
+    assert not day.is_cancelled
+    audit = last(Action.DUTY_DAY_REINSTATED)
+    assert (audit.actor, audit.object_id) == (staff, day.pk)
+    assert audit.changes() == [("is_cancelled", True, False)]
+    assert PointEntry.objects.get().status == "approved"
+    assert services.duty_day_reinstate(duty_day=day, actor=staff) is False
+
+
+def test_reinstating_an_activity_counts_its_entries_again(rep, staff):
+    activity = attendance(rep).activity
+    services.activity_cancel(activity=activity, actor=staff)
+    assert PointEntry.objects.get().status == "withdrawn"
+    assert services.activity_reinstate(activity=activity, actor=staff) is True
+    assert last(Action.ACTIVITY_REINSTATED).actor == staff
+    assert PointEntry.objects.get().status == "approved"
+    assert services.activity_reinstate(activity=activity, actor=staff) is False
