@@ -295,3 +295,13 @@ def _form_data(response) -> dict:
                 data[sub.add_prefix(name)] = "on" if value is True else value
     data["_save"] = "1"
     return data
+
+
+def test_county_staff_read_who_was_shown_a_representatives_mobile(client, world):
+    url = admin_url(MobileView, "changelist")
+    client.force_login(world.county_clerk)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert [v.representative for v in response.context["cl"].result_list] == [world.rep_b]
+    client.force_login(world.town_clerk_a)
+    assert client.get(url).status_code == 403
