@@ -212,11 +212,7 @@ def notices_for(user):
     """The user's notices, each marked ``in_scope`` when the user may still see its concern
     (a notice outlives that right: a unit returns an assignment, another unit gets it)."""
     visible = access.petitions_for_user(user).filter(pk=OuterRef("petition_id"))
-    return (
-        Notification.objects.filter(recipient=user)
-        .select_related("petition")
-        .annotate(in_scope=Exists(visible))
-    )
+    return Notification.objects.filter(recipient=user).annotate(in_scope=Exists(visible))
 
 
 @login_required
@@ -230,7 +226,7 @@ def notices(request):
 
 @login_required
 @require_GET
-def notice(request, pk):
+def notice_detail(request, pk):
     """A notice's own page, where its e-mail links: on to its concern while the user may see
     it; otherwise the notice, saying in words that the concern is no longer theirs (not a
     404, which would tell them nothing)."""
@@ -256,5 +252,5 @@ urlpatterns = [
     path("me/snapshot/", snapshot_new, name="snapshot_new"),
     path("me/notices/", notices, name="notices"),
     path("me/notices/read/", notices_mark_read, name="notices_mark_read"),
-    path("me/notices/<int:pk>/", notice, name="notice"),
+    path("me/notices/<int:pk>/", notice_detail, name="notice"),
 ]
