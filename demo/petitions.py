@@ -98,6 +98,8 @@ COUNTY_STAFF_PERMISSIONS = {
         "ratingscore": ["view", "change", "add"],
         "handlingunit": ["view", "change", "add"],
         "staffscope": ["view"],
+        # Who was shown a representative's full mobile (only county staff are).
+        "mobileview": ["view"],
     },
 }
 

@@ -10,9 +10,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from liaison import services
+from liaison import privacy, services
 from liaison.models import (
     HandlingUnit,
+    MobileView,
     RatingCriterion,
     RatingScore,
     Representative,
@@ -24,6 +25,7 @@ from liaison.models import (
     Town,
     Village,
 )
+from liaison.roles import roles_for
 from liaison.tasks import recompute_station_ratings
 
 
@@ -163,8 +165,36 @@ class RepresentativeAdmin(admin.ModelAdmin):
     readonly_fields = ["qr_preview"]
     actions = ["print_qr_cards", "rotate_qr_token"]
 
+    # The private mobile (``liaison.privacy``): county staff edit it, and each change page
+    # that shows it to them is recorded; everyone else sees it masked, read-only, where the
+    # field would be. The list masks it for everyone: a page of it would be a hundred views.
+    def get_fields(self, request, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if f != "masked_mobile_field"]
+        if privacy.may_see_full_phone(roles_for(request.user)):
+            return fields
+        return ["masked_mobile_field" if f == "mobile" else f for f in fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not privacy.may_see_full_phone(roles_for(request.user)):
+            fields.append("masked_mobile_field")
+        return fields
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.mobile and privacy.may_see_full_phone(roles_for(request.user)):
+            # The form shows county staff the full number (and a form sent back with errors
+            # shows it again): each rendering is a view.
+            services.mobile_view_record(
+                user=request.user, representative=obj, where="admin change page"
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     @admin.display(description=_("mobile"))
     def masked_mobile_display(self, obj):
+        return obj.masked_mobile or "—"
+
+    @admin.display(description=_("private mobile phone"))
+    def masked_mobile_field(self, obj):
         return obj.masked_mobile or "—"
 
     @admin.display(description=_("QR code"))
@@ -285,3 +315,29 @@ class StaffScopeAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     list_select_related = ["user", "town", "station"]
     autocomplete_fields = ["user", "station"]
+
+
+@admin.register(MobileView)
+class MobileViewAdmin(admin.ModelAdmin):
+    """Who was shown a representative's full mobile number, when, and where (个人信息保护法).
+    Appended by the system; nobody adds, changes or deletes a row."""
+
+    list_display = ["viewed_at", "user", "representative", "where"]
+    list_filter = ["where"]
+    search_fields = ["user__username", "representative__name"]
+    list_select_related = ["user", "representative"]
+    date_hierarchy = "viewed_at"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        # Only county staff see full numbers, so only they have views to account for.
+        return qs if roles_for(request.user).county else qs.none()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -549,3 +549,31 @@ class DutyShift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.representative} @ {self.duty_day}"
+
+
+# --- personal data ----------------------------------------------------------------------------
+
+
+class MobileView(models.Model):
+    """A record that a user was shown a representative's full mobile number (only county
+    staff are: ``liaison.privacy``). Appended, never changed or deleted (个人信息保护法)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    representative = models.ForeignKey(
+        Representative,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("representative"),
+    )
+    viewed_at = models.DateTimeField(_("time"), auto_now_add=True)
+    where = models.CharField(_("where"), max_length=40)
+
+    class Meta:
+        ordering = ["-viewed_at"]
+        verbose_name = _("mobile number view")
+        verbose_name_plural = _("mobile number views")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.representative} {self.viewed_at:%Y-%m-%d %H:%M}"

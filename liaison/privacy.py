@@ -1,4 +1,14 @@
-"""How personal data is shown: pure functions, no database, importable from every floor."""
+"""How personal data is shown: pure functions, no database, importable from every floor.
+
+The rule for a mobile number, a citizen's or a representative's, on every page, list,
+change page, export and notice: county congress staff may see it in full, and each time they
+are shown it is recorded (个人信息保护法: who saw whose number, when, where); everyone else
+sees it masked (138****1234). It is written once here, as a function of the viewer's roles
+(``liaison.roles.roles_for``), and the caller says how a view is recorded: a concern's in
+``petitions.models.PersonalDataView``, a representative's in ``liaison.models.MobileView``.
+"""
+
+from collections.abc import Callable
 
 
 def mask_phone(phone: str) -> str:
@@ -15,3 +25,23 @@ def mask_phone(phone: str) -> str:
     if len(digits) >= 8:
         return f"{digits[:2]}****{digits[-2:]}"
     return "****"
+
+
+def may_see_full_phone(roles) -> bool:
+    """Only county congress staff see a full mobile number (``roles``: a ``Roles``)."""
+    return roles.county
+
+
+def phone_for_viewer(roles, phone: str, *, record: Callable[[], object]) -> str:
+    """``phone`` as a user with ``roles`` may see it: in full for county staff, after
+    ``record()`` has recorded that they saw it; masked for everyone else.
+
+    ``record`` is required so that no caller can show a full number without deciding how
+    the view is recorded.
+    """
+    if not phone:
+        return ""
+    if may_see_full_phone(roles):
+        record()
+        return phone
+    return mask_phone(phone)

@@ -1,4 +1,5 @@
-"""Business rules of the liaison app: star ratings and QR token rotation."""
+"""Business rules of the liaison app: star ratings, QR token rotation, and the record of who
+saw a representative's full mobile number."""
 
 from decimal import Decimal
 
@@ -7,6 +8,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery, Sum
 
 from liaison.models import (
+    MobileView,
     RatingCriterion,
     RatingScore,
     Representative,
@@ -96,3 +98,8 @@ def station_rotate_qr_token(*, station: Station) -> Station:
     st.qr_token = new_qr_token()
     st.save(update_fields=["qr_token"])
     return st
+
+
+def mobile_view_record(*, user, representative: Representative, where: str) -> MobileView:
+    """Record that ``user`` was shown ``representative``'s full mobile number."""
+    return MobileView.objects.create(user=user, representative=representative, where=where[:40])

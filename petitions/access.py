@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import render
 
-from liaison.privacy import mask_phone
+from liaison import privacy
 from liaison.roles import representative_for, roles_for
 from petitions import rules
 from petitions.models import PersonalDataView, Petition
@@ -51,12 +51,13 @@ def get_petition_by_token(token: str, queryset: QuerySet | None = None) -> Petit
 
 
 def may_see_phone(user) -> bool:
-    """Only county congress staff see a citizen's full phone number."""
-    return roles_for(user).county
+    """Only county congress staff see a citizen's full phone number (``liaison.privacy``)."""
+    return privacy.may_see_full_phone(roles_for(user))
 
 
 def phone_for(user, petition: Petition, *, where: str) -> str:
-    """The phone as ``user`` may see it: full for county staff, masked for everyone else.
+    """The phone as ``user`` may see it (``liaison.privacy``): full for county staff, masked
+    for everyone else.
 
     Every time a staff member, a representative or a unit is shown a concern's personal data
     (name or phone, masked or not) it is recorded (个人信息保护法: an audit of who saw what).
@@ -65,11 +66,8 @@ def phone_for(user, petition: Petition, *, where: str) -> str:
         return ""
     if user is not None and user.is_authenticated:
         PersonalDataView.objects.create(user=user, petition=petition, where=where[:40])
-    if not petition.citizen_phone:
-        return ""
-    if may_see_phone(user):
-        return petition.citizen_phone
-    return mask_phone(petition.citizen_phone)
+    # The row above already records this view, whether the number is shown masked or full.
+    return privacy.phone_for_viewer(roles_for(user), petition.citizen_phone, record=lambda: None)
 
 
 def name_for(user, petition: Petition) -> str:

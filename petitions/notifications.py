@@ -1,13 +1,21 @@
 """In-app notices and their e-mails. Rows are written in the caller's transaction; on
 commit, ``notice_emails_pending`` asks ``petitions/tasks.py`` to enqueue the e-mails. If the
 broker is down, the row stays "pending" and the retry sweep (a beat job) sends it later: a
-Redis outage delays a notice, never loses it."""
+Redis outage delays a notice, never loses it.
+
+A notice says which concern (its tracking number), what happened, and links to it; it never
+carries the concern's text, its result, or a note about it. A notice outlives the right to
+see its concern (a unit returns an assignment, another unit gets it), and a note may copy a
+citizen's name or phone: what a notice holds must be fit for whoever it went to, forever.
+Whoever may still see the concern reads the rest on its page.
+"""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,11 +63,10 @@ def _unit_users(petition: Petition):
     return list(petition.unit.members.filter(is_active=True))
 
 
-def notify(
-    *, petition: Petition | None, users, subject: str, body: str = "", actor=None
-) -> list[Notification]:
+def notify(*, petition: Petition | None, users, subject: str, actor=None) -> list[Notification]:
     """Write one notice per user (never to the person who acted) and have its e-mail
-    enqueued once the transaction commits."""
+    enqueued once the transaction commits. ``subject``: the tracking number and the action,
+    never the concern's text (see the module's docstring)."""
     seen, rows = {actor.pk} if actor is not None else set(), []
     for user in users:
         if user.pk in seen:
@@ -70,7 +77,6 @@ def notify(
                 recipient=user,
                 petition=petition,
                 subject=subject[:120],
-                body=body,
                 email_status=(
                     Notification.EmailStatus.PENDING
                     if user.email
@@ -103,7 +109,7 @@ def notification_send_email(*, notification_id: int) -> bool:
         return False
     n = Notification.objects.select_related("recipient").get(pk=notification_id)
     try:
-        send_mail(n.subject, n.body or n.subject, settings.DEFAULT_FROM_EMAIL, [n.recipient.email])
+        send_mail(n.subject, notice_email_body(n), settings.DEFAULT_FROM_EMAIL, [n.recipient.email])
     except Exception:
         status = (
             Notification.EmailStatus.FAILED
@@ -113,6 +119,21 @@ def notification_send_email(*, notification_id: int) -> bool:
         Notification.objects.filter(pk=n.pk).update(email_status=status, email_sent_at=None)
         raise
     return True
+
+
+def notice_url(notification: Notification) -> str:
+    """The absolute address of a notice's own page: it leads on to the concern, or says the
+    concern has left the recipient's hands."""
+    return settings.SITE_URL + reverse("petitions:notice", args=[notification.pk])
+
+
+def notice_email_body(notification: Notification) -> str:
+    """A notice's e-mail: its subject and the link to it. Not its ``body``, which notices
+    written before the rule of this module's docstring may hold."""
+    return _("%(subject)s\n\nSign in to see it: %(url)s") % {
+        "subject": notification.subject,
+        "url": notice_url(notification),
+    }
 
 
 def notifications_retry_pending(*, older_than_seconds: int = 60, limit: int = 500) -> int:
@@ -165,7 +186,6 @@ def petition_received(petition: Petition, *, actor=None):
         actor=actor,
         users=_representative_users(petition) + _staff_users(petition),
         subject=_("New concern %(no)s") % {"no": petition.tracking_no},
-        body=petition.text[:200],
     )
 
 
@@ -176,28 +196,27 @@ def petition_assigned(petition: Petition, *, actor=None):
         users=_unit_users(petition),
         subject=_("Concern %(no)s assigned to you, due %(date)s")
         % {"no": petition.tracking_no, "date": petition.deadline},
-        body=petition.text[:200],
     )
 
 
 def petition_returned(petition: Petition, *, reason: str, actor=None):
+    """The unit's reason stays in the concern's history (see the module's docstring)."""
     notify(
         petition=petition,
         actor=actor,
         users=_staff_users(petition),
         subject=_("Concern %(no)s returned by the unit") % {"no": petition.tracking_no},
-        body=reason,
     )
 
 
 def petition_reminded(petition: Petition, *, note: str, actor=None):
+    """The note stays in the concern's history (see the module's docstring)."""
     notify(
         petition=petition,
         actor=actor,
         users=_unit_users(petition),
         subject=_("Reminder: concern %(no)s is due %(date)s")
         % {"no": petition.tracking_no, "date": petition.deadline},
-        body=note,
     )
 
 
@@ -207,7 +226,6 @@ def petition_reported(petition: Petition, *, actor=None):
         actor=actor,
         users=_representative_users(petition) + _staff_users(petition),
         subject=_("Result reported for concern %(no)s") % {"no": petition.tracking_no},
-        body=petition.result_text[:200],
     )
 
 

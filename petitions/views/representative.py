@@ -4,8 +4,8 @@ reception (接待选民) and a 随手拍; and the in-app notices of every signed
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
-from django.shortcuts import redirect, render
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -208,13 +208,32 @@ def snapshot_new(request, rep):
     return render(request, "petitions/snapshot_form.html", {"form": SnapshotForm()})
 
 
+def notices_for(user):
+    """The user's notices, each marked ``in_scope`` when the user may still see its concern
+    (a notice outlives that right: a unit returns an assignment, another unit gets it)."""
+    visible = access.petitions_for_user(user).filter(pk=OuterRef("petition_id"))
+    return Notification.objects.filter(recipient=user).annotate(in_scope=Exists(visible))
+
+
 @login_required
 @require_GET
 def notices(request):
-    """The signed-in user's notices, newest first; unread ones stand out."""
-    qs = Notification.objects.filter(recipient=request.user).select_related("petition")
-    page = Paginator(qs, NOTICES_PER_PAGE).get_page(request.GET.get("page"))
+    """The signed-in user's notices, newest first; unread ones stand out. A notice links to
+    its concern while the user may see it; after that it says the concern has left them."""
+    page = Paginator(notices_for(request.user), NOTICES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "petitions/notices.html", {"page": page})
+
+
+@login_required
+@require_GET
+def notice_detail(request, pk):
+    """A notice's own page, where its e-mail links: on to its concern while the user may see
+    it; otherwise the notice, saying in words that the concern is no longer theirs (not a
+    404, which would tell them nothing)."""
+    notice = get_object_or_404(notices_for(request.user), pk=pk)
+    if notice.in_scope:
+        return redirect("petitions:work_detail", pk=notice.petition_id)
+    return render(request, "petitions/notice_detail.html", {"notice": notice})
 
 
 @login_required
@@ -233,4 +252,5 @@ urlpatterns = [
     path("me/snapshot/", snapshot_new, name="snapshot_new"),
     path("me/notices/", notices, name="notices"),
     path("me/notices/read/", notices_mark_read, name="notices_mark_read"),
+    path("me/notices/<int:pk>/", notice_detail, name="notice"),
 ]

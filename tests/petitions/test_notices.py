@@ -1,5 +1,7 @@
 """In-app notices (issue #3, item 11): the header badge and the list, for representatives,
-units and staff alike; marking them read is a POST."""
+units and staff alike; marking them read is a POST. Issue 13: a notice carries the tracking
+number, the action and a link, never the concern's text; a notice whose concern has left the
+user's hands says so in words, on the list and on its own page, instead of leading to a 404."""
 
 import re
 
@@ -9,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from petitions import notifications, tasks
-from petitions.models import Notification
+from petitions import notifications, tasks, workflow
+from petitions.models import Notification, Petition
 from tests.base import make_user, make_world, receive, to_step
 from tests.helpers import page_text, tags, tr
 
@@ -18,7 +20,9 @@ pytestmark = pytest.mark.django_db
 
 ROWS = [1, 50]
 SESSION_AND_USER = 2
-NOTICES_QUERIES = SESSION_AND_USER + 2 + 1  # the count and the page; the unread badge
+# A unit member's roles (staff scope, representative, units) say which concerns are theirs.
+UNIT_ROLES = 3
+NOTICES_QUERIES = SESSION_AND_USER + UNIT_ROLES + 2 + 1  # the count and the page; the badge
 
 
 def _notice(user, petition=None, subject="有新的群众诉求", read=False):
@@ -50,6 +54,8 @@ def world():
 
 def test_it_lists_the_users_notices_newest_first_with_unread_ones_marked(client, world):
     petition, _ = receive(world)
+    to_step(world, petition, "assigned")  # the unit's to see, and so to link to
+    Notification.objects.filter(recipient=world.unit_user).delete()
     old = _notice(world.unit_user, subject="较早的通知", read=True)
     new = _notice(world.unit_user, petition, subject="最新的通知")
     _notice(world.county, subject="别人的通知")
@@ -198,3 +204,150 @@ def test_with_the_broker_down_a_notice_waits_for_the_sweep(
     notice.refresh_from_db()
     assert notice.email_status == Notification.EmailStatus.SENT
     assert [m.to for m in mailoutbox] == [["rep-a@example.cn"]]
+
+
+# --- what a notice holds (issue 13) -------------------------------------------------------------
+
+CONCERN_TEXT = "独有的诉求内容：村东头的桥栏杆断了"
+RESULT_TEXT = "独有的办理结果：栏杆已焊好"
+CITIZEN_PHONE = "13700001111"
+NOTE = f"独有的备注：请回电 {CITIZEN_PHONE}"
+
+
+def _every_kind_of_notice(world):
+    """One concern driven through every change that sends notices, with its text, result and
+    notes each unmistakable; at the end it is with the unit again, reopened."""
+    petition, _ = receive(
+        world, text=CONCERN_TEXT, citizen_name="张三", citizen_phone=CITIZEN_PHONE
+    )
+    to_step(world, petition, "assigned")
+    workflow.petition_return(petition=petition, actor=world.unit_user, reason=NOTE)
+    petition.refresh_from_db()
+    workflow.petition_assign(petition=petition, actor=world.county, unit=world.unit, note=NOTE)
+    petition.refresh_from_db()
+    workflow.petition_remind(petition=petition, actor=world.county, note=NOTE)
+    workflow.petition_accept(petition=petition, actor=world.unit_user)
+    petition.refresh_from_db()
+    workflow.petition_report(
+        petition=petition,
+        actor=world.unit_user,
+        result=RESULT_TEXT,
+        outcome=Petition.Outcome.SOLVED,
+    )
+    petition.refresh_from_db()
+    workflow.petition_survey(petition=petition, rating="unsatisfied", comment=NOTE)
+    petition.refresh_from_db()
+    petition.warning = Petition.Warning.YELLOW
+    notifications.petition_warning(petition)
+    return petition
+
+
+def test_no_notice_and_no_email_carries_the_concerns_text(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    for user in (world.rep_a_user, world.town_staff_a, world.county, world.unit_user):
+        user.email = f"{user.username}@example.cn"
+        user.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        petition = _every_kind_of_notice(world)
+    notices = list(Notification.objects.filter(petition=petition))
+    kinds = {re.sub(r"[\d-]+", "#", n.subject.replace(petition.tracking_no, "")) for n in notices}
+    assert len(kinds) == 7, "received, assigned, returned, reminded, reported, reopened, warned"
+    assert mailoutbox
+    for words in (CONCERN_TEXT, RESULT_TEXT, NOTE, CITIZEN_PHONE, "张三"):
+        for n in notices:
+            assert words not in n.subject + n.body
+        for mail in mailoutbox:
+            assert words not in mail.subject + mail.body
+    for n in notices:
+        assert petition.tracking_no in n.subject
+    for mail in mailoutbox:
+        assert petition.tracking_no in mail.subject
+
+
+def test_a_notices_email_links_to_the_notices_own_page(
+    world, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://rd.example.cn"
+    with django_capture_on_commit_callbacks(execute=True):
+        petition, _ = receive(world)
+        to_step(world, petition, "assigned")
+    notice = Notification.objects.get(petition=petition, recipient=world.unit_user)
+    (mail,) = [m for m in mailoutbox if m.to == [world.unit_user.email]]
+    url = "https://rd.example.cn" + reverse("petitions:notice", args=[notice.pk])
+    assert url in mail.body
+    assert notice.subject in mail.body
+
+
+def test_the_list_never_shows_what_an_old_notice_holds(client, world):
+    """Notices written before issue 13 held the concern's text: the list leaves it out."""
+    petition, _ = receive(world, text=CONCERN_TEXT)
+    to_step(world, petition, "assigned")
+    Notification.objects.filter(recipient=world.unit_user).update(body=CONCERN_TEXT)
+    client.force_login(world.unit_user)
+    response = client.get(reverse("petitions:notices"))
+    assert response.context["page"].object_list
+    assert CONCERN_TEXT not in response.content.decode()
+
+
+def _returned_and_reassigned(world):
+    """ZS-2026-000040 in the demo: the unit returns an assignment, another unit gets it."""
+    petition, _ = receive(world, text=CONCERN_TEXT)
+    to_step(world, petition, "assigned")
+    workflow.petition_return(petition=petition, actor=world.unit_user, reason="不属于本单位职责")
+    petition.refresh_from_db()
+    workflow.petition_assign(petition=petition, actor=world.county, unit=world.other_unit)
+    return petition
+
+
+def test_a_unit_reads_in_words_that_a_concern_it_returned_is_no_longer_its(client, world):
+    petition = _returned_and_reassigned(world)
+    notice = Notification.objects.get(petition=petition, recipient=world.unit_user)
+    client.force_login(world.unit_user)
+    work_url = reverse("petitions:work_detail", args=[petition.pk])
+    assert client.get(work_url).status_code == 404  # the concern itself stays out of reach
+
+    listing = client.get(reverse("petitions:notices"))
+    assert notice.subject in page_text(listing)
+    assert tr("This concern is no longer within your remit.") in page_text(listing)
+    assert work_url not in [a["href"] for a in tags(listing, "a")]
+    assert CONCERN_TEXT not in listing.content.decode()
+
+    page = client.get(reverse("petitions:notice", args=[notice.pk]))
+    assert page.status_code == 200
+    assert notice.subject in page_text(page)
+    assert tr("This concern is no longer within your remit.") in page_text(page)
+    assert CONCERN_TEXT not in page.content.decode()
+
+
+def test_a_notices_page_leads_on_to_its_concern_while_the_user_may_see_it(client, world):
+    petition = _returned_and_reassigned(world)
+    notice = Notification.objects.filter(petition=petition, recipient=world.other_unit_user).get()
+    client.force_login(world.other_unit_user)
+    response = client.get(reverse("petitions:notice", args=[notice.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("petitions:work_detail", args=[petition.pk])
+    listing = client.get(reverse("petitions:notices"))
+    assert reverse("petitions:work_detail", args=[petition.pk]) in [
+        a["href"] for a in tags(listing, "a")
+    ]
+    assert tr("This concern is no longer within your remit.") not in page_text(listing)
+
+
+def test_a_notice_without_a_concern_opens_as_itself(client, world):
+    notice = _notice(world.unit_user, subject="系统维护通知")
+    client.force_login(world.unit_user)
+    response = client.get(reverse("petitions:notice", args=[notice.pk]))
+    assert response.status_code == 200
+    assert "系统维护通知" in page_text(response)
+    assert tr("This concern is no longer within your remit.") not in page_text(response)
+
+
+def test_a_notices_page_is_its_recipients_alone(client, world):
+    notice = _notice(world.unit_user, subject="交通运输局的通知")
+    client.force_login(world.other_unit_user)
+    assert client.get(reverse("petitions:notice", args=[notice.pk])).status_code == 404
+    client.logout()
+    response = client.get(reverse("petitions:notice", args=[notice.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
