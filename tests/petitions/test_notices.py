@@ -11,14 +11,17 @@ from django.utils import timezone
 
 from petitions import notifications, tasks
 from petitions.models import Notification
-from tests.base import make_user, make_world, receive, to_step
+from tests.base import make_county_staff, make_user, make_world, receive, to_step
 from tests.helpers import page_text, tags, tr
 
 pytestmark = pytest.mark.django_db
 
 ROWS = [1, 50]
 SESSION_AND_USER = 2
-NOTICES_QUERIES = SESSION_AND_USER + 2 + 1  # the count and the page; the unread badge
+# The header's menu asks who the user is (liaison.roles.roles_for: a unit member's staff
+# scope, representative and units), once a request.
+MENU = 3
+NOTICES_QUERIES = SESSION_AND_USER + 2 + 1 + MENU  # the count and the page; the unread badge
 
 
 def _notice(user, petition=None, subject="有新的群众诉求", read=False):
@@ -125,7 +128,9 @@ def test_marking_all_read_is_a_post_and_touches_only_the_users_notices(client, w
 
 
 def test_it_says_so_when_there_are_no_notices(client):
-    client.force_login(make_user(staff=True))
+    # Congress staff: a user who is nobody (no scope, no unit) gets no notices, and their
+    # menu offers none.
+    client.force_login(make_county_staff())
     response = client.get(reverse("petitions:notices"))
     assert tr("No notices yet.") in page_text(response)
     assert _badge(response) is None
