@@ -326,6 +326,9 @@ class ResultAttachment(models.Model):
     )
     file = models.FileField(_("file"), upload_to=attachment_upload_to)
     name = models.CharField(_("file name"), max_length=120)
+    # The unit's choice: shown on the citizen's tracking page (an image re-encoded like the
+    # citizens' photos, a PDF as a link), or only to staff, as every attachment was before.
+    is_public = models.BooleanField(_("shown to the citizen"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -335,6 +338,11 @@ class ResultAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_image(self) -> bool:
+        """A public image is stored re-encoded as JPEG (petitions.photos.clean_photo)."""
+        return self.file.name.lower().endswith((".jpg", ".jpeg", ".png"))
 
 
 class PetitionEvent(models.Model):
