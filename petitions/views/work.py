@@ -34,7 +34,11 @@ def work_queryset():
         "photos",
         "attachments",
         "surveys",
-        Prefetch("events", queryset=PetitionEvent.objects.select_related("actor")),
+        # With the actor's representative: the history names people (liaison.roles.display_name).
+        Prefetch(
+            "events",
+            queryset=PetitionEvent.objects.select_related("actor", "actor__representative"),
+        ),
     )
 
 

@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from liaison.roles import display_name
 from points import access, representative_forms, services
 from points.admin.activities import CoveredChoicesMixin
 from points.admin.audit import audit_table
@@ -280,7 +281,7 @@ class PointEntryAdmin(CoveredChoicesMixin, admin.ModelAdmin):
         representative's whole trail."""
         return audit_table(
             PointAudit.objects.filter(kind=PointAudit.Kind.ENTRY, object_id=obj.pk)
-            .select_related("actor")
+            .select_related("actor", "actor__representative")
             .order_by("created_at", "pk"),
             representative_id=obj.representative_id
             if getattr(obj, "may_view_trail", False)
@@ -428,7 +429,12 @@ class AppealAdmin(admin.ModelAdmin):
         appeals = (
             super()
             .get_queryset(request)
-            .select_related("entry__representative", "entry__rule", "entry__reviewed_by")
+            .select_related(
+                "entry__representative",
+                "entry__rule",
+                "entry__reviewed_by",
+                "entry__reviewed_by__representative",
+            )
         )
         return access.limit_to_representatives(request.user, appeals, "entry__representative")
 
@@ -511,4 +517,4 @@ class AppealAdmin(admin.ModelAdmin):
         entry = obj.entry
         if entry.reviewed_by is None:
             return entry.rejection_reason or "—"
-        return f"{entry.rejection_reason} ({entry.reviewed_by})"
+        return f"{entry.rejection_reason} ({display_name(entry.reviewed_by)})"
