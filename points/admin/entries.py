@@ -21,6 +21,7 @@ from liaison.roles import display_name
 from points import access, representative_forms, services
 from points.admin.activities import CoveredChoicesMixin
 from points.admin.audit import audit_table
+from points.admin.people import person_column
 from points.models import Appeal, PointAudit, PointEntry, PointRule
 
 
@@ -131,11 +132,11 @@ class PointEntryAdmin(CoveredChoicesMixin, admin.ModelAdmin):
             {
                 "fields": [
                     "status",
-                    "reviewed_by",
+                    "reviewed_by_name",
                     "reviewed_at",
                     "rejection_reason",
                     "appeal_link",
-                    "created_by",
+                    "created_by_name",
                     "created_at",
                 ]
             },
@@ -158,7 +159,16 @@ class PointEntryAdmin(CoveredChoicesMixin, admin.ModelAdmin):
             },
         )
     ]
-    readonly_fields = ["evidence_link", "source_display", "appeal_link", "audit_trail"]
+    readonly_fields = [
+        "evidence_link",
+        "source_display",
+        "appeal_link",
+        "audit_trail",
+        "reviewed_by_name",
+        "created_by_name",
+    ]
+    reviewed_by_name = person_column(PointEntry, "reviewed_by")
+    created_by_name = person_column(PointEntry, "created_by")
 
     def get_queryset(self, request):
         entries = super().get_queryset(request).select_related("representative", "rule")
@@ -407,12 +417,18 @@ class AppealAdmin(admin.ModelAdmin):
         "entry_rule",
         "entry_date",
         "status",
-        "answered_by",
+        "answered_by_name",
         "answered_at",
     ]
     list_filter = [AppealStateFilter]
     search_fields = ["entry__representative__name"]
-    list_select_related = ["entry__representative", "entry__rule", "answered_by"]
+    list_select_related = [
+        "entry__representative",
+        "entry__rule",
+        "answered_by",
+        "answered_by__representative",
+    ]
+    answered_by_name = person_column(Appeal, "answered_by")
     readonly_fields = [
         "representative",
         "entry_link",
@@ -421,7 +437,7 @@ class AppealAdmin(admin.ModelAdmin):
         "created_at",
         "status",
         "answer",
-        "answered_by",
+        "answered_by_name",
         "answered_at",
     ]
 
@@ -443,7 +459,7 @@ class AppealAdmin(admin.ModelAdmin):
         if obj is not None and self.has_change_permission(request, obj):
             return appeal + [(_("Answer"), {"fields": ["decision", "answer"]})]
         return appeal + [
-            (_("Answer"), {"fields": ["status", "answer", "answered_by", "answered_at"]})
+            (_("Answer"), {"fields": ["status", "answer", "answered_by_name", "answered_at"]})
         ]
 
     def get_readonly_fields(self, request, obj=None):

@@ -24,7 +24,7 @@ from liaison.roles import display_name
 from petitions import workflow
 from points import services as points_services
 from points.admin.audit import PointAuditAdmin, audit_table
-from points.models import PointAudit
+from points.models import PointAudit, Publication, ReportRun
 from tests.base import (
     make_county_staff,
     make_representative,
@@ -156,10 +156,38 @@ def test_the_points_audit_trail_names_its_actors(client):
     text = page_text(trail)
     assert "王建国" in text and "周代表" in text
     assert "checker" not in text and "zhou-login" not in text
-    # The entry's own trail, on its page.
-    entry_page = client.get(admin_url("points.PointEntry", "change", entry.pk))
-    rows_html = re.search(r"<table><thead>.*?</table>", entry_page.content.decode(), re.S)
-    assert "王建国" in rows_html.group(0) and "checker" not in rows_html.group(0)
+    # The entry's page: its reviewer, its author and its own trail.
+    entry_page = page_text(client.get(admin_url("points.PointEntry", "change", entry.pk)))
+    assert "王建国" in entry_page and "周代表" in entry_page
+    assert "checker" not in entry_page and "zhou-login" not in entry_page
+
+    appeal = points_services.point_entry_appeal(entry=entry, actor=None, text="照片已补充")
+    points_services.appeal_answer(appeal=appeal, actor=staff, uphold=False, answer="仍不充分")
+    for url in (
+        admin_url("points.Appeal", "changelist") + "?state=answered",
+        admin_url("points.Appeal", "change", appeal.pk),
+    ):
+        text = page_text(client.get(url))
+        assert "王建国" in text and "checker" not in text, url
+
+
+def test_the_year_end_runs_name_who_started_and_published_them(client):
+    staff = _name(make_user("starter", superuser=True), "王", "建国")
+    run = ReportRun.objects.create(
+        year=2025, status=ReportRun.Status.DONE, started_by=staff, finished_at=timezone.now()
+    )
+    Publication.objects.create(year=2025, run=run, published_by=staff)
+    client.force_login(staff)
+    for url in (
+        reverse("points:staff_report_runs"),
+        reverse("points:staff_report_run", args=[run.pk]),
+        admin_url("points.ReportRun", "changelist"),
+        admin_url("points.ReportRun", "change", run.pk),
+        admin_url("points.Publication", "changelist"),
+    ):
+        text = page_text(client.get(url))
+        assert "王建国" in text, url
+        assert "starter" not in text, url
 
 
 # --- the administration's user pages, and the demo ---------------------------------------------
