@@ -2,11 +2,7 @@
 handling unit (or several of these at once). The foundation every access rule reads; no rule of
 what a role may see or do lives here (that is each app's own access module)."""
 
-import re
 from dataclasses import dataclass, field
-
-from django.core.exceptions import ObjectDoesNotExist
-from django.utils.translation import gettext
 
 from liaison.models import StaffScope
 
@@ -61,32 +57,3 @@ def representative_for(user):
     if roles_for(user).representative_id is None:
         return None
     return user.representative
-
-
-# Han characters: a Chinese name is written family name first, with no space.
-_HAN = re.compile(r"[\u3400-\u9fff]")
-
-
-def display_name(user) -> str:
-    """How a person is shown to everyone else (a concern's history, the audit trails): a
-    representative by their name on the roll, anyone else by the name staff gave them in
-    the administration. Never their login, which only the administration's user pages show.
-
-    Lists that show many people select ``representative`` with the user, so that this asks
-    nothing of the database (a user with no representative is cached as such too)."""
-    if user is None:
-        return ""
-    try:
-        representative = user.representative
-    except ObjectDoesNotExist:
-        representative = None
-    if representative is not None and representative.name:
-        return representative.name
-    first, last = user.first_name.strip(), user.last_name.strip()
-    if first and last:
-        if _HAN.search(first + last):
-            return f"{last}{first}"  # 王 + 建国
-        return f"{first} {last}"
-    if first or last:
-        return first or last
-    return gettext("user without a name (no. %(id)s)") % {"id": user.pk}

@@ -22,6 +22,7 @@ from liaison.models import (  # noqa: F401 (HandlingUnit, StaffScope: moved to l
     Village,
     mainland_mobile_validator,
 )
+from liaison.people import display_name
 from liaison.privacy import mask_phone
 
 
@@ -564,4 +565,4 @@ class PersonalDataView(models.Model):
         verbose_name_plural = _("personal data views")
 
     def __str__(self) -> str:
-        return f"{self.user} {self.petition} {self.viewed_at:%Y-%m-%d %H:%M}"
+        return f"{display_name(self.user)} {self.petition} {self.viewed_at:%Y-%m-%d %H:%M}"

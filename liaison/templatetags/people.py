@@ -1,12 +1,12 @@
-"""``{{ user|display_name }}``: a person by name, never by login (liaison.roles)."""
+"""``{{ user|display_name }}``: a person by name, never by login (liaison.people)."""
 
 from django import template
 
-from liaison import roles
+from liaison import people
 
 register = template.Library()
 
 
 @register.filter
 def display_name(user) -> str:
-    return roles.display_name(user)
+    return people.display_name(user)

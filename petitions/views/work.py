@@ -34,7 +34,7 @@ def work_queryset():
         "photos",
         "attachments",
         "surveys",
-        # With the actor's representative: the history names people (liaison.roles.display_name).
+        # With the actor's representative: the history names people (liaison.people.display_name).
         Prefetch(
             "events",
             queryset=PetitionEvent.objects.select_related("actor", "actor__representative"),

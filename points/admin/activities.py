@@ -24,8 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from liaison.models import DutyDay, DutyShift, Representative, Station
+from liaison.people import person_column
 from points import access, services
-from points.admin.people import person_column
 from points.models import Activity, Attendance
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import DutyDay, Representative
-from liaison.roles import display_name
+from liaison.people import display_name
 from points import access
 from points.admin.reports import ReadOnlyAdmin
 from points.models import Activity, Attendance, PointAudit, PointEntry
@@ -143,7 +143,7 @@ class PointAuditAdmin(ReadOnlyAdmin):
     list_filter = [RepresentativeFilter, "action", "kind"]
     search_fields = ["representative__name"]
     search_help_text = _("The representative's name.")
-    # The actor's representative too: people are shown by name (liaison.roles.display_name).
+    # The actor's representative too: people are shown by name (liaison.people.display_name).
     list_select_related = ["representative", "actor", "actor__representative"]
     list_per_page = 100
     # A row's page shows what its line in the list shows, read-only.

@@ -17,11 +17,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from liaison.roles import display_name
+from liaison.people import display_name, person_column
 from points import access, representative_forms, services
 from points.admin.activities import CoveredChoicesMixin
 from points.admin.audit import audit_table
-from points.admin.people import person_column
 from points.models import Appeal, PointAudit, PointEntry, PointRule
 
 

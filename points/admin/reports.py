@@ -8,8 +8,8 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from liaison.people import person_column
 from points import publication, reports, services
-from points.admin.people import person_column
 from points.models import AnnualReport, Publication, ReportRun
 
 

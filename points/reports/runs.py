@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.models import Representative
-from liaison.roles import display_name
+from liaison.people import display_name
 from points.models import AnnualReport, Publication, ReportRun
 from points.reports import files
 from points.scoring import FIRST_YEAR

@@ -20,8 +20,9 @@ from demo.logins import (
     give_name,
     login,
 )
-from liaison.roles import display_name
+from liaison.people import display_name
 from petitions import workflow
+from petitions.models import Notification, PersonalDataView, Survey
 from points import services as points_services
 from points.admin.audit import PointAuditAdmin, audit_table
 from points.models import PointAudit, Publication, ReportRun
@@ -127,6 +128,34 @@ def test_the_history_names_people_in_constant_queries(client, world):
     for user in [world.rep_a_user, world.county, *others]:
         workflow.petition_add_note(petition=many, actor=user, note="进展")
     assert queries(few) == queries(many)
+
+
+def test_the_administration_names_people_around_a_concern(client, world):
+    petition, _ = receive(world)
+    to_step(world, petition, "reported")
+    workflow.petition_survey(petition=petition, rating="satisfied", actor=world.county)
+    PersonalDataView.objects.create(user=world.county, petition=petition, where="work page")
+    client.force_login(make_user("root", superuser=True))
+    survey = Survey.objects.get(petition=petition)
+    seen = PersonalDataView.objects.get(petition=petition)
+    notice = Notification.objects.filter(recipient=world.unit_user).first()
+    notices = admin_url("petitions.Notification", "changelist") + f"?q={petition.tracking_no}"
+    for url, name, login_name in (
+        # The concern's history and ratings.
+        (admin_url("petitions.Petition", "change", petition.pk), "王建国", "county"),
+        (admin_url("petitions.Petition", "change", petition.pk), "李明", "unit"),
+        (admin_url("petitions.Survey", "changelist"), "王建国", "county"),
+        (admin_url("petitions.Survey", "change", survey.pk), "王建国", "county"),
+        (admin_url("petitions.PersonalDataView", "changelist"), "王建国", "county"),
+        (admin_url("petitions.PersonalDataView", "change", seen.pk), "王建国", "county"),
+        (notices, "李明", "unit"),
+        (admin_url("petitions.Notification", "change", notice.pk), "李明", "unit"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = page_text(response)
+        assert name in text, url
+        assert not re.search(rf"\b{login_name}\b", text), url
 
 
 # --- the points audit trail and the year-end runs ----------------------------------------------
