@@ -3,6 +3,7 @@ public photos show on the citizen's tracking page, re-encoded like the citizens'
 public PDF as a link, both through the tracking token only; the others only to staff."""
 
 import io
+import re
 import secrets
 
 import pytest
@@ -155,6 +156,11 @@ def test_each_attachment_has_its_own_choice(client, world, handling):
     )
     shown = {a.name: a.is_public for a in ResultAttachment.objects.filter(petition=petition)}
     assert shown == {"照片.jpg": True, "内部签报.pdf": False, "答复函.pdf": True}
+    # Staff see every attachment, and which ones the citizen sees.
+    work = client.get(reverse("petitions:work_detail", args=[petition.pk]))
+    items = re.findall(r"<li><a [^>]*/attachments/\d+/\">(.*?)</li>", work.content.decode())
+    marked = {page_text(item).split(" ")[0]: tr("shown to the citizen") in item for item in items}
+    assert marked == {"照片.jpg": True, "内部签报.pdf": False, "答复函.pdf": True}
     text = page_text(_track(client, token))
     assert "答复函.pdf" in text
     assert "内部签报" not in text
