@@ -18,7 +18,9 @@ def display_name(user) -> str:
     the administration. Never their login, which only the administration's user pages show.
 
     Lists that show many people select ``representative`` with the user, so that this asks
-    nothing of the database (a user with no representative is cached as such too)."""
+    nothing of the database (a user with no representative is cached as such too). Where
+    the user's ``handling_units`` were prefetched too (a concern's history), a unit member
+    is named with their unit: 李明（县交通运输局）."""
     if user is None:
         return ""
     try:
@@ -27,6 +29,14 @@ def display_name(user) -> str:
         representative = None
     if representative is not None and representative.name:
         return representative.name
+    name = _own_name(user)
+    units = getattr(user, "_prefetched_objects_cache", {}).get("handling_units")
+    if units:
+        return f"{name}（{'、'.join(unit.name for unit in units)}）"
+    return name
+
+
+def _own_name(user) -> str:
     first, last = user.first_name.strip(), user.last_name.strip()
     if first and last:
         if _HAN.search(first + last):

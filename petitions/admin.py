@@ -10,12 +10,13 @@ allows, and phones are masked except where ``access.phone_for`` records the view
 import re
 
 from django.contrib import admin
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from liaison.models import HandlingUnit
 from liaison.people import person_column
 from liaison.roles import roles_for
 from petitions import access, workflow
@@ -134,7 +135,14 @@ class EventInline(ReadOnlyInline):
     actor_name = person_column(PetitionEvent, "actor")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor", "actor__representative")
+        # A unit's member is named with their unit, as on the work page.
+        units = Prefetch("actor__handling_units", HandlingUnit.objects.filter(is_active=True))
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("actor", "actor__representative")
+            .prefetch_related(units)
+        )
 
 
 class SurveyInline(ReadOnlyInline):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from liaison.files import private_file_response
+from liaison.models import HandlingUnit
 from liaison.roles import roles_for
 from petitions import access, workflow
 from petitions.errors import WorkflowError
@@ -34,10 +35,17 @@ def work_queryset():
         "photos",
         "attachments",
         "surveys",
-        # With the actor's representative: the history names people (liaison.people.display_name).
+        # With the actor's representative and units: the history names people, a unit's
+        # member with their unit (liaison.people.display_name).
         Prefetch(
             "events",
-            queryset=PetitionEvent.objects.select_related("actor", "actor__representative"),
+            queryset=PetitionEvent.objects.select_related(
+                "actor", "actor__representative"
+            ).prefetch_related(
+                Prefetch(
+                    "actor__handling_units", queryset=HandlingUnit.objects.filter(is_active=True)
+                )
+            ),
         ),
     )
 

@@ -29,6 +29,7 @@ from points.models import PointAudit, Publication, ReportRun
 from tests.base import (
     make_county_staff,
     make_representative,
+    make_unit,
     make_user,
     make_world,
     receive,
@@ -82,6 +83,13 @@ def test_it_names_a_representative_as_on_the_roll():
     assert display_name(user) == "柳春和"
 
 
+def test_it_names_a_unit_member_with_their_unit_where_units_were_fetched():
+    unit, member = make_unit("县交通运输局", member=_name(make_user(), "李", "明"))
+    assert display_name(member) == "李明"
+    member = get_user_model().objects.prefetch_related("handling_units").get(pk=member.pk)
+    assert display_name(member) == "李明（县交通运输局）"
+
+
 def test_it_never_shows_a_login_even_without_a_name():
     user = make_user("login-only")
     shown = display_name(user)
@@ -106,7 +114,7 @@ def test_the_history_names_people_not_logins(client, world, viewer):
     client.force_login(getattr(world, viewer))
     history = _history(client.get(reverse("petitions:work_detail", args=[petition.pk])))
     assert "王建国" in history  # county staff collected and assigned
-    assert "李明" in history  # the unit acknowledged
+    assert f"李明（{world.unit.name}）" in history  # the unit acknowledged, named with its unit
     assert world.rep_a.name in history  # the representative's note
     for login_name in ("county", "unit", "rep_a"):
         assert not re.search(rf"·\s*{login_name}\b", history), login_name
@@ -143,7 +151,7 @@ def test_the_administration_names_people_around_a_concern(client, world):
     for url, name, login_name in (
         # The concern's history and ratings.
         (admin_url("petitions.Petition", "change", petition.pk), "王建国", "county"),
-        (admin_url("petitions.Petition", "change", petition.pk), "李明", "unit"),
+        (admin_url("petitions.Petition", "change", petition.pk), "李明（交通运输局）", "unit"),
         (admin_url("petitions.Survey", "changelist"), "王建国", "county"),
         (admin_url("petitions.Survey", "change", survey.pk), "王建国", "county"),
         (admin_url("petitions.PersonalDataView", "changelist"), "王建国", "county"),
