@@ -25,6 +25,7 @@ from demo.logins import (
     DEMO_TOWN_STAFF,
     DEMO_UNIT,
     TOWN_STAFF_GROUP,
+    give_name,
     login,
     staff_group,
 )
@@ -134,17 +135,18 @@ def staff_logins(towns: dict[str, Town]) -> dict:
     town_group = staff_group(TOWN_STAFF_GROUP, TOWN_STAFF_PERMISSIONS)
     county_group = staff_group(COUNTY_STAFF_GROUP, COUNTY_STAFF_PERMISSIONS)
     admin = get_user_model().objects.get(username=DEMO_ADMIN[0])
+    give_name(admin)
     staff_scope(admin, StaffScope.Level.COUNTY)
 
-    town_staff = login(DEMO_TOWN_STAFF, is_staff=True, first_name="乾佑街道人大工委")
+    town_staff = login(DEMO_TOWN_STAFF, is_staff=True)
     staff_scope(town_staff, StaffScope.Level.TOWN, towns[DEMO_STAFF_TOWN])
     town_staff.groups.add(town_group)
 
-    county = login(DEMO_COUNTY_STAFF, is_staff=True, first_name="县人大常委会")
+    county = login(DEMO_COUNTY_STAFF, is_staff=True)
     staff_scope(county, StaffScope.Level.COUNTY)
     county.groups.add(county_group)
 
-    unit_user = login(DEMO_UNIT, first_name="县交通运输局")
+    unit_user = login(DEMO_UNIT)
     HandlingUnit.objects.get(name=DEMO_UNIT_NAME).members.add(unit_user)
 
     rep = Representative.objects.get(name=DEMO_REPRESENTATIVE_NAME)

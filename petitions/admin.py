@@ -10,12 +10,14 @@ allows, and phones are masked except where ``access.phone_for`` records the view
 import re
 
 from django.contrib import admin
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from liaison.models import HandlingUnit
+from liaison.people import person_column
 from liaison.roles import roles_for
 from petitions import access, workflow
 from petitions.models import (
@@ -118,22 +120,44 @@ class EventInline(ReadOnlyInline):
     """The petition's history: its audit trail, appended, never changed or deleted."""
 
     model = PetitionEvent
-    fields = ["created_at", "kind", "action", "from_step", "to_step", "actor", "note", "is_public"]
+    fields = [
+        "created_at",
+        "kind",
+        "action",
+        "from_step",
+        "to_step",
+        "actor_name",
+        "note",
+        "is_public",
+    ]
     readonly_fields = fields
     verbose_name_plural = _("history")
+    actor_name = person_column(PetitionEvent, "actor")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
+        # A unit's member is named with their unit, as on the work page.
+        units = Prefetch("actor__handling_units", HandlingUnit.objects.filter(is_active=True))
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("actor", "actor__representative")
+            .prefetch_related(units)
+        )
 
 
 class SurveyInline(ReadOnlyInline):
     model = Survey
-    fields = ["round", "rating", "comment", "by_citizen", "recorded_by", "created_at"]
+    fields = ["round", "rating", "comment", "by_citizen", "recorded_by_name", "created_at"]
     readonly_fields = fields
     verbose_name_plural = _("ratings")
+    recorded_by_name = person_column(Survey, "recorded_by")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("recorded_by")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("recorded_by", "recorded_by__representative")
+        )
 
 
 @admin.register(Petition)
@@ -327,10 +351,14 @@ class PetitionAdmin(admin.ModelAdmin):
 
 @admin.register(Survey)
 class SurveyAdmin(ReadOnlyAdmin):
-    list_display = ["petition", "round", "rating", "by_citizen", "recorded_by", "created_at"]
+    list_display = ["petition", "round", "rating", "by_citizen", "recorded_by_name", "created_at"]
     list_filter = ["rating", "by_citizen"]
     search_fields = ["petition__tracking_no"]
-    list_select_related = ["petition", "recorded_by"]
+    list_select_related = ["petition", "recorded_by", "recorded_by__representative"]
+    # Pages name people as their lines in the list do (liaison.people).
+    exclude = ["recorded_by"]
+    readonly_fields = ["recorded_by_name"]
+    recorded_by_name = person_column(Survey, "recorded_by")
     date_hierarchy = "created_at"
 
     def get_queryset(self, request):
@@ -356,10 +384,20 @@ class ReceptionAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["subject", "recipient", "petition", "created_at", "read_at", "email_status"]
+    list_display = [
+        "subject",
+        "recipient_name",
+        "petition",
+        "created_at",
+        "read_at",
+        "email_status",
+    ]
     list_filter = ["email_status"]
     search_fields = ["subject", "recipient__username", "petition__tracking_no"]
-    list_select_related = ["recipient", "petition"]
+    list_select_related = ["recipient", "recipient__representative", "petition"]
+    exclude = ["recipient"]
+    readonly_fields = ["recipient_name"]
+    recipient_name = person_column(Notification, "recipient")
     date_hierarchy = "created_at"
 
     def get_queryset(self, request):
@@ -374,10 +412,13 @@ class NotificationAdmin(ReadOnlyAdmin):
 class PersonalDataViewAdmin(ReadOnlyAdmin):
     """Who saw a citizen's full phone number, when, and where (个人信息保护法)."""
 
-    list_display = ["viewed_at", "user", "petition", "where"]
+    list_display = ["viewed_at", "user_name", "petition", "where"]
     list_filter = ["where"]
     search_fields = ["user__username", "petition__tracking_no"]
-    list_select_related = ["user", "petition"]
+    list_select_related = ["user", "user__representative", "petition"]
+    exclude = ["user"]
+    readonly_fields = ["user_name"]
+    user_name = person_column(PersonalDataView, "user")
     date_hierarchy = "viewed_at"
 
     def get_queryset(self, request):

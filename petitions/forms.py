@@ -3,14 +3,17 @@ workflow function of its action; the view only checks access and shows the resul
 
 from django import forms
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import HandlingUnit, Town, Village
-from petitions import workflow
+from petitions import photos, workflow
 from petitions.access import petitions_for_user
 from petitions.models import MAX_EXTENSION_DAYS, Category, Petition, Survey
 
 ATTACHMENT_TYPES = {".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".ofd"}
+# The attachments a unit may show the citizen: images (re-encoded) and PDF files.
+PUBLIC_IMAGE_TYPES = {".jpg", ".jpeg", ".png"}
 
 
 class ActionForm(forms.Form):
@@ -240,13 +243,24 @@ class ReportForm(ActionForm):
     )
     outcome = forms.ChoiceField(choices=Petition.Outcome.choices, label=_("Closing outcome"))
     attachment1 = forms.FileField(required=False, label=_("Attachment"))
+    public1 = forms.BooleanField(required=False, label=_("Show it to the citizen"))
     attachment2 = forms.FileField(required=False, label=_("Attachment"))
+    public2 = forms.BooleanField(required=False, label=_("Show it to the citizen"))
     attachment3 = forms.FileField(required=False, label=_("Attachment"))
+    public3 = forms.BooleanField(
+        required=False,
+        label=_("Show it to the citizen"),
+        help_text=_(
+            "Shown on the citizen's tracking page: a photo (JPEG or PNG, re-encoded without "
+            "its metadata) or a PDF. Unticked attachments are seen by staff only."
+        ),
+    )
 
     def clean(self):
         data = super().clean()
-        files = []
-        for name in ("attachment1", "attachment2", "attachment3"):
+        files, public = [], []
+        for number in (1, 2, 3):
+            name = f"attachment{number}"
             upload = data.get(name)
             if not upload:
                 continue
@@ -259,9 +273,26 @@ class ReportForm(ActionForm):
                     _("Each attachment may be at most %(mb)d MB.")
                     % {"mb": settings.PETITION_ATTACHMENT_MAX_BYTES // (1024 * 1024)},
                 )
-            else:
+            elif not data.get(f"public{number}"):
                 files.append(upload)
+            elif ext in PUBLIC_IMAGE_TYPES:
+                # What the citizen sees passes the citizens' own photo check: decoded,
+                # re-encoded, no EXIF or GPS left in it.
+                try:
+                    clean = photos.clean_photo(upload.read())
+                except photos.PhotoRejected as error:
+                    self.add_error(name, str(error))
+                else:
+                    stem = upload.name.rsplit(".", 1)[0][:100]
+                    public.append(ContentFile(clean, name=f"{stem}.jpg"))
+            elif ext == ".pdf":
+                public.append(upload)
+            else:
+                self.add_error(
+                    name, _("Only a JPEG or PNG photo or a PDF can be shown to the citizen.")
+                )
         data["attachments"] = files
+        data["public_attachments"] = public
         return data
 
     def perform(self, *, actor):
@@ -272,6 +303,7 @@ class ReportForm(ActionForm):
             result=d["result"],
             outcome=d["outcome"],
             attachments=d["attachments"],
+            public_attachments=d["public_attachments"],
         )
 
 

@@ -22,6 +22,7 @@ from liaison.models import (  # noqa: F401 (HandlingUnit, StaffScope: moved to l
     Village,
     mainland_mobile_validator,
 )
+from liaison.people import display_name
 from liaison.privacy import mask_phone
 
 
@@ -326,6 +327,9 @@ class ResultAttachment(models.Model):
     )
     file = models.FileField(_("file"), upload_to=attachment_upload_to)
     name = models.CharField(_("file name"), max_length=120)
+    # The unit's choice: shown on the citizen's tracking page (an image re-encoded like the
+    # citizens' photos, a PDF as a link), or only to staff, as every attachment was before.
+    is_public = models.BooleanField(_("shown to the citizen"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -335,6 +339,11 @@ class ResultAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_image(self) -> bool:
+        """A public image is stored re-encoded as JPEG (petitions.photos.clean_photo)."""
+        return self.file.name.lower().endswith((".jpg", ".jpeg", ".png"))
 
 
 class PetitionEvent(models.Model):
@@ -556,4 +565,4 @@ class PersonalDataView(models.Model):
         verbose_name_plural = _("personal data views")
 
     def __str__(self) -> str:
-        return f"{self.user} {self.petition} {self.viewed_at:%Y-%m-%d %H:%M}"
+        return f"{display_name(self.user)} {self.petition} {self.viewed_at:%Y-%m-%d %H:%M}"

@@ -447,8 +447,18 @@ def petition_extend(*, petition, actor, days: int, reason: str):
 
 
 @transaction.atomic
-def petition_report(*, petition, actor, result: str, outcome: str, attachments: Iterable = ()):
-    """The unit's result (结果反馈), shown to the citizen."""
+def petition_report(
+    *,
+    petition,
+    actor,
+    result: str,
+    outcome: str,
+    attachments: Iterable = (),
+    public_attachments: Iterable = (),
+):
+    """The unit's result (结果反馈), shown to the citizen; ``attachments`` only to staff,
+    ``public_attachments`` (already checked: a re-encoded photo or a PDF) to the citizen
+    as well."""
     _check("report", petition, actor)
     if not result.strip():
         raise WorkflowError(_("Describe the result."))
@@ -466,6 +476,10 @@ def petition_report(*, petition, actor, result: str, outcome: str, attachments: 
     )
     for upload in attachments:
         ResultAttachment.objects.create(petition=petition, file=upload, name=upload.name[:120])
+    for upload in public_attachments:
+        ResultAttachment.objects.create(
+            petition=petition, file=upload, name=upload.name[:120], is_public=True
+        )
     notifications.petition_reported(petition, actor=actor)
     return event
 

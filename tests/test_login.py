@@ -22,7 +22,10 @@ def test_it_signs_a_user_in_and_out(client):
         "/accounts/login/", {"username": "daibiao", "password": "right-password-1"}
     )
     assert response.status_code == 302
-    assert response["Location"] == "/me/"
+    # Where each role lands is tests/test_landing.py's; a user who is nobody yet ends on
+    # their page, which says their account is not linked.
+    assert response["Location"] == "/accounts/welcome/"
+    assert client.get(response["Location"])["Location"] == "/me/"
     response = client.post("/accounts/logout/")
     assert response.status_code == 302
 

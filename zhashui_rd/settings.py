@@ -132,7 +132,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "liaison:my_page"
+LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "liaison:home"
 
 # Language: every page is in Simplified Chinese, whatever the browser asks for (an English

@@ -3,11 +3,14 @@ import posixpath
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
+from liaison.roles import roles_for
 from liaison.urls import build_urlpatterns as liaison_urlpatterns
 from points.publication import published_report_for
 from zhashui_rd.auth import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
@@ -23,6 +26,19 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+@login_required
+def landing(request):
+    """Where signing in leads (LOGIN_REDIRECT_URL; a ``?next=`` wins): each role to its
+    work. Representatives, units and congress staff go through /work/, which knows each
+    one's list; staff with no role there go to the administration, where they work; a user
+    who is nobody yet to the page that says their account is not linked."""
+    if roles_for(request.user).is_anyone:
+        return redirect("petitions:work_home")
+    if request.user.is_staff:
+        return redirect("admin:index")
+    return redirect("liaison:my_page")
+
+
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
@@ -32,6 +48,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/welcome/", landing, name="landing"),
     path("", include("petitions.urls")),
     path("", include("points.urls")),
     # The site's URLconf knows every app, so it hands the liaison pages what they show from

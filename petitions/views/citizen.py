@@ -31,7 +31,7 @@ from liaison.models import Village
 from petitions import access, services, workflow
 from petitions.citizen_forms import PHOTO_FIELDS, ConcernForm, PhotoUploadLimit, SurveyForm
 from petitions.errors import WorkflowError
-from petitions.models import Petition, PetitionEvent, PetitionPhoto, Step
+from petitions.models import Petition, PetitionEvent, PetitionPhoto, ResultAttachment, Step
 from petitions.photos import photo_too_big_message
 from petitions.tracking import tracking_url
 
@@ -225,14 +225,20 @@ def concern_to_station(request, token):
 
 
 def tracking_queryset():
-    """Everything the tracking page shows, in three queries whatever the history's length.
-    Only public events: notes, reminders and returns are the staff's, not the citizen's."""
+    """Everything the tracking page shows, in four queries whatever the history's length.
+    Only public events: notes, reminders and returns are the staff's, not the citizen's; and
+    only the result's attachments its unit chose to show the citizen."""
     return Petition.objects.select_related("category", "unit", "merged_into").prefetch_related(
         "photos",
         Prefetch(
             "events",
             queryset=PetitionEvent.objects.filter(is_public=True),
             to_attr="public_events",
+        ),
+        Prefetch(
+            "attachments",
+            queryset=ResultAttachment.objects.filter(is_public=True),
+            to_attr="public_attachments",
         ),
     )
 
@@ -291,6 +297,8 @@ def _tracking_page(request, petition, token, *, survey_form=None, status=200):
         "events": petition.public_events,
         "survey_form": survey_form if petition.step == Step.REPORTED else None,
     }
+    context["result_photos"] = [a for a in petition.public_attachments if a.is_image]
+    context["result_files"] = [a for a in petition.public_attachments if not a.is_image]
     return render(request, "petitions/citizen_tracking.html", context, status=status)
 
 
@@ -356,6 +364,25 @@ def track_photo(request, token, photo_id):
     return private_file_response(photo.image, content_type="image/jpeg")
 
 
+@_secret
+@require_GET
+def track_attachment(request, token, attachment_id):
+    """An attachment of the result its unit made public, to the holder of the link only: a
+    photo (stored re-encoded) shown in the page, a PDF downloaded. The others are staff's."""
+    petition = access.get_petition_by_token(token, Petition.objects.only("pk"))
+    attachment = get_object_or_404(
+        ResultAttachment, pk=attachment_id, petition=petition, is_public=True
+    )
+    if attachment.is_image:
+        return private_file_response(attachment.file, content_type="image/jpeg")
+    return private_file_response(
+        attachment.file,
+        content_type="application/pdf",
+        filename=attachment.name,
+        as_attachment=True,
+    )
+
+
 urlpatterns = [
     path(
         "r/<token:token>/concern/",
@@ -367,4 +394,9 @@ urlpatterns = [
     path("t/<token:token>/survey/", track_survey, name="track_survey"),
     path("t/<token:token>/qr.png", track_qr, name="track_qr"),
     path("t/<token:token>/photos/<int:photo_id>/", track_photo, name="track_photo"),
+    path(
+        "t/<token:token>/results/<int:attachment_id>/",
+        track_attachment,
+        name="track_attachment",
+    ),
 ]

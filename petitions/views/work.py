@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from liaison.files import private_file_response
+from liaison.models import HandlingUnit
 from liaison.roles import roles_for
 from petitions import access, workflow
 from petitions.errors import WorkflowError
@@ -34,7 +35,18 @@ def work_queryset():
         "photos",
         "attachments",
         "surveys",
-        Prefetch("events", queryset=PetitionEvent.objects.select_related("actor")),
+        # With the actor's representative and units: the history names people, a unit's
+        # member with their unit (liaison.people.display_name).
+        Prefetch(
+            "events",
+            queryset=PetitionEvent.objects.select_related(
+                "actor", "actor__representative"
+            ).prefetch_related(
+                Prefetch(
+                    "actor__handling_units", queryset=HandlingUnit.objects.filter(is_active=True)
+                )
+            ),
+        ),
     )
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from liaison.models import DutyDay, DutyShift, Representative, Station
+from liaison.people import person_column
 from points import access, services
 from points.models import Activity, Attendance
 
@@ -154,12 +155,17 @@ class AttendanceInline(CoveredChoicesMixin, admin.TabularInline):
     form = AttendanceForm
     formset = AttendanceFormSet
     extra = 3
-    fields = ["representative", "status", "excuse", "excuse_approved", "approved_by"]
-    readonly_fields = ["approved_by"]
+    fields = ["representative", "status", "excuse", "excuse_approved", "approved_by_name"]
+    readonly_fields = ["approved_by_name"]
     autocomplete_fields = ["representative"]
+    approved_by_name = person_column(Attendance, "approved_by")
 
     def get_queryset(self, request):
-        rows = super().get_queryset(request).select_related("representative", "approved_by")
+        rows = (
+            super()
+            .get_queryset(request)
+            .select_related("representative", "approved_by", "approved_by__representative")
+        )
         return access.limit_to_representatives(request.user, rows)
 
     def get_formset(self, request, obj=None, **kwargs):
@@ -311,13 +317,26 @@ class AttendanceAdmin(admin.ModelAdmin):
         "status",
         "excuse",
         "excuse_approved",
-        "approved_by",
+        "approved_by_name",
     ]
     list_filter = ["status", "excuse_approved", "activity__kind"]
     search_fields = ["representative__name", "activity__title"]
-    list_select_related = ["activity", "representative", "approved_by"]
-    fields = ["activity", "representative", "status", "excuse", "excuse_approved", "approved_by"]
-    readonly_fields = ["activity", "representative", "approved_by"]
+    list_select_related = [
+        "activity",
+        "representative",
+        "approved_by",
+        "approved_by__representative",
+    ]
+    fields = [
+        "activity",
+        "representative",
+        "status",
+        "excuse",
+        "excuse_approved",
+        "approved_by_name",
+    ]
+    readonly_fields = ["activity", "representative", "approved_by_name"]
+    approved_by_name = person_column(Attendance, "approved_by")
     actions = ["approve_excuses"]
 
     def get_queryset(self, request):

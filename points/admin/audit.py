@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import DutyDay, Representative
+from liaison.people import display_name
 from points import access
 from points.admin.reports import ReadOnlyAdmin
 from points.models import Activity, Attendance, PointAudit, PointEntry
@@ -79,7 +80,7 @@ def audit_table(rows, *, representative_id: int | None):
         (
             (
                 timezone.localtime(row.created_at).strftime("%Y-%m-%d %H:%M"),
-                row.actor or gettext("the system"),
+                display_name(row.actor) if row.actor else gettext("the system"),
                 row.get_action_display(),
                 describe_changes(row),
                 row.note or "",
@@ -149,7 +150,8 @@ class PointAuditAdmin(ReadOnlyAdmin):
     list_filter = [RepresentativeFilter, "action", "kind"]
     search_fields = ["representative__name"]
     search_help_text = _("The representative's name.")
-    list_select_related = ["representative", "actor"]
+    # The actor's representative too: people are shown by name (liaison.people.display_name).
+    list_select_related = ["representative", "actor", "actor__representative"]
     list_per_page = 100
     # A row's page shows what its line in the list shows, read-only.
     fields = readonly_fields = list_display
@@ -160,7 +162,7 @@ class PointAuditAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("by"))
     def actor_display(self, obj):
-        return obj.actor or gettext("the system")
+        return display_name(obj.actor) if obj.actor else gettext("the system")
 
     @admin.display(description=_("before → after"))
     def changes_display(self, obj):
@@ -198,7 +200,7 @@ class RepresentativeAdmin(LiaisonRepresentativeAdmin):
         rows = (
             PointAudit.objects.with_rule_names()
             .filter(representative=obj)
-            .select_related("actor")
+            .select_related("actor", "actor__representative")
             .order_by("-created_at", "-pk")[:REPRESENTATIVE_TRAIL_ROWS]
         )
         return audit_table(rows, representative_id=obj.pk)

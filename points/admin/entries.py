@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from liaison.people import display_name, person_column
 from points import access, representative_forms, services
 from points.admin.activities import CoveredChoicesMixin
 from points.admin.audit import audit_table
@@ -130,11 +131,11 @@ class PointEntryAdmin(CoveredChoicesMixin, admin.ModelAdmin):
             {
                 "fields": [
                     "status",
-                    "reviewed_by",
+                    "reviewed_by_name",
                     "reviewed_at",
                     "rejection_reason",
                     "appeal_link",
-                    "created_by",
+                    "created_by_name",
                     "created_at",
                 ]
             },
@@ -157,7 +158,16 @@ class PointEntryAdmin(CoveredChoicesMixin, admin.ModelAdmin):
             },
         )
     ]
-    readonly_fields = ["evidence_link", "source_display", "appeal_link", "audit_trail"]
+    readonly_fields = [
+        "evidence_link",
+        "source_display",
+        "appeal_link",
+        "audit_trail",
+        "reviewed_by_name",
+        "created_by_name",
+    ]
+    reviewed_by_name = person_column(PointEntry, "reviewed_by")
+    created_by_name = person_column(PointEntry, "created_by")
 
     def get_queryset(self, request):
         entries = super().get_queryset(request).select_related("representative", "rule")
@@ -281,7 +291,7 @@ class PointEntryAdmin(CoveredChoicesMixin, admin.ModelAdmin):
         return audit_table(
             PointAudit.objects.with_rule_names()
             .filter(kind=PointAudit.Kind.ENTRY, object_id=obj.pk)
-            .select_related("actor")
+            .select_related("actor", "actor__representative")
             .order_by("created_at", "pk"),
             representative_id=obj.representative_id
             if getattr(obj, "may_view_trail", False)
@@ -407,12 +417,18 @@ class AppealAdmin(admin.ModelAdmin):
         "entry_rule",
         "entry_date",
         "status",
-        "answered_by",
+        "answered_by_name",
         "answered_at",
     ]
     list_filter = [AppealStateFilter]
     search_fields = ["entry__representative__name"]
-    list_select_related = ["entry__representative", "entry__rule", "answered_by"]
+    list_select_related = [
+        "entry__representative",
+        "entry__rule",
+        "answered_by",
+        "answered_by__representative",
+    ]
+    answered_by_name = person_column(Appeal, "answered_by")
     readonly_fields = [
         "representative",
         "entry_link",
@@ -421,7 +437,7 @@ class AppealAdmin(admin.ModelAdmin):
         "created_at",
         "status",
         "answer",
-        "answered_by",
+        "answered_by_name",
         "answered_at",
     ]
 
@@ -429,7 +445,12 @@ class AppealAdmin(admin.ModelAdmin):
         appeals = (
             super()
             .get_queryset(request)
-            .select_related("entry__representative", "entry__rule", "entry__reviewed_by")
+            .select_related(
+                "entry__representative",
+                "entry__rule",
+                "entry__reviewed_by",
+                "entry__reviewed_by__representative",
+            )
         )
         return access.limit_to_representatives(request.user, appeals, "entry__representative")
 
@@ -438,7 +459,7 @@ class AppealAdmin(admin.ModelAdmin):
         if obj is not None and self.has_change_permission(request, obj):
             return appeal + [(_("Answer"), {"fields": ["decision", "answer"]})]
         return appeal + [
-            (_("Answer"), {"fields": ["status", "answer", "answered_by", "answered_at"]})
+            (_("Answer"), {"fields": ["status", "answer", "answered_by_name", "answered_at"]})
         ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -512,4 +533,4 @@ class AppealAdmin(admin.ModelAdmin):
         entry = obj.entry
         if entry.reviewed_by is None:
             return entry.rejection_reason or "—"
-        return f"{entry.rejection_reason} ({entry.reviewed_by})"
+        return f"{entry.rejection_reason} ({display_name(entry.reviewed_by)})"

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from liaison.people import person_column
 from points import publication, reports, services
 from points.models import AnnualReport, Publication, ReportRun
 
@@ -32,13 +33,17 @@ class ReportRunAdmin(ReadOnlyAdmin):
         "status",
         "progress",
         "pdf_done",
-        "started_by",
+        "started_by_name",
         "created_at",
         "finished_at",
         "is_published",
     ]
     list_filter = ["year", "status"]
-    list_select_related = ["started_by"]
+    list_select_related = ["started_by", "started_by__representative"]
+    # A run's page names who started it, like its line in the list.
+    exclude = ["started_by"]
+    readonly_fields = ["started_by_name"]
+    started_by_name = person_column(ReportRun, "started_by")
     actions = ["publish_years"]
 
     def get_queryset(self, request):
@@ -127,8 +132,10 @@ class PublishForm(forms.ModelForm):
 @admin.register(Publication)
 class PublicationAdmin(admin.ModelAdmin):
     form = PublishForm
-    list_display = ["year", "run", "published_by", "published_at"]
-    list_select_related = ["run", "published_by"]
+    list_display = ["year", "run", "published_by_name", "published_at"]
+    list_select_related = ["run", "published_by", "published_by__representative"]
+    readonly_fields = ["published_by_name"]
+    published_by_name = person_column(Publication, "published_by")
     fields = ["year"]
 
     def has_change_permission(self, request, obj=None):
@@ -137,7 +144,7 @@ class PublicationAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["year"]
-        return ["year", "run", "published_by", "published_at"]
+        return ["year", "run", "published_by_name", "published_at"]
 
     def save_model(self, request, obj, form, change):
         published = publication.year_publish(year=form.cleaned_data["year"], actor=request.user)

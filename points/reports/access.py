@@ -21,7 +21,9 @@ def get_run_for_user(user, run_id) -> ReportRun:
     except (TypeError, ValueError):
         raise Http404 from None
     run = (
-        ReportRun.objects.select_related("started_by").filter(pk=run_id).first()
+        ReportRun.objects.select_related("started_by", "started_by__representative")
+        .filter(pk=run_id)
+        .first()
         if may_see_reports(user)
         else None
     )

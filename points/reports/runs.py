@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.models import Representative
+from liaison.people import display_name
 from points.models import AnnualReport, Publication, ReportRun
 from points.reports import files
 from points.scoring import FIRST_YEAR
@@ -172,5 +173,5 @@ def report_run_fail(*, run_id: int, error: str) -> bool:
 def report_run_stop(*, run: ReportRun, actor) -> bool:
     """Staff stop a queued or running run (a worker lost for good, say); its tasks still in
     the queue then find it inactive and write nothing."""
-    name = actor.get_full_name() or actor.get_username()
+    name = display_name(actor)
     return report_run_fail(run_id=run.pk, error=_("Stopped by %(name)s.") % {"name": name})

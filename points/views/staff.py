@@ -80,7 +80,9 @@ def report_runs(request):
             return redirect("points:staff_report_run", run_id=run.pk)
     elif request.method == "POST":
         status = 400
-    runs = ReportRun.objects.select_related("started_by").order_by("-year", "-created_at", "-pk")
+    runs = ReportRun.objects.select_related("started_by", "started_by__representative").order_by(
+        "-year", "-created_at", "-pk"
+    )
     context = {
         **admin.site.each_context(request),
         "title": _("Year-end reports"),

@@ -35,8 +35,10 @@ REPRESENTATIVE_PAGE_QUERIES = 5
 SESSION_AND_USER = 2
 QR_CARDS_FOR_REPRESENTATIVES_QUERIES = SESSION_AND_USER + 3  # reps, memberships, stations
 QR_CARDS_FOR_A_STATION_QUERIES = SESSION_AND_USER + 2  # station with its town, memberships
-# rep, memberships, stations, towns; and the unread-notices badge of the staff header
-MY_PAGE_QUERIES = SESSION_AND_USER + 4 + 1
+# rep, memberships, stations, towns; the unread-notices badge of the staff header; and who
+# the user is, for the header's menu (liaison.roles.roles_for: staff scope, representative,
+# their stations, units)
+MY_PAGE_QUERIES = SESSION_AND_USER + 4 + 1 + 4
 
 
 def _stations_in_towns(count):

@@ -353,7 +353,9 @@ def test_it_offers_a_sign_out_button_that_posts(client):
     assert any(f.get("action") == reverse("logout") and f.get("method") == "post" for f in forms)
 
 
-def test_it_signs_a_representative_in_and_lands_on_my_page(client):
+def test_it_signs_a_representative_in_and_lands_on_their_tasks(client):
+    # Issue 13: a representative lands on their work, the task list; their page is a tap
+    # away in the menu (tests/test_landing.py has every role).
     user = make_user("daibiao-test", password="a-long-test-password-1")
     make_representative("登录代表", user=user)
 
@@ -363,5 +365,6 @@ def test_it_signs_a_representative_in_and_lands_on_my_page(client):
         follow=True,
     )
 
-    assert response.redirect_chain[-1][0] == MY_PAGE
-    assert "登录代表" in page_text(response)
+    assert response.redirect_chain[-1][0] == reverse("petitions:my_tasks")
+    assert MY_PAGE in [a.get("href") for a in tags(response, "a")]
+    assert "登录代表" in page_text(client.get(MY_PAGE))

@@ -13,14 +13,15 @@ from django.utils import timezone
 
 from petitions import notifications, tasks, workflow
 from petitions.models import Notification, Petition
-from tests.base import make_user, make_world, receive, to_step
+from tests.base import make_county_staff, make_user, make_world, receive, to_step
 from tests.helpers import page_text, tags, tr
 
 pytestmark = pytest.mark.django_db
 
 ROWS = [1, 50]
 SESSION_AND_USER = 2
-# A unit member's roles (staff scope, representative, units) say which concerns are theirs.
+# Who the user is (liaison.roles.roles_for: a unit member's staff scope, representative and
+# units), asked once a request: it says which concerns are theirs and draws the header's menu.
 UNIT_ROLES = 3
 NOTICES_QUERIES = SESSION_AND_USER + UNIT_ROLES + 2 + 1  # the count and the page; the badge
 
@@ -131,7 +132,9 @@ def test_marking_all_read_is_a_post_and_touches_only_the_users_notices(client, w
 
 
 def test_it_says_so_when_there_are_no_notices(client):
-    client.force_login(make_user(staff=True))
+    # Congress staff: a user who is nobody (no scope, no unit) gets no notices, and their
+    # menu offers none.
+    client.force_login(make_county_staff())
     response = client.get(reverse("petitions:notices"))
     assert tr("No notices yet.") in page_text(response)
     assert _badge(response) is None

@@ -259,7 +259,9 @@ def test_the_survey_needs_a_valid_token_and_a_get_goes_back_to_the_tracking_page
 
 # --- constant queries ------------------------------------------------------------------------
 
-TRACKING_PAGE_QUERIES = 3  # the petition with its category, unit and common issue; photos; events
+# The petition with its category, unit and common issue; photos; events; the result's
+# attachments shown to the citizen (issue 13).
+TRACKING_PAGE_QUERIES = 4
 
 
 @pytest.mark.parametrize("events", [1, 50])
