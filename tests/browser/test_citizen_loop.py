@@ -54,7 +54,12 @@ def test_a_citizen_follows_a_concern_from_the_qr_code_to_closed(live_server, pho
 
         page.goto(link)
         assert _step_shown(page) == in_site_language(Step.RECEIVED.label)
-        assert page.locator(".photo-row img").evaluate("img => img.naturalWidth > 0")
+        # The photo loads lazily: in view, it must arrive whole (a broken one never does).
+        photo = page.locator(".photo-row img").first
+        photo.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=photo.element_handle()
+        )
 
         workflow.petition_collect(
             petition=petition, actor=staff, category=category, level="county", town=town
