@@ -17,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import HandlingUnit
-from liaison.people import person_column
+from liaison.people import display_name, person_column
 from liaison.roles import roles_for
 from petitions import access, workflow
 from petitions.models import (
@@ -122,8 +122,7 @@ class EventInline(ReadOnlyInline):
     model = PetitionEvent
     fields = [
         "created_at",
-        "kind",
-        "action",
+        "event_title",
         "from_step",
         "to_step",
         "actor_name",
@@ -132,7 +131,15 @@ class EventInline(ReadOnlyInline):
     ]
     readonly_fields = fields
     verbose_name_plural = _("history")
-    actor_name = person_column(PetitionEvent, "actor")
+
+    @admin.display(description=_("what happened"))
+    def event_title(self, obj):
+        return obj.title
+
+    @admin.display(description=_("by"))
+    def actor_name(self, obj):
+        # The citizen or the system when no user acted, as on the work page.
+        return display_name(obj.actor) if obj.actor else obj.get_actor_kind_display()
 
     def get_queryset(self, request):
         # A unit's member is named with their unit, as on the work page.

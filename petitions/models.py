@@ -346,6 +346,13 @@ class ResultAttachment(models.Model):
         return self.file.name.lower().endswith((".jpg", ".jpeg", ".png"))
 
 
+# Transitions whose new step does not say what happened (see PetitionEvent.title).
+EVENT_ACTION_TITLES = {
+    "return": _("returned by the unit as wrongly assigned"),
+    "accept": _("acknowledged by the unit"),
+}
+
+
 class PetitionEvent(models.Model):
     """One line of a petition's history. Appended, never changed, never deleted."""
 
@@ -390,7 +397,7 @@ class PetitionEvent(models.Model):
         verbose_name_plural = _("events")
 
     def __str__(self) -> str:
-        return f"{self.petition_id} {self.kind} {self.from_step}→{self.to_step}"
+        return self.title
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):
@@ -399,6 +406,19 @@ class PetitionEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Petition events are append-only.")
+
+    @property
+    def title(self) -> str:
+        """What happened, in words: a transition by its new step, except where the step alone
+        would mislead (a unit's return lands on "collected", its acknowledgement on
+        "supervising", an unsatisfied rating sends the concern back to "supervising")."""
+        if self.kind != self.Kind.TRANSITION:
+            return str(self.get_kind_display())
+        if self.action == "survey" and self.to_step == Step.SUPERVISING:
+            return str(_("rated unsatisfied: handled again"))
+        if self.action in EVENT_ACTION_TITLES:
+            return str(EVENT_ACTION_TITLES[self.action])
+        return str(self.get_to_step_display()) if self.to_step else ""
 
 
 class Survey(models.Model):
