@@ -77,6 +77,9 @@ class ConcernForm(forms.Form):
                 "Please keep your concern within %(limit_value)d characters "
                 "(you wrote %(show_value)d)."
             ),
+            "null_characters_not_allowed": _(
+                "Your concern holds a character that cannot be kept: please type it again."
+            ),
         },
     )
     category = forms.ModelChoiceField(
@@ -97,17 +100,29 @@ class ConcernForm(forms.Form):
         required=False,
         max_length=30,
         help_text=_("You may stay anonymous."),
+        error_messages={
+            "max_length": _("A name of at most %(limit_value)d characters, please."),
+            "null_characters_not_allowed": _("The name holds a character that cannot be kept."),
+        },
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     mobile = MobileField(
         label=_("Your mobile phone"),
         required=False,
-        max_length=20,
+        # No max_length validator: the number's own check bounds it, with its own message
+        # (Django's length message would stand beside it); the box still stops at 20.
+        error_messages={
+            "null_characters_not_allowed": _(
+                "Enter a valid mainland China mobile number (11 digits)."
+            ),
+        },
         help_text=_(
             "Without a number nobody can call you back: only the tracking link you get "
             "after sending will show you the result."
         ),
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+        widget=forms.TextInput(
+            attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel", "maxlength": 20}
+        ),
     )
     # Asked only of a citizen who leaves a name or a mobile: an anonymous concern carries
     # no personal data to consent to (个人信息保护法 Art. 13–14), and skips one tap.

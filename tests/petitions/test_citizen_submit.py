@@ -493,3 +493,26 @@ def test_it_refuses_a_broken_multipart_body_with_a_message(client):
     )
     assert response.status_code == 400
     assert_nothing_created()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "😀" * 40 + "<script>", "姓名请不要超过30个字。"),
+        ("mobile", "abc" + "1" * 30, "请输入有效的中国大陆手机号码（11位）。"),
+        (
+            "text",
+            "村口道路破损严重\x00雨天积水难以通行。",
+            "诉求内容中含有无法保存的字符，请重新填写。",
+        ),
+    ],
+    ids=["long name", "long mobile", "null character"],
+)
+def test_it_answers_overlong_or_unkeepable_input_in_its_own_words(client, field, value, message):
+    rep, _station = rep_at_one_station()
+    response = client.post(rep_url(rep), form_data(**{field: value}))
+
+    assert response.status_code == 400
+    errors = response.context["form"].errors[field]
+    assert errors == [message]  # one message, in the portal's words, not Django's stock ones
+    assert_nothing_created()
