@@ -25,6 +25,7 @@ from liaison.models import (
     Town,
     Village,
 )
+from liaison.people import person_column
 from liaison.roles import roles_for
 from liaison.tasks import recompute_station_ratings
 
@@ -322,11 +323,13 @@ class MobileViewAdmin(admin.ModelAdmin):
     """Who was shown a representative's full mobile number, when, and where (个人信息保护法).
     Appended by the system; nobody adds, changes or deletes a row."""
 
-    list_display = ["viewed_at", "user", "representative", "where"]
+    list_display = ["viewed_at", "user_name", "representative", "where"]
     list_filter = ["where"]
     search_fields = ["user__username", "representative__name"]
-    list_select_related = ["user", "representative"]
+    list_select_related = ["user", "user__representative", "representative"]
     date_hierarchy = "viewed_at"
+    fields = readonly_fields = ["viewed_at", "user_name", "representative", "where"]
+    user_name = person_column(MobileView, "user")
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)

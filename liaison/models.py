@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from liaison.privacy import mask_phone
+from liaison.privacy import VIEW_PLACES, mask_phone
 
 # A mainland China mobile number: 11 digits starting 13–19.
 mainland_mobile_validator = RegexValidator(
@@ -568,7 +568,7 @@ class MobileView(models.Model):
         verbose_name=_("representative"),
     )
     viewed_at = models.DateTimeField(_("time"), auto_now_add=True)
-    where = models.CharField(_("where"), max_length=40)
+    where = models.CharField(_("where"), max_length=40, choices=VIEW_PLACES)
 
     class Meta:
         ordering = ["-viewed_at"]

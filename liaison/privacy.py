@@ -10,6 +10,15 @@ sees it masked (138****1234). It is written once here, as a function of the view
 
 from collections.abc import Callable
 
+from django.utils.translation import gettext_lazy as _
+
+# Where personal data was shown, as the view records say it (their ``where``).
+VIEW_PLACES = [
+    ("work page", _("work page")),
+    ("admin", _("concern's administration page")),
+    ("admin change page", _("representative's administration page")),
+]
+
 
 def mask_phone(phone: str) -> str:
     """138****1234: the one place a phone number is masked for display.

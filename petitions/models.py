@@ -13,17 +13,16 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from liaison.models import (  # noqa: F401 (HandlingUnit, StaffScope: moved to liaison, named here too)
+from liaison.models import (
     HandlingUnit,
     Representative,
-    StaffScope,
     Station,
     Town,
     Village,
     mainland_mobile_validator,
 )
 from liaison.people import display_name
-from liaison.privacy import mask_phone
+from liaison.privacy import VIEW_PLACES, mask_phone
 
 
 class Category(models.Model):
@@ -501,8 +500,8 @@ class Notification(models.Model):
     email_status = models.CharField(
         _("e-mail"), max_length=8, choices=EmailStatus.choices, default=EmailStatus.PENDING
     )
-    email_attempts = models.PositiveSmallIntegerField(default=0)
-    email_sent_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_sent_at = models.DateTimeField(_("e-mail sent"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -577,7 +576,7 @@ class PersonalDataView(models.Model):
         Petition, on_delete=models.PROTECT, related_name="+", verbose_name=_("concern")
     )
     viewed_at = models.DateTimeField(_("time"), auto_now_add=True)
-    where = models.CharField(_("where"), max_length=40)
+    where = models.CharField(_("where"), max_length=40, choices=VIEW_PLACES)
 
     class Meta:
         ordering = ["-viewed_at"]

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from liaison.models import HandlingUnit
 from liaison.roles import Roles, roles_for
 from petitions import notifications, rules
 from petitions.deadlines import Calendar
@@ -31,7 +32,6 @@ from petitions.models import (
     MAX_REOPENS,
     OPEN_STEPS,
     Category,
-    HandlingUnit,
     Petition,
     PetitionEvent,
     ResultAttachment,

@@ -14,9 +14,7 @@ from django.db.models.fields.json import KeyTextTransform
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from liaison.models import (  # noqa: F401 (DutyDay, DutyShift: moved to liaison, named here too)
-    DutyDay,
-    DutyShift,
+from liaison.models import (
     Representative,
     Station,
 )
