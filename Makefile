@@ -48,7 +48,7 @@ test: $(VENV)/.installed-dev
 # no browser (about a minute; `make test` runs everything on the real services).
 test-fast: $(VENV)/.installed-dev
 	DEBUG=1 $(PY) manage.py compilemessages -v0 --ignore=".venv/*"
-	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest -n 2 --dist loadscope -m "not browser and not celery_worker" $(PYTEST_ARGS)
+	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest -n 2 -m "not browser and not celery_worker" $(PYTEST_ARGS)
 
 messages: $(VENV)/.installed-dev
 	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore='.venv/*' --ignore='var/*'

@@ -14,7 +14,5 @@ run() {
   return "$code"
 }
 
-# By module (loadscope): a module that loads the demo once for its tests loads it in one
-# process only.
-run -n "${TEST_PROCESSES:-2}" --dist loadscope -m "not redis_outage" "$@" || exit $?
+run -n "${TEST_PROCESSES:-2}" -m "not redis_outage" "$@" || exit $?
 run -m redis_outage "$@"
