@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.people import person_column
 from points import publication, reports, services
-from points.models import AnnualReport, Publication, ReportRun
+from points.models import AnnualReport, Category, Publication, ReportRun
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -99,9 +99,19 @@ class AnnualReportAdmin(ReadOnlyAdmin):
     search_fields = ["representative__name"]
     list_select_related = ["representative", "run"]
 
+    # The stored JSON by category, and the flags, in words on a report's own page.
+    exclude = ["by_category", "flags"]
+    readonly_fields = ["category_points", "flag_list"]
+
     @admin.display(description=_("flags"))
     def flag_list(self, obj):
         return "；".join(reports.flag_labels(obj.flags)) if obj.flags else "—"
+
+    @admin.display(description=_("points per category"))
+    def category_points(self, obj):
+        points = obj.by_category or {}
+        shown = [f"{c.label} {points[c.value]}" for c in Category if c.value in points]
+        return "；".join(shown) or "—"
 
 
 class PublishForm(forms.ModelForm):

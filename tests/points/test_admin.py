@@ -25,6 +25,7 @@ from points.models import (
     AnnualReport,
     Appeal,
     Attendance,
+    Category,
     CategoryCap,
     PointAudit,
     PointEntry,
@@ -168,6 +169,18 @@ def test_it_opens_every_change_page(admin_client, everything, label):
     obj = model._default_manager.order_by("pk").first()
     assert obj is not None, f"the fixture made no {label}"
     assert admin_client.get(admin_url(label, "change", obj.pk)).status_code == 200
+
+
+def test_an_annual_reports_page_names_its_categories_and_flags_in_words(admin_client, everything):
+    report = AnnualReport.objects.get()
+    report.by_category = {"training": "7.0", "meetings": "12.0"}
+    report.flags = ["no_voter_contact"]
+    report.save(update_fields=["by_category", "flags"])
+    text = page_text(admin_client.get(admin_url("points.AnnualReport", "change", report.pk)))
+    meetings = in_site_language(Category.MEETINGS.label)
+    training = in_site_language(Category.TRAINING.label)
+    assert f"{meetings} 12.0；{training} 7.0" in text  # in the table's order
+    assert '"meetings"' not in text and "no_voter_contact" not in text
 
 
 @pytest.mark.parametrize("label", EDITABLE)
