@@ -14,6 +14,7 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import HandlingUnit
@@ -343,11 +344,16 @@ class PetitionAdmin(admin.ModelAdmin):
         attachments = list(obj.attachments.all())
         if not attachments:
             return "—"
+        shown = gettext("shown to the citizen")
         return format_html_join(
             " · ",
-            '<a href="{}">{}</a>',
+            '<a href="{}">{}</a>{}',
             (
-                (reverse("petitions:work_attachment", args=[obj.pk, a.pk]), a.name)
+                (
+                    reverse("petitions:work_attachment", args=[obj.pk, a.pk]),
+                    a.name,
+                    f"（{shown}）" if a.is_public else "",
+                )
                 for a in attachments
             ),
         )

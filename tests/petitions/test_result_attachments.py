@@ -13,7 +13,7 @@ from PIL import Image
 
 from petitions import tracking
 from petitions.models import Petition, ResultAttachment, Step
-from tests.base import make_world, receive, to_step
+from tests.base import make_user, make_world, receive, to_step
 from tests.helpers import gps_jpeg, page_text, tags, tr, upload
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +201,16 @@ def test_a_public_attachment_is_reached_by_its_own_token_only(client, world, han
     # Staff's address of the file asks for a login.
     staff_url = reverse("petitions:work_attachment", args=[petition.pk, attachment.pk])
     assert client.get(staff_url).status_code == 302
+
+
+def test_the_admin_page_marks_the_attachments_the_citizen_sees(client, world, handling):
+    petition, _token = handling
+    _report(client, world, petition, attachment1=_pdf("答复函.pdf"), public1="on")
+    _report_more = ResultAttachment.objects.create(
+        petition=petition, name="内部签报.pdf", file=SimpleUploadedFile("x.pdf", PDF)
+    )
+    client.force_login(make_user(superuser=True))
+    response = client.get(reverse("admin:petitions_petition_change", args=[petition.pk]))
+    text = page_text(response).replace(" ", "")
+    assert f"答复函.pdf（{tr('shown to the citizen')}）" in text
+    assert f"{_report_more.name}（" not in text
