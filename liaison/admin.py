@@ -25,7 +25,7 @@ from liaison.models import (
     Town,
     Village,
 )
-from liaison.people import person_column
+from liaison.people import display_name, person_column
 from liaison.roles import roles_for
 from liaison.tasks import recompute_station_ratings
 
@@ -307,6 +307,14 @@ class HandlingUnitAdmin(admin.ModelAdmin):
     @admin.display(description=_("members"), ordering="_member_count")
     def member_count(self, obj):
         return obj._member_count
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "members" and field is not None:
+            # People by name in the picker, as everywhere outside the user pages.
+            field.queryset = field.queryset.select_related("representative")
+            field.label_from_instance = display_name
+        return field
 
 
 @admin.register(StaffScope)

@@ -479,3 +479,16 @@ def test_it_recomputes_the_stars_when_staff_change_a_criterions_weight(
     rating.refresh_from_db()
     assert rating.max_total == 126  # 24 criteria × 4 + 30
     assert rating.stars == 3  # 100 / 126 = 79 %
+
+
+def test_a_units_member_picker_names_people_not_logins(admin_client):
+    unit = HandlingUnit.objects.create(name="交通运输局", kind=HandlingUnit.Kind.COUNTY_DEPARTMENT)
+    member = make_user("jiaotong01")
+    member.first_name = "李明"
+    member.save(update_fields=["first_name"])
+    unit.members.add(member)
+    response = admin_client.get(admin_url("liaison.HandlingUnit", "change", unit.pk))
+    options = response.context["adminform"].form.fields["members"].choices
+    labels = {str(label) for _value, label in options}
+    assert "李明" in labels
+    assert "jiaotong01" not in labels
