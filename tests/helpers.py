@@ -261,3 +261,14 @@ def assert_no_serious_violations(page) -> None:
     """Fail with every serious or critical axe-core violation on ``page``."""
     lines = axe_serious_violations(page)
     assert not lines, f"axe-core on {page.url}:\n" + "\n".join(lines)
+
+
+def assert_image_loads(page, selector: str) -> None:
+    """The first image matching ``selector`` arrives whole. It is scrolled into view (it may
+    load lazily) and waited for, since a click that navigates does not wait for images; a
+    broken image never completes with a width, so this fails by timing out."""
+    image = page.locator(selector).first
+    image.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle(), timeout=15000
+    )

@@ -14,7 +14,7 @@ from PIL import Image
 from petitions import workflow
 from petitions.models import Category, Petition, PetitionPhoto, Step
 from tests.base import make_county_staff, make_representative, make_station, make_town, make_unit
-from tests.helpers import gps_jpeg, in_site_language, tr
+from tests.helpers import assert_image_loads, gps_jpeg, in_site_language, tr
 
 pytestmark = [pytest.mark.browser]
 
@@ -47,19 +47,14 @@ def test_a_citizen_follows_a_concern_from_the_qr_code_to_closed(live_server, pho
         # The result page: a tracking number and the link to keep.
         link = page.locator(".tracking-link a").get_attribute("href")
         assert link.startswith(f"{live_server.url}/t/")
-        assert page.locator("img.qr-img").evaluate("img => img.complete && img.naturalWidth > 0")
+        assert_image_loads(page, "img.qr-img")
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
         petition = Petition.objects.get()
         assert petition.tracking_no in page.content()
 
         page.goto(link)
         assert _step_shown(page) == in_site_language(Step.RECEIVED.label)
-        # The photo loads lazily: in view, it must arrive whole (a broken one never does).
-        photo = page.locator(".photo-row img").first
-        photo.scroll_into_view_if_needed()
-        page.wait_for_function(
-            "img => img.complete && img.naturalWidth > 0", arg=photo.element_handle()
-        )
+        assert_image_loads(page, ".photo-row img")
 
         workflow.petition_collect(
             petition=petition, actor=staff, category=category, level="county", town=town

@@ -9,6 +9,7 @@ from PIL import Image
 
 from liaison import qrcodes
 from tests.base import make_representative, make_station
+from tests.helpers import assert_image_loads
 
 pytestmark = [pytest.mark.browser]
 
@@ -28,6 +29,5 @@ def test_it_opens_a_representatives_qr_url_on_a_phone(live_server, phone_page):
     assert phone_page.locator("h1").inner_text() == "柳春和"
     assert "石镇社区人大代表联络站" in phone_page.content()
     # The page's own QR image loads, and nothing is wider than the phone.
-    qr = phone_page.locator("img.qr-img")
-    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert_image_loads(phone_page, "img.qr-img")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
