@@ -53,3 +53,18 @@ def test_it_runs_celery_tasks_in_process_without_redis():
         env={"DEBUG": "1", "REDIS_URL": ""},
     )
     assert result.stdout.strip().endswith("True"), result.stderr
+
+
+def test_a_command_that_only_reads_the_code_needs_no_secret_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+    result = _manage("makemigrations", "--check", "--dry-run", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_a_missing_secret_key_is_said_in_one_line_not_a_traceback():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+    result = _manage("migrate", "--check", env=env)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().startswith("manage.py: SECRET_KEY must be set")

@@ -47,8 +47,14 @@ SECRET_KEY = env_str("SECRET_KEY")
 SECRET_KEY_FILE = Path(env_str("SECRET_KEY_FILE", str(BASE_DIR / "var" / "secret_key")))
 if not SECRET_KEY and SECRET_KEY_FILE.is_file():
     SECRET_KEY = SECRET_KEY_FILE.read_text().strip()
+# Commands that only read the code (a maintainer's `manage.py makemigrations --check` on a fresh
+# checkout) sign nothing, so they need no secret; everything that serves or writes data does.
+CODE_ONLY_COMMANDS = {"makemigrations", "showmigrations", "sqlmigrate", "makemessages"}
+READS_CODE_ONLY = (
+    Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] and (sys.argv[1] in CODE_ONLY_COMMANDS)
+)
 if not SECRET_KEY:
-    if DEBUG or TESTING:
+    if DEBUG or TESTING or READS_CODE_ONLY:
         SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
     else:
         raise ImproperlyConfigured(
