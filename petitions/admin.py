@@ -8,19 +8,23 @@ allows, and phones are masked except where ``access.phone_for`` records the view
 """
 
 import re
+from datetime import datetime
 
 from django.contrib import admin
-from django.db.models import Prefetch, Q
+from django.db.models import Min, Prefetch, Q
+from django.db.models.functions import Right
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import HandlingUnit
+from liaison.paging import LongListAdminMixin
 from liaison.people import display_name, person_column
 from liaison.roles import roles_for
-from petitions import access, workflow
+from petitions import access, search, workflow
 from petitions.models import (
     HANDLING_STEPS,
     CalendarDay,
@@ -107,6 +111,64 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReceivedFilter(admin.SimpleListFilter):
+    """Received in a year, or a month of it: the years from the first concern this user may
+    see to this one (one index probe), then the chosen year's months. It replaces Django's
+    date hierarchy, which reads every row the user may see, on every page, to list the
+    years that occur (a DISTINCT over the whole table)."""
+
+    title = _("received")
+    parameter_name = "received"
+
+    def _chosen(self):
+        """(year, month or None) from the parameter, or None."""
+        match = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?", self.value() or "")
+        if not match:
+            return None
+        year, month = int(match[1]), int(match[2]) if match[2] else None
+        if not 1 <= year <= 9998 or (month is not None and not 1 <= month <= 12):
+            return None
+        return year, month
+
+    def lookups(self, request, model_admin):
+        this_year = timezone.localdate().year
+        first = model_admin.get_queryset(request).order_by().aggregate(first=Min("created_at"))
+        first_year = timezone.localtime(first["first"]).year if first["first"] else this_year
+        choices = [(str(y), str(y)) for y in range(this_year, first_year - 1, -1)]
+        chosen = self._chosen()
+        if chosen is not None:
+            year = chosen[0]
+            at = (
+                choices.index((str(year), str(year))) + 1
+                if (str(year), str(year)) in choices
+                else 0
+            )
+            months = [
+                (
+                    f"{year}-{m:02d}",
+                    gettext("%(year)d, month %(month)d") % {"year": year, "month": m},
+                )
+                for m in range(1, 13)
+            ]
+            choices[at:at] = months
+        return choices
+
+    def queryset(self, request, queryset):
+        chosen = self._chosen()
+        if chosen is None:
+            return queryset
+        year, month = chosen
+        if month is None:
+            start, end = datetime(year, 1, 1), datetime(year + 1, 1, 1)
+        else:
+            start = datetime(year, month, 1)
+            end = datetime(year + month // 12, month % 12 + 1, 1)
+        # A range on the column itself (not a function of it), so the index serves it.
+        return queryset.filter(
+            created_at__gte=timezone.make_aware(start), created_at__lt=timezone.make_aware(end)
+        )
+
+
 class ReadOnlyInline(NoEditsMixin, admin.TabularInline):
     """Part of the concern's record: shown to whoever may view the concern, never edited."""
 
@@ -169,7 +231,7 @@ class SurveyInline(ReadOnlyInline):
 
 
 @admin.register(Petition)
-class PetitionAdmin(admin.ModelAdmin):
+class PetitionAdmin(LongListAdminMixin, admin.ModelAdmin):
     list_display = [
         "tracking_no",
         "step",
@@ -183,23 +245,27 @@ class PetitionAdmin(admin.ModelAdmin):
         "created_at",
         "masked_phone_display",
     ]
+    # Towns, units and categories are short tables listed whole: "only those that occur"
+    # would read every concern the user may see, on every page, to find them.
     list_filter = [
         "step",
         OverdueFilter,
-        ("town", admin.RelatedOnlyFieldListFilter),
+        ReceivedFilter,
+        "town",
         "level",
-        ("unit", admin.RelatedOnlyFieldListFilter),
+        "unit",
         "channel",
-        ("category", admin.RelatedOnlyFieldListFilter),
+        "category",
         "outcome",
     ]
-    search_fields = ["tracking_no", "text"]
+    # Searched by ``get_search_results`` below (the bigram index, an exact tracking number,
+    # the phone's last digits); the admin only needs to know there is a search box.
+    search_fields = ["tracking_no"]
     search_help_text = _(
         "Tracking number, words of the concern, or the citizen's mobile as shown "
         "(138****1234) or its last four digits."
     )
     list_select_related = ["category", "town", "unit"]
-    date_hierarchy = "created_at"
     list_per_page = 100
     inlines = [EventInline, SurveyInline]
     fieldsets = [
@@ -260,7 +326,7 @@ class PetitionAdmin(admin.ModelAdmin):
     # Every field read-only: the workflow is the only way a petition changes.
     readonly_fields = [f for _title, opts in fieldsets for f in opts["fields"]]
 
-    def get_queryset(self, request):
+    def _scoped_queryset(self, request):
         qs = (
             super()
             .get_queryset(request)
@@ -277,16 +343,30 @@ class PetitionAdmin(admin.ModelAdmin):
         return obj
 
     def get_search_results(self, request, queryset, search_term):
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        term = search_term.strip()
+        """Every word must match (as Django's admin search): a tracking number exactly, words
+        of the concern through the bigram index (``petitions.search``), or the citizen's
+        mobile as the lists show it (138****1234) or its last four digits."""
+        q = Q()
+        for bit in smart_split(search_term):
+            if bit.startswith(('"', "'")) and bit[0] == bit[-1] and len(bit) > 1:
+                bit = unescape_string_literal(bit)
+            if bit.strip():
+                q &= self._term_q(bit.strip())
+        return (queryset.filter(q) if q else queryset), False
+
+    @staticmethod
+    def _term_q(term: str) -> Q:
+        q = Q(tracking_no__in={term, term.upper()}) | search.words_q(term)
         masked = MASKED_PHONE_RE.match(term)
         if masked:
-            phone_q = Q(citizen_phone__startswith=masked[1], citizen_phone__endswith=masked[2])
+            q |= Q(Q(phone_last4=masked[2]), citizen_phone__startswith=masked[1])
         elif LAST_FOUR_RE.match(term):
-            phone_q = Q(citizen_phone__endswith=term)
-        else:
-            return results, may_have_duplicates
-        return results | queryset.filter(phone_q), may_have_duplicates
+            q |= Q(phone_last4=term)
+        return q
+
+    def get_queryset(self, request):
+        # The expression of the phone_last4 index (petition_phone_last4_idx).
+        return self._scoped_queryset(request).alias(phone_last4=Right("citizen_phone", 4))
 
     # Concerns arrive through the citizens' and representatives' channels; staff change
     # them only through the workflow; nothing is ever deleted.

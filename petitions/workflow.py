@@ -512,6 +512,8 @@ def petition_survey(*, petition, rating: str, comment: str = "", actor=None):
         by_citizen=actor is None,
         recorded_by=actor,
     )
+    # The concern's latest rating, counted by the statistics (the row is locked above).
+    Petition.objects.filter(pk=petition.pk).update(rating=rating)
     label = Survey.Rating(rating).label
     note = f"{label}：{comment}" if comment else str(label)
     if actor is not None:

@@ -19,12 +19,24 @@ ROOT = Path(__file__).resolve().parent.parent
 # against the other process's database.
 TEST_QUEUE = f"tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 celery_app.conf.task_default_queue = TEST_QUEUE
+# And its own cache keys: the processes share one Redis but not their databases.
+settings.CACHES["default"]["KEY_PREFIX"] = TEST_QUEUE
 
 
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):
     """Uploaded files go to a temporary folder, never into var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_statistics():
+    """No test reads the figures another test cached (its database was rolled back, its
+    ids come again)."""
+    # Imported here: the app registry is ready only once the tests run.
+    from petitions.statistics import figures_forget
+
+    figures_forget()
 
 
 @pytest.fixture(autouse=True)

@@ -202,6 +202,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # Two portals sharing one Redis (two counties, or the tests' two processes, each
+            # on its own database) must not read each other's cached figures.
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", ""),
         }
     }
 else:

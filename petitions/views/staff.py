@@ -15,7 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +23,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from liaison.models import Town
+from liaison.roles import roles_for
 from petitions import statistics
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,13 +51,16 @@ class StatisticsFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        scoped = statistics.scoped_petitions(user=user)
-        years = {d.year for d in scoped.dates("created_at", "year")}
-        years.add(timezone.localdate().year)
         self.fields["year"].choices = [("", _("all years"))] + [
-            (y, str(y)) for y in sorted(years, reverse=True)
+            (y, str(y)) for y in statistics.years_of(user=user)
         ]
-        self.fields["town"].queryset = Town.objects.filter(pk__in=scoped.values("town"))
+        # Town staff: their town; others all towns (a short table), not "the towns that
+        # occur", which would read every concern the user may see.
+        roles = roles_for(user)
+        towns = Town.objects.all()
+        if roles.town_id is not None and not roles.county and roles.station_id is None:
+            towns = towns.filter(pk=roles.town_id)
+        self.fields["town"].queryset = towns
         self.fields["town"].empty_label = _("all towns")
 
     def filters(self) -> dict:

@@ -6,7 +6,7 @@ page (views/work.py), where the workflow table draws the unit's buttons.
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, IntegerField, Q, When
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from liaison.models import HandlingUnit
 from liaison.roles import roles_for
 from petitions import access
-from petitions.models import HANDLING_STEPS
+from petitions.models import HANDLING_STEPS, OPEN_FIRST
 
 ROWS_PER_PAGE = 50
 # From the unit's side a concern is "open" while it is theirs to act on: HANDLING_STEPS.
@@ -36,9 +36,8 @@ def unit_queryset(user, unit_ids):
             is_overdue=ExpressionWrapper(
                 Q(step__in=HANDLING_STEPS, deadline__lt=today), output_field=BooleanField()
             ),
-            open_first=Case(
-                When(step__in=HANDLING_STEPS, then=0), default=1, output_field=IntegerField()
-            ),
+            # The expression of the unit queue's index (petition_unit_queue_idx).
+            open_first=OPEN_FIRST,
         )
     )
 

@@ -357,10 +357,11 @@ def test_the_concern_list_links_the_statistics(client):
     assert PAGE in {a.get("href") for a in tags(response, "a")}
 
 
-# The session, the user, the roles (scope, representative, units), the years and the towns
-# of the filter, the eight queries of the figures, and the user's and groups' permissions
-# for the admin's menu.
+# The session, the user, the roles (scope, representative, units), the first year and the
+# towns of the filter, the eight queries of the figures (none once cached), and the user's
+# and groups' permissions for the admin's menu.
 STATISTICS_PAGE_QUERIES = 17
+FIGURES_QUERIES = 8
 
 
 @pytest.mark.parametrize("rows", [1, 30])
@@ -373,6 +374,31 @@ def test_the_page_runs_in_constant_queries(client, world, django_assert_num_quer
     with django_assert_num_queries(STATISTICS_PAGE_QUERIES):
         response = client.get(PAGE)
     assert response.context["stats"].total == rows
+    # Opened again (or exported), the figures come from the cache.
+    with django_assert_num_queries(STATISTICS_PAGE_QUERIES - FIGURES_QUERIES):
+        response = client.get(PAGE)
+    assert response.context["stats"].total == rows
+
+
+def test_any_change_to_a_concern_makes_the_cached_figures_stale(client, world):
+    client.force_login(world.county)
+    petition = _receive(world, rep=world.rep_a)
+    assert client.get(PAGE).context["stats"].total == 1
+    _receive(world, rep=world.rep_b)  # a new concern
+    assert client.get(PAGE).context["stats"].total == 2
+    _to_assigned(world, petition, level=COUNTY, category=world.category)  # a transition
+    stats = client.get(PAGE).context["stats"]
+    assert {r.key: r.count for r in stats.tables[0].rows}["assigned"] == 1
+
+
+def test_the_figures_of_one_scope_are_not_anothers(client, world):
+    _receive(world, rep=world.rep_a)
+    _receive(world, rep=world.rep_b)
+    client.force_login(world.county)
+    county_total = client.get(PAGE).context["stats"].total
+    client.force_login(world.town_staff_a)
+    town_total = client.get(PAGE).context["stats"].total
+    assert (county_total, town_total) == (2, 1)
 
 
 # --- the exports --------------------------------------------------------------------------------
