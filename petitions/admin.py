@@ -8,10 +8,9 @@ allows, and phones are masked except where ``access.phone_for`` records the view
 """
 
 import re
-from datetime import datetime
 
 from django.contrib import admin
-from django.db.models import Min, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Right
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import HandlingUnit
-from liaison.paging import LongListAdminMixin
+from liaison.paging import LongListAdminMixin, YearMonthFilter
 from liaison.people import display_name, person_column
 from liaison.roles import roles_for
 from petitions import access, search, workflow
@@ -62,11 +61,36 @@ class ReadOnlyAdmin(NoEditsMixin, admin.ModelAdmin):
 
 
 def _in_scope(request, queryset, field="petition"):
-    """Rows whose petition the user may see (all of them for county staff)."""
+    """Rows whose petition the user may see (all of them for county staff): an EXISTS per
+    row, which a page of a hundred rows answers through the concerns' primary key, not a
+    list of every concern the user may see."""
     if roles_for(request.user).county:
         return queryset
-    visible = access.petitions_for_user(request.user).values("pk")
-    return queryset.filter(**{f"{field}__in": visible})
+    return queryset.filter(_visible_petition(request, field))
+
+
+def _visible_petition(request, field="petition"):
+    return Exists(access.petitions_for_user(request.user).filter(pk=OuterRef(field)))
+
+
+class RecordListMixin(LongListAdminMixin):
+    """The records the system writes about concerns grow with them (a view of personal
+    data, a notice, a rating): deep pages by deferred join, a year/month filter for the
+    date hierarchy's scans, and a concern found by its exact tracking number."""
+
+    search_fields = ["petition__tracking_no"]
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        q = Q(petition__tracking_no__in={term, term.upper()})
+        for extra in self.search_extra:
+            q |= Q(**{f"{extra}__icontains": term})
+        return queryset.filter(q), False
+
+    # Short tables only (names, usernames): searched by their words.
+    search_extra = ()
 
 
 # --- reference data -------------------------------------------------------------------------
@@ -111,62 +135,20 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReceivedFilter(admin.SimpleListFilter):
-    """Received in a year, or a month of it: the years from the first concern this user may
-    see to this one (one index probe), then the chosen year's months. It replaces Django's
-    date hierarchy, which reads every row the user may see, on every page, to list the
-    years that occur (a DISTINCT over the whole table)."""
-
-    title = _("received")
+class ReceivedFilter(YearMonthFilter):
+    title = _("date received")
     parameter_name = "received"
+    field_name = "created_at"
 
-    def _chosen(self):
-        """(year, month or None) from the parameter, or None."""
-        match = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?", self.value() or "")
-        if not match:
-            return None
-        year, month = int(match[1]), int(match[2]) if match[2] else None
-        if not 1 <= year <= 9998 or (month is not None and not 1 <= month <= 12):
-            return None
-        return year, month
 
-    def lookups(self, request, model_admin):
-        this_year = timezone.localdate().year
-        first = model_admin.get_queryset(request).order_by().aggregate(first=Min("created_at"))
-        first_year = timezone.localtime(first["first"]).year if first["first"] else this_year
-        choices = [(str(y), str(y)) for y in range(this_year, first_year - 1, -1)]
-        chosen = self._chosen()
-        if chosen is not None:
-            year = chosen[0]
-            at = (
-                choices.index((str(year), str(year))) + 1
-                if (str(year), str(year)) in choices
-                else 0
-            )
-            months = [
-                (
-                    f"{year}-{m:02d}",
-                    gettext("%(year)d, month %(month)d") % {"year": year, "month": m},
-                )
-                for m in range(1, 13)
-            ]
-            choices[at:at] = months
-        return choices
+class RecordedFilter(YearMonthFilter):
+    title = _("date")
+    parameter_name = "date"
+    field_name = "created_at"
 
-    def queryset(self, request, queryset):
-        chosen = self._chosen()
-        if chosen is None:
-            return queryset
-        year, month = chosen
-        if month is None:
-            start, end = datetime(year, 1, 1), datetime(year + 1, 1, 1)
-        else:
-            start = datetime(year, month, 1)
-            end = datetime(year + month // 12, month % 12 + 1, 1)
-        # A range on the column itself (not a function of it), so the index serves it.
-        return queryset.filter(
-            created_at__gte=timezone.make_aware(start), created_at__lt=timezone.make_aware(end)
-        )
+
+class ViewedFilter(RecordedFilter):
+    field_name = "viewed_at"
 
 
 class ReadOnlyInline(NoEditsMixin, admin.TabularInline):
@@ -443,28 +425,28 @@ class PetitionAdmin(LongListAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Survey)
-class SurveyAdmin(ReadOnlyAdmin):
+class SurveyAdmin(RecordListMixin, ReadOnlyAdmin):
     list_display = ["petition", "round", "rating", "by_citizen", "recorded_by_name", "created_at"]
-    list_filter = ["rating", "by_citizen"]
-    search_fields = ["petition__tracking_no"]
+    list_filter = ["rating", "by_citizen", RecordedFilter]
+    # Newest first, off its index (the model's order, by concern, sorts the whole table
+    # by each concern's date).
+    ordering = ["-created_at", "-pk"]
     list_select_related = ["petition", "recorded_by", "recorded_by__representative"]
     # Pages name people as their lines in the list do (liaison.people).
     exclude = ["recorded_by"]
     readonly_fields = ["recorded_by_name"]
     recorded_by_name = person_column(Survey, "recorded_by")
-    date_hierarchy = "created_at"
 
     def get_queryset(self, request):
         return _in_scope(request, super().get_queryset(request))
 
 
 @admin.register(Reception)
-class ReceptionAdmin(ReadOnlyAdmin):
+class ReceptionAdmin(RecordListMixin, ReadOnlyAdmin):
     list_display = ["petition", "station", "representative", "checklist", "created_at"]
-    list_filter = ["station__town"]
-    search_fields = ["petition__tracking_no", "station__name", "representative__name"]
+    list_filter = ["station__town", RecordedFilter]
+    search_extra = ["station__name", "representative__name"]
     list_select_related = ["petition", "station", "representative"]
-    date_hierarchy = "created_at"
 
     def get_queryset(self, request):
         return _in_scope(request, super().get_queryset(request))
@@ -476,7 +458,7 @@ class ReceptionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
+class NotificationAdmin(RecordListMixin, ReadOnlyAdmin):
     list_display = [
         "subject",
         "recipient_name",
@@ -485,34 +467,31 @@ class NotificationAdmin(ReadOnlyAdmin):
         "read_at",
         "email_status",
     ]
-    list_filter = ["email_status"]
-    search_fields = ["subject", "recipient__username", "petition__tracking_no"]
+    list_filter = ["email_status", RecordedFilter]
+    search_extra = ["subject", "recipient__username"]
     list_select_related = ["recipient", "recipient__representative", "petition"]
     exclude = ["recipient"]
     readonly_fields = ["recipient_name"]
     recipient_name = person_column(Notification, "recipient")
-    date_hierarchy = "created_at"
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         if roles_for(request.user).county:
             return qs
-        visible = access.petitions_for_user(request.user).values("pk")
-        return qs.filter(Q(petition__in=visible) | Q(recipient=request.user))
+        return qs.filter(_visible_petition(request) | Q(recipient=request.user))
 
 
 @admin.register(PersonalDataView)
-class PersonalDataViewAdmin(ReadOnlyAdmin):
+class PersonalDataViewAdmin(RecordListMixin, ReadOnlyAdmin):
     """Who saw a citizen's full phone number, when, and where (个人信息保护法)."""
 
     list_display = ["viewed_at", "user_name", "petition", "where"]
-    list_filter = ["where"]
-    search_fields = ["user__username", "petition__tracking_no"]
+    list_filter = ["where", ViewedFilter]
+    search_extra = ["user__username"]
     list_select_related = ["user", "user__representative", "petition"]
     exclude = ["user"]
     readonly_fields = ["user_name"]
     user_name = person_column(PersonalDataView, "user")
-    date_hierarchy = "viewed_at"
 
     def get_queryset(self, request):
         return _in_scope(request, super().get_queryset(request))

@@ -117,6 +117,8 @@ class Survey(models.Model):
         ordering = ["petition", "round"]
         verbose_name = _("survey")
         verbose_name_plural = _("surveys")
+        # The admin's list, newest first (a concern's own ratings use the unique index).
+        indexes = [models.Index(fields=["-created_at", "-id"], name="survey_newest_idx")]
         constraints = [
             models.UniqueConstraint(fields=["petition", "round"], name="survey_one_per_round"),
             models.CheckConstraint(
@@ -182,6 +184,8 @@ class Notification(models.Model):
                 name="notification_unread_idx",
                 condition=Q(read_at__isnull=True),
             ),
+            # The list, newest first.
+            models.Index(fields=["-created_at", "-id"], name="notification_newest_idx"),
             # The retry sweep of undelivered e-mail.
             models.Index(
                 fields=["created_at"],
@@ -226,7 +230,8 @@ class Reception(models.Model):
     CHECKLIST = ["smile", "tea", "record", "comfort", "feedback", "satisfied"]
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="reception_newest_idx")]
         verbose_name = _("reception")
         verbose_name_plural = _("receptions")
 
@@ -247,7 +252,9 @@ class PersonalDataView(models.Model):
     where = models.CharField(_("where"), max_length=40, choices=VIEW_PLACES)
 
     class Meta:
-        ordering = ["-viewed_at"]
+        ordering = ["-viewed_at", "-pk"]
+        # Its list, newest first (every view of a concern's personal data adds a row).
+        indexes = [models.Index(fields=["-viewed_at", "-id"], name="personaldataview_newest_idx")]
         verbose_name = _("personal data view")
         verbose_name_plural = _("personal data views")
 
