@@ -450,12 +450,14 @@ class AppealAdmin(LongListAdminMixin, SubquerySearchMixin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
+        # The list's columns too: the changelist applies list_select_related only to a
+        # queryset that selects nothing yet, and without them each answered appeal cost
+        # two queries (who answered, and their representative).
         appeals = (
             super()
             .get_queryset(request)
             .select_related(
-                "entry__representative",
-                "entry__rule",
+                *self.list_select_related,
                 "entry__reviewed_by",
                 "entry__reviewed_by__representative",
             )
