@@ -17,7 +17,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -212,6 +213,12 @@ class CancelOnSaveMixin:
             self.reinstate(obj, request.user)
 
 
+def _counted(rows) -> Coalesce:
+    """How many ``rows`` (correlated to the outer row) there are, 0 for none."""
+    count = rows.values("activity").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(count), 0)
+
+
 @admin.register(Activity)
 class ActivityAdmin(CancelOnSaveMixin, admin.ModelAdmin):
     list_display = [
@@ -239,16 +246,16 @@ class ActivityAdmin(CancelOnSaveMixin, admin.ModelAdmin):
         return form
 
     def get_queryset(self, request):
+        # Counted per activity shown, by subquery: a join and GROUP BY would count the
+        # attendance of every activity for each page (and for its count).
+        attendance = Attendance.objects.filter(activity=OuterRef("pk")).order_by()
+        present = Q(status=Attendance.Status.PRESENT)
         return (
             super()
             .get_queryset(request)
             .annotate(
-                _present=Count(
-                    "attendances", filter=Q(attendances__status=Attendance.Status.PRESENT)
-                ),
-                _absent=Count(
-                    "attendances", filter=~Q(attendances__status=Attendance.Status.PRESENT)
-                ),
+                _present=_counted(attendance.filter(present)),
+                _absent=_counted(attendance.exclude(present)),
             )
         )
 

@@ -263,3 +263,17 @@ def test_the_annual_report_list_finds_a_representative_by_name(client_of):
     response, rows = changelist(client_of, AnnualReport, q=name)
     assert rows == expected(response, reports.filter(representative__name__icontains=name))
     assert rows
+
+
+def test_the_activity_list_counts_who_was_present_and_who_was_not(client_of):
+    response, rows = changelist(client_of, Activity)
+    for activity in response.context["cl"].result_list:
+        attendance = Attendance.objects.filter(activity=activity)
+        assert activity._present == attendance.filter(status="present").count()
+        assert activity._absent == attendance.exclude(status="present").count()
+    assert any(a._present for a in response.context["cl"].result_list)
+    assert any(a._absent for a in response.context["cl"].result_list)
+    present_column = response.context["cl"].list_display.index("present_count")
+    response, rows = changelist(client_of, Activity, o=f"-{present_column}")
+    counts = [a._present for a in response.context["cl"].result_list]
+    assert counts == sorted(counts, reverse=True)
