@@ -294,6 +294,9 @@ class PointEntry(models.Model):
                 condition=Q(status="approved"),
                 include=["quantity", "source", "source_id"],
             ),
+            # The admin's list, newest first (its order, the admin's tie-break included):
+            # any page, the last too, walks this index instead of sorting every entry.
+            models.Index(fields=["-date", "-id"], name="pointentry_list_idx"),
         ]
 
     def __str__(self) -> str:
@@ -441,6 +444,8 @@ class PointAudit(models.Model):
             # An entry's trail on its admin page, and a representative's trail.
             models.Index(fields=["kind", "object_id"], name="pointaudit_object_idx"),
             models.Index(fields=["representative", "-created_at"], name="pointaudit_rep_idx"),
+            # The admin's list, newest first: two rows an entry, so the longest list of all.
+            models.Index(fields=["-created_at", "-id"], name="pointaudit_list_idx"),
         ]
 
     def __str__(self) -> str:

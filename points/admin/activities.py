@@ -17,15 +17,18 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from liaison.models import DutyDay, DutyShift, Representative, Station
+from liaison.paging import LongListAdminMixin
 from liaison.people import person_column
 from points import access, services
+from points.admin.lists import DateYearListFilter, SubquerySearchMixin, representatives_named
 from points.models import Activity, Attendance
 
 
@@ -210,6 +213,12 @@ class CancelOnSaveMixin:
             self.reinstate(obj, request.user)
 
 
+def _counted(rows) -> Coalesce:
+    """How many ``rows`` (correlated to the outer row) there are, 0 for none."""
+    count = rows.values("activity").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(count), 0)
+
+
 @admin.register(Activity)
 class ActivityAdmin(CancelOnSaveMixin, admin.ModelAdmin):
     list_display = [
@@ -222,10 +231,9 @@ class ActivityAdmin(CancelOnSaveMixin, admin.ModelAdmin):
         "absent_count",
         "is_cancelled",
     ]
-    list_filter = ["kind", "is_cancelled", "station__town"]
+    list_filter = [DateYearListFilter, "kind", "is_cancelled", "station__town"]
     search_fields = ["title", "place", "organiser"]
     list_select_related = ["station"]
-    date_hierarchy = "date"
     autocomplete_fields = ["station"]
     form = ActivityForm
     inlines = [AttendanceInline]
@@ -238,16 +246,16 @@ class ActivityAdmin(CancelOnSaveMixin, admin.ModelAdmin):
         return form
 
     def get_queryset(self, request):
+        # Counted per activity shown, by subquery: a join and GROUP BY would count the
+        # attendance of every activity for each page (and for its count).
+        attendance = Attendance.objects.filter(activity=OuterRef("pk")).order_by()
+        present = Q(status=Attendance.Status.PRESENT)
         return (
             super()
             .get_queryset(request)
             .annotate(
-                _present=Count(
-                    "attendances", filter=Q(attendances__status=Attendance.Status.PRESENT)
-                ),
-                _absent=Count(
-                    "attendances", filter=~Q(attendances__status=Attendance.Status.PRESENT)
-                ),
+                _present=_counted(attendance.filter(present)),
+                _absent=_counted(attendance.exclude(present)),
             )
         )
 
@@ -307,7 +315,7 @@ class ActivityAdmin(CancelOnSaveMixin, admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(LongListAdminMixin, SubquerySearchMixin, admin.ModelAdmin):
     """Every attendance row, to find the excuses waiting for approval across activities."""
 
     form = AttendanceForm
@@ -341,6 +349,11 @@ class AttendanceAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return access.limit_to_representatives(request.user, super().get_queryset(request))
+
+    def search_q(self, word):
+        return Q(representative__in=representatives_named(word)) | Q(
+            activity__in=Activity.objects.filter(title__icontains=word).values("pk")
+        )
 
     def has_add_permission(self, request):
         return False  # added on the activity's attendance list
@@ -418,12 +431,11 @@ class DutyShiftInline(CoveredChoicesMixin, admin.TabularInline):
 
 
 @admin.register(DutyDay)
-class DutyDayAdmin(CancelOnSaveMixin, CoveredChoicesMixin, admin.ModelAdmin):
+class DutyDayAdmin(SubquerySearchMixin, CancelOnSaveMixin, CoveredChoicesMixin, admin.ModelAdmin):
     list_display = ["date", "station", "hours", "roster", "served_count", "is_cancelled"]
-    list_filter = ["is_cancelled", "station__town"]
+    list_filter = [DateYearListFilter, "is_cancelled", "station__town"]
     search_fields = ["station__name", "shifts__representative__name"]
     list_select_related = ["station"]
-    date_hierarchy = "date"
     autocomplete_fields = ["station"]
     inlines = [DutyShiftInline]
     actions = ["cancel_duty_days"]
@@ -436,6 +448,12 @@ class DutyDayAdmin(CancelOnSaveMixin, CoveredChoicesMixin, admin.ModelAdmin):
             .prefetch_related(Prefetch("shifts", queryset=shifts, to_attr="roster_shifts"))
         )
         return access.limit_to_stations(request.user, days)
+
+    def search_q(self, word):
+        named = DutyShift.objects.filter(representative__in=representatives_named(word))
+        return Q(station__in=Station.objects.filter(name__icontains=word).values("pk")) | Q(
+            pk__in=named.values("duty_day_id")
+        )
 
     @admin.display(description=_("roster"))
     def roster(self, obj):

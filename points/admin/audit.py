@@ -6,6 +6,7 @@ The representative's page belongs to the liaison admin, which knows nothing of p
 """
 
 from django.contrib import admin
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -13,8 +14,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import DutyDay, Representative
+from liaison.paging import LongListAdminMixin
 from liaison.people import display_name
 from points import access
+from points.admin.lists import SubquerySearchMixin, representatives_named
 from points.admin.reports import ReadOnlyAdmin
 from points.models import Activity, Attendance, PointAudit, PointEntry
 
@@ -134,7 +137,7 @@ class RepresentativeFilter(admin.SimpleListFilter):
 
 
 @admin.register(PointAudit)
-class PointAuditAdmin(ReadOnlyAdmin):
+class PointAuditAdmin(LongListAdminMixin, SubquerySearchMixin, ReadOnlyAdmin):
     """Every change to points data, newest first; never changed or deleted."""
 
     list_display = [
@@ -159,6 +162,9 @@ class PointAuditAdmin(ReadOnlyAdmin):
     def get_queryset(self, request):
         rows = super().get_queryset(request).with_rule_names()
         return access.limit_to_representatives(request.user, rows)
+
+    def search_q(self, word):
+        return Q(representative__in=representatives_named(word))
 
     @admin.display(description=_("by"))
     def actor_display(self, obj):

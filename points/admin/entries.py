@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
@@ -17,10 +18,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from liaison.paging import LongListAdminMixin
 from liaison.people import display_name, person_column
 from points import access, representative_forms, services
 from points.admin.activities import CoveredChoicesMixin
 from points.admin.audit import audit_table
+from points.admin.lists import EntryYearListFilter, SubquerySearchMixin, representatives_named
 from points.models import Appeal, PointAudit, PointEntry, PointRule
 
 
@@ -106,7 +109,9 @@ class RejectForm(forms.Form):
 
 
 @admin.register(PointEntry)
-class PointEntryAdmin(CoveredChoicesMixin, admin.ModelAdmin):
+class PointEntryAdmin(
+    LongListAdminMixin, SubquerySearchMixin, CoveredChoicesMixin, admin.ModelAdmin
+):
     list_display = [
         "representative",
         "rule",
@@ -116,7 +121,7 @@ class PointEntryAdmin(CoveredChoicesMixin, admin.ModelAdmin):
         "status",
         "source_display",
     ]
-    list_filter = ["status", "year", "rule__category", "source"]
+    list_filter = ["status", EntryYearListFilter, "rule__category", "source"]
     search_fields = ["representative__name"]
     search_help_text = _("The representative's name.")
     list_select_related = ["representative", "rule"]
@@ -172,6 +177,9 @@ class PointEntryAdmin(CoveredChoicesMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         entries = super().get_queryset(request).select_related("representative", "rule")
         return access.limit_to_representatives(request.user, entries)
+
+    def search_q(self, word):
+        return Q(representative__in=representatives_named(word))
 
     def get_fieldsets(self, request, obj=None):
         return self.add_fieldsets if obj is None else self.fieldsets
@@ -409,7 +417,7 @@ class AppealAnswerForm(forms.ModelForm):
 
 
 @admin.register(Appeal)
-class AppealAdmin(admin.ModelAdmin):
+class AppealAdmin(LongListAdminMixin, SubquerySearchMixin, admin.ModelAdmin):
     form = AppealAnswerForm
     list_display = [
         "created_at",
@@ -442,17 +450,22 @@ class AppealAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
+        # The list's columns too: the changelist applies list_select_related only to a
+        # queryset that selects nothing yet, and without them each answered appeal cost
+        # two queries (who answered, and their representative).
         appeals = (
             super()
             .get_queryset(request)
             .select_related(
-                "entry__representative",
-                "entry__rule",
+                *self.list_select_related,
                 "entry__reviewed_by",
                 "entry__reviewed_by__representative",
             )
         )
         return access.limit_to_representatives(request.user, appeals, "entry__representative")
+
+    def search_q(self, word):
+        return Q(entry__representative__in=representatives_named(word))
 
     def get_fieldsets(self, request, obj=None):
         appeal = [(None, {"fields": ["representative", "entry_link", "rejection", "text"]})]

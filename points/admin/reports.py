@@ -4,12 +4,13 @@ publication of a year."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from liaison.people import person_column
 from points import publication, reports, services
+from points.admin.lists import SubquerySearchMixin, representatives_named
 from points.models import AnnualReport, Category, Publication, ReportRun
 
 
@@ -84,7 +85,7 @@ class ReportRunAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(ReadOnlyAdmin):
+class AnnualReportAdmin(SubquerySearchMixin, ReadOnlyAdmin):
     list_display = [
         "year",
         "rank",
@@ -102,6 +103,9 @@ class AnnualReportAdmin(ReadOnlyAdmin):
     # The stored JSON by category, and the flags, in words on a report's own page.
     exclude = ["by_category", "flags"]
     readonly_fields = ["category_points", "flag_list"]
+
+    def search_q(self, word):
+        return Q(representative__in=representatives_named(word))
 
     @admin.display(description=_("flags"))
     def flag_list(self, obj):

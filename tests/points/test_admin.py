@@ -65,9 +65,10 @@ NO_ADD = [
     "points.PointAudit",
 ]
 ROWS = [1, 50]
-# session and user; the count of entries (filtered and in all); the page of entries with
-# their representatives and rules; the years for the year filter.
-ENTRY_LIST_QUERIES = 2 + 2 + 1 + 1
+# session and user; the count of entries (the filtered one only: a long list shows no
+# second, unfiltered count); the page of entries with their representatives and rules; the
+# first and last date for the year filter.
+ENTRY_LIST_QUERIES = 2 + 1 + 1 + 1
 
 
 def trn(singular: str, plural: str, count: int) -> str:
