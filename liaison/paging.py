@@ -25,7 +25,10 @@ from django.utils.translation import gettext
 
 
 class DeferredJoinPaginator(Paginator):
-    """A Paginator over a QuerySet whose pages select their ids first, then the rows."""
+    """A Paginator over a QuerySet whose pages select their ids first, then the rows.
+
+    The order must be total (end with the primary key, as the admin's lists do): a page in
+    the back half is read in the reversed order, which mirrors the order only then."""
 
     def page(self, number):
         number = self.validate_number(number)
@@ -37,10 +40,15 @@ class DeferredJoinPaginator(Paginator):
 
     def _slice(self, bottom: int, top: int):
         qs = self.object_list
-        if not isinstance(qs, QuerySet) or bottom == 0:
+        if not isinstance(qs, QuerySet) or bottom == 0 or not qs.ordered:
             # The first page needs no offset: LIMIT over the order index is already cheap.
             return qs[bottom:top]
-        ids = qs.values("pk")[bottom:top]
+        if bottom > self.count - top:
+            # A page in the back half is read from the end, in the reversed order, so the
+            # last page skips nothing (it costs what the first page costs).
+            ids = qs.reverse().values("pk")[self.count - top : self.count - bottom]
+        else:
+            ids = qs.values("pk")[bottom:top]
         # The outer query keeps the list's order, annotations and select_related: only
         # which rows it reads changes.
         return qs.filter(pk__in=ids)

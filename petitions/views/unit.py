@@ -5,7 +5,6 @@ page (views/work.py), where the workflow table draws the unit's buttons.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 from django.shortcuts import render
 from django.urls import path
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from liaison.models import HandlingUnit
+from liaison.paging import DeferredJoinPaginator
 from liaison.roles import roles_for
 from petitions import access
 from petitions.models import HANDLING_STEPS, OPEN_FIRST
@@ -63,7 +63,7 @@ def unit_list(request):
     elif shown == "finished":
         qs = qs.exclude(step__in=HANDLING_STEPS)
     qs = qs.order_by("open_first", F("deadline").asc(nulls_last=True), "-created_at", "-pk")
-    page = Paginator(qs, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    page = DeferredJoinPaginator(qs, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "petitions/unit_list.html",

@@ -40,6 +40,7 @@ from petitions.models import (
     Reception,
     Survey,
 )
+from petitions.views import unit as unit_view
 from petitions.views.unit import unit_queryset
 
 pytestmark = pytest.mark.django_db
@@ -392,3 +393,19 @@ def test_each_record_list_shows_the_rows_of_the_concerns_in_scope(
         found = {r.pk for r in response.context["cl"].result_list}
         assert some.pk in found
         assert {r.petition_id for r in model.objects.filter(pk__in=found)} == {some.petition_id}
+
+
+def test_every_page_of_a_units_list_follows_its_order(client, county, monkeypatch):
+    danwei = User.objects.get(username="danwei")
+    queue = unit_queryset(danwei, roles_for(danwei).unit_ids).order_by(
+        "open_first", F("deadline").asc(nulls_last=True), "-created_at", "-pk"
+    )
+    expected = list(queue.values_list("pk", flat=True))
+    assert len(expected) >= 4
+    monkeypatch.setattr(unit_view, "ROWS_PER_PAGE", 3)
+    client.force_login(danwei)
+    listed = []
+    for number in range(1, (len(expected) + 2) // 3 + 1):
+        response = client.get(reverse("petitions:unit_list"), {"page": number})
+        listed.extend(p.pk for p in response.context["page"].object_list)
+    assert listed == expected
