@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from liaison.models import HandlingUnit, Representative, StaffScope, Station, Town, Village
 from petitions.models import (
+    OPEN_STEPS,
     Category,
     Petition,
     PetitionEvent,
@@ -353,6 +354,21 @@ def grow_petitions(w: World, target: int) -> int:
         added += n
     analyze()
     return added
+
+
+def describe(w: World) -> str:
+    """What the concerns hold, to check the spread: the share of 路灯, of the demo unit, of
+    open and overdue ones."""
+    total = Petition.objects.count() or 1
+    lamp = Petition.objects.filter(text__contains="路灯").count()
+    unit = Petition.objects.filter(unit=w.demo_unit).count()
+    open_ = Petition.objects.filter(step__in=OPEN_STEPS).count()
+    red = Petition.objects.filter(warning=Petition.Warning.RED).count()
+    return (
+        f"  路灯 in {lamp / total:.1%}, {DEMO_UNIT_NAME} {unit:,} ({unit / total:.1%}), "
+        f"open {open_ / total:.1%}, red cards {red:,}; events {PetitionEvent.objects.count():,}, "
+        f"ratings {Survey.objects.count():,}"
+    )
 
 
 def analyze() -> None:

@@ -139,6 +139,11 @@ def pages(w, clients) -> list[Page]:
             Page(f"admin list {who}: search 路灯", client, q + "q=路灯"),
             Page(f"admin list {who}: search tracking no", client, q + f"q={tracking_no}"),
             Page(f"admin list {who}: search phone last 4", client, q + f"q={phone[-4:]}"),
+            Page(
+                f"admin list {who}: search masked phone",
+                client,
+                q + f"q={phone[:3]}****{phone[-4:]}",
+            ),
             Page(f"admin list {who}: step=supervising", client, q + "step__exact=supervising"),
             Page(f"admin list {who}: overdue=late", client, q + "overdue=late"),
             Page(f"admin list {who}: overdue=red", client, q + "overdue=red"),
@@ -351,7 +356,8 @@ def main():
 
         db = settings.DATABASES["default"]
         on_sqlite = connection.vendor == "sqlite"
-        print(f"database: {connection.vendor} {db.get('HOST') or ''}{db['NAME']}", flush=True)
+        where = f"{db['HOST']}:{db['PORT']}/{db['NAME']}" if db.get("HOST") else db["NAME"]
+        print(f"database: {connection.vendor} {where}", flush=True)
         if on_sqlite:
             print("SQLite: a quick check of the bench only; its figures mean little.")
         if args.keep:
@@ -377,6 +383,7 @@ def main():
                 f"(+{points_added:,}) in {time.perf_counter() - started:.1f} s",
                 flush=True,
             )
+            print(seed.describe(w), flush=True)
             results = {}
             for page in pages(w, clients):
                 if args.only and args.only not in page.name:
