@@ -21,6 +21,8 @@ from liaison.models import HandlingUnit, Representative, StaffScope, Station, To
 from petitions.models import (
     OPEN_STEPS,
     Category,
+    Notification,
+    PersonalDataView,
     Petition,
     PetitionEvent,
     Step,
@@ -49,6 +51,7 @@ STEPS = [
     (Step.REJECTED, 5),
     (Step.MERGED, 2),
 ]
+PETITION_MODELS = (Petition, PetitionEvent, Survey, Notification, PersonalDataView)
 WITH_UNIT = {Step.CLOSED, Step.REPORTED, Step.SUPERVISING, Step.ASSIGNED}
 
 # About sixty phrases of rural concerns. Exactly one topic holds 路灯 and a text draws two
@@ -120,9 +123,11 @@ RESULTS = ["已安排维修，问题已解决。", "已现场核实并答复群�
 
 @contextlib.contextmanager
 def stamps_kept(*models):
-    """Let bulk_create keep the created_at we give: auto_now_add would stamp them all now,
-    and a list spread over three years is the point of the bench."""
-    fields = [m._meta.get_field("created_at") for m in models]
+    """Let bulk_create keep the created_at (viewed_at) we give: auto_now_add would stamp them
+    all now, and a list spread over three years is the point of the bench."""
+    fields = [
+        f for m in models for f in m._meta.concrete_fields if getattr(f, "auto_now_add", False)
+    ]
     for f in fields:
         f.auto_now_add = False
     try:
@@ -168,6 +173,7 @@ class World:
         self.merge_targets = list(Petition.objects.values_list("pk", flat=True)[:500])
         # The pages of one concern are measured on the same synthetic concern at every size.
         self.demo_max_pk = max(self.merge_targets, default=0)
+        self.concern_pk = None
         share = sum(p for s, p in STEPS if s in WITH_UNIT) / 100
         self.demo_unit_p = DEMO_UNIT_SHARE / share
 
@@ -326,7 +332,7 @@ def grow_petitions(w: World, target: int) -> int:
             rows.append(p)
             plans.append(events)
         surveys = [s for p in rows if p.step == Step.CLOSED for s in _surveys(w, p)]
-        with transaction.atomic(), stamps_kept(Petition, PetitionEvent, Survey):
+        with transaction.atomic(), stamps_kept(*PETITION_MODELS):
             Petition.objects.bulk_create(rows)
             PetitionEvent.objects.bulk_create(
                 PetitionEvent(
@@ -350,10 +356,44 @@ def grow_petitions(w: World, target: int) -> int:
             for s in surveys:
                 s.petition_id = s.petition.pk
             Survey.objects.bulk_create(surveys)
+            Notification.objects.bulk_create(_notifications(w, rows))
+            # Staff saw the unmasked phone of a few concerns.
+            PersonalDataView.objects.bulk_create(
+                PersonalDataView(
+                    user=w.county,
+                    petition=p,
+                    where="work page",
+                    viewed_at=p.created_at + timedelta(days=1),
+                )
+                for p in rows
+                if p.citizen_phone and w.rng.random() < 0.1
+            )
         w.merge_targets.extend(p.pk for p in rows[:50])
         added += n
     analyze()
     return added
+
+
+def _notifications(w: World, rows: list[Petition]) -> list[Notification]:
+    """The notices a concern's assignment sent: to the unit (the demo unit's member, or the
+    county staff standing in for the others' members), e-mailed long since."""
+    found = []
+    for p in rows:
+        if p.unit_id is None:
+            continue
+        found.append(
+            Notification(
+                recipient=w.unit_user if p.unit_id == w.demo_unit.pk else w.county,
+                petition=p,
+                subject=f"新的交办诉求 {p.tracking_no}",
+                created_at=p.assigned_at,
+                read_at=p.assigned_at + timedelta(hours=3) if p.step == Step.CLOSED else None,
+                email_status=Notification.EmailStatus.SENT,
+                email_attempts=1,
+                email_sent_at=p.assigned_at,
+            )
+        )
+    return found
 
 
 def describe(w: World) -> str:
@@ -367,7 +407,8 @@ def describe(w: World) -> str:
     return (
         f"  路灯 in {lamp / total:.1%}, {DEMO_UNIT_NAME} {unit:,} ({unit / total:.1%}), "
         f"open {open_ / total:.1%}, red cards {red:,}; events {PetitionEvent.objects.count():,}, "
-        f"ratings {Survey.objects.count():,}"
+        f"ratings {Survey.objects.count():,}, notices {Notification.objects.count():,}, "
+        f"phones seen {PersonalDataView.objects.count():,}"
     )
 
 
