@@ -100,6 +100,7 @@ def _last_page(client, url: str, param: str = "p") -> str:
 def pages(w, clients) -> list[Page]:
     """Every staff page and export, with the user who works on it. Built at each size: the
     last pages move as the data grows."""
+    # Imported here, not at the top: only after setup_django() may Django's modules load.
     from django.urls import reverse
 
     from liaison.models import Representative
@@ -216,6 +217,7 @@ def pages(w, clients) -> list[Page]:
 
 def measure(page: Page, repeats: int) -> dict:
     """One warm-up, then ``repeats`` timed requests: the median ms and the query count."""
+    # Imported here, not at the top: only after setup_django() may Django's modules load.
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -254,6 +256,7 @@ def measure(page: Page, repeats: int) -> dict:
 def floor(captured: list[dict], repeats: int) -> float | None:
     """The raw-SQL floor: the longest SELECT over the concerns, as executed, run on a cursor
     ``repeats`` times; its median ms."""
+    # Imported here, not at the top: only after setup_django() may Django's modules load.
     from django.db import connection
 
     selects = [
@@ -336,6 +339,7 @@ def print_final(sizes: list[int], by_size: dict[int, dict]) -> None:
 
 
 def clients_for(w) -> dict:
+    # Imported here, not at the top: only after setup_django() may Django's modules load.
     from django.contrib.auth import get_user_model
     from django.test import Client
 
