@@ -62,6 +62,7 @@ format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .
 
 bench: $(VENV)/.installed-dev
+	scripts/with-services.sh $(PY) bench/staff_pages.py
 	scripts/with-services.sh $(PY) bench/citizen_pages.py
 	scripts/with-services.sh $(PY) bench/points_year_end.py
 
