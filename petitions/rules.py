@@ -7,8 +7,8 @@ among those who may see a concern, may take the action. ``judge`` evaluates them
 concern in the database, in one query, to draw the buttons and to guard each transition,
 so what a user is listed, may open and may do can never disagree.
 
-Each ``Q`` reads only the petition's own columns and ``__in`` subqueries, never a join to a
-many side (a representative's memberships): filtering by it never repeats a row, and it can
+Each ``Q`` reads only the petition's own columns and short lists (``_in``: a town's
+stations, a station's members), never a join to a many side (a representative's memberships): filtering by it never repeats a row, and it can
 be annotated as a boolean (``Case(When(q))``) to judge every action of a concern at once.
 
 Scopes (issue #3): county congress staff see all; town congress staff their town; station
@@ -22,7 +22,7 @@ them see it. Nobody may act on a concern they may not see.
 import functools
 import operator
 
-from django.db.models import BooleanField, Case, Q, Value, When
+from django.db.models import BooleanField, Case, F, Func, Q, Subquery, Value, When
 
 from liaison.models import Station, StationMembership
 from petitions.models import Category, Petition
@@ -49,9 +49,45 @@ def _all(*qs: Q) -> Q:
     return functools.reduce(operator.and_, terms) if terms else EVERYONE
 
 
+class _InList(Func):
+    """``column IN (subquery)``, never unknown (a NULL column is not in it, and it is in the
+    negation). On PostgreSQL it is written ``column = ANY(ARRAY(subquery))``: the short list
+    (a town's stations, a station's members) is computed once, and the column's index can
+    serve it beside another condition (``town_id = t OR station_id = ANY(…)`` is two index
+    scans, where ``IN (subquery)`` inside an OR reads the whole table; issue #12)."""
+
+    output_field = BooleanField()
+    arity = 2
+
+    def __init__(self, column: str, queryset):
+        super().__init__(F(column), Subquery(queryset.order_by()))
+
+    # "AND column IS NOT NULL" makes a NULL column false, not unknown, so that the negation
+    # holds for it (as Django's own ``~Q(column__in=…)``); unlike COALESCE, it leaves the
+    # first condition where an index can serve it.
+    def as_sql(self, compiler, connection, **extra_context):
+        column, list_sql, params = self._parts(compiler)
+        return f"({column} IN {list_sql} AND {column} IS NOT NULL)", params
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        column, list_sql, params = self._parts(compiler)
+        return f"({column} = ANY(ARRAY{list_sql}) AND {column} IS NOT NULL)", params
+
+    def _parts(self, compiler):
+        column, column_params = compiler.compile(self.source_expressions[0])
+        list_sql, list_params = compiler.compile(self.source_expressions[1])
+        if not list_sql.startswith("("):
+            list_sql = f"({list_sql})"
+        return column, list_sql, [*column_params, *list_params]
+
+
+def _in(column: str, queryset) -> Q:
+    return Q(_InList(column, queryset))
+
+
 def _accusation() -> Q:
     """A confidential concern (检举控告; 信访工作条例 Art. 30)."""
-    return Q(category_id__in=Category.objects.filter(is_accusation=True).values("pk"))
+    return _in("category_id", Category.objects.filter(is_accusation=True).values("pk"))
 
 
 # --- areas: where a concern belongs, for each role (NOBODY without the role) ---------------
@@ -66,7 +102,7 @@ def _town_area(roles) -> Q:
     if roles.town_id is None:
         return NOBODY
     stations = Station.objects.filter(town_id=roles.town_id).values("pk")
-    return Q(town_id=roles.town_id) | Q(station_id__in=stations)
+    return Q(town_id=roles.town_id) | _in("station_id", stations)
 
 
 def _station_area(roles) -> Q:
@@ -75,8 +111,8 @@ def _station_area(roles) -> Q:
     if roles.station_id is None:
         return NOBODY
     members = StationMembership.objects.filter(station_id=roles.station_id)
-    return Q(station_id=roles.station_id) | Q(
-        representative_id__in=members.values("representative_id")
+    return Q(station_id=roles.station_id) | _in(
+        "representative_id", members.values("representative_id")
     )
 
 

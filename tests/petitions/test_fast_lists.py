@@ -314,6 +314,10 @@ def test_postgresql_serves_each_list_from_its_index(county):
         .filter(phone_last4="1234")
     )
     assert "petition_phone_last4_idx" in _plan(last4)
+    assert "petition_card_idx" in _plan(Petition.objects.order_by().filter(warning="red"))
+    # A town's scope: its concerns, or those received at its stations, through both indexes.
+    town_plan = _plan(access.petitions_for_user(User.objects.get(username="zhenjie")).order_by())
+    assert "BitmapOr" in town_plan and "station_id" in town_plan, town_plan
 
 
 def test_the_received_filter_lists_years_and_months(admin_client, county):

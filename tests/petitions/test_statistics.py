@@ -476,3 +476,24 @@ def test_the_xlsx_opens_and_neutralises_formulas(client, world, figures, evil):
     share = next(row for row in sheet.iter_rows() if row[1].value == tr("On-time share"))[2]
     assert share.value == pytest.approx(2 / 3)
     assert share.number_format == "0.0%"
+
+
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Nothing listens on port 1: every cache call fails at once.
+        "LOCATION": "redis://127.0.0.1:1/0",
+    }
+}
+
+
+def test_the_figures_are_counted_when_the_cache_is_down(client, world, settings, caplog):
+    _receive(world, rep=world.rep_a)
+    settings.CACHES = DEAD_REDIS
+    client.force_login(world.county)
+    response = client.get(PAGE)
+    assert response.status_code == 200
+    assert response.context["stats"].total == 1
+    _receive(world, rep=world.rep_b)  # a change, with nothing to invalidate
+    assert client.get(PAGE).context["stats"].total == 2
+    assert "statistics cache unreachable" in caplog.text
