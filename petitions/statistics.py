@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db import connections, transaction
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Min, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -108,35 +108,135 @@ def scoped_petitions(*, user, year: int | None = None, town=None) -> QuerySet:
     return qs.order_by()
 
 
-def _counts(qs: QuerySet, field: str, **filters) -> dict:
-    return {
-        row[field]: row["n"]
-        for row in qs.filter(**filters).values(field).annotate(n=Count("pk")).order_by()
-    }
-
-
-def _choice_table(qs, *, key, title, field, choices, blank_label=None, **filters) -> Table:
+def _choice_table(counts: dict, *, key, title, choices, blank_label=None) -> Table:
     """Every choice, zeros included, in the choices' own order."""
-    counts = _counts(qs, field, **filters)
     rows = [Row(value, label, counts.get(value, 0)) for value, label in choices]
     if blank_label is not None and counts.get(""):
         rows.append(Row("", blank_label, counts[""]))
     return Table(key, title, tuple(rows))
 
 
-def _named_table(qs, *, key, title, relation, unset_label=NOT_SET) -> Table:
-    """The related rows that occur, most frequent first; none set counted apart."""
-    result = qs.values(f"{relation}_id", f"{relation}__name").annotate(n=Count("pk")).order_by("-n")
+def _named_table(counts: dict, *, key, title, unset_label=NOT_SET) -> Table:
+    """The related rows that occur ({(id, name): count}), most frequent first; none set
+    counted apart."""
     rows, unset = [], 0
-    for row in result:
-        if row[f"{relation}_id"] is None:
-            unset = row["n"]
+    for (pk, name), n in counts.items():
+        if pk is None:
+            unset += n
         else:
-            rows.append(Row(str(row[f"{relation}_id"]), row[f"{relation}__name"], row["n"]))
+            rows.append(Row(str(pk), name, n))
     rows.sort(key=lambda r: (-r.count, r.label))
     if unset:
         rows.append(Row("", unset_label, unset))
     return Table(key, title, tuple(rows))
+
+
+# What each table groups by: a column, or an (id, name) pair of a related row.
+CHOICE_GROUPS = ("step", "level", "channel", "outcome")
+NAMED_GROUPS = ("town", "category", "unit")
+
+
+def _flags(today):
+    """The per-concern conditions the totals count."""
+    reported = Q(step__in=RESULT_STEPS, reported_at__isnull=False, deadline__isnull=False)
+    return {
+        "is_overdue": Q(step__in=HANDLING_STEPS, deadline__lt=today),
+        "is_reported": reported,
+        "is_on_time": reported & Q(reported_on__lte=F("deadline")),
+        # The latest rating, kept on the concern by workflow.petition_survey.
+        "is_surveyed": ~Q(rating=""),
+        "is_satisfied": Q(rating__in=SATISFIED_RATINGS),
+        # A closing outcome that stands (see OUTCOME_STEPS).
+        "has_outcome": Q(step__in=OUTCOME_STEPS, outcome__gt=""),
+    }
+
+
+TOTALS = {
+    "total": None,
+    "overdue": "is_overdue",
+    "reported": "is_reported",
+    "on_time": "is_on_time",
+    "surveyed": "is_surveyed",
+    "satisfied": "is_satisfied",
+}
+
+
+def _count_table_by_table(qs: QuerySet, today) -> tuple[dict, dict]:
+    """The totals in one query, then one grouped query per table (any database)."""
+    flags = _flags(today)
+    totals = qs.annotate(reported_on=TruncDate("reported_at")).aggregate(
+        **{
+            name: Count("pk", filter=flags[flag]) if flag else Count("pk")
+            for name, flag in TOTALS.items()
+        }
+    )
+    counts = {}
+    for field in CHOICE_GROUPS:
+        rows = qs.filter(flags["has_outcome"]) if field == "outcome" else qs
+        counts[field] = {
+            row[field]: row["n"] for row in rows.values(field).annotate(n=Count("pk")).order_by()
+        }
+    for relation in NAMED_GROUPS:
+        grouped = qs.values(f"{relation}_id", f"{relation}__name").annotate(n=Count("pk"))
+        counts[relation] = {
+            (row[f"{relation}_id"], row[f"{relation}__name"]): row["n"]
+            for row in grouped.order_by()
+        }
+    return totals, counts
+
+
+def _count_in_one_scan(qs: QuerySet, today, connection) -> tuple[dict, dict]:
+    """The same figures in ONE query on PostgreSQL: the scoped concerns read once, grouped
+    by GROUPING SETS (one set per table, and the empty set for the totals), where the
+    table-by-table way reads them eight times (issue #12). Django has no GROUPING SETS, so
+    the query wraps the ORM's own SQL for the scoped rows (scope, filters, joins and
+    parameters exactly as the ORM writes them) and groups it."""
+    flags = _flags(today)
+    inner = qs.annotate(reported_on=TruncDate("reported_at")).values(
+        *CHOICE_GROUPS,
+        *(f"{r}_id" for r in NAMED_GROUPS),
+        **{f"{r}_name": F(f"{r}__name") for r in NAMED_GROUPS},
+        **{name: ExpressionWrapper(q, output_field=BooleanField()) for name, q in flags.items()},
+    )
+    inner_sql, params = inner.query.sql_with_params()
+    keys = [*CHOICE_GROUPS, *(f"{r}_id" for r in NAMED_GROUPS)]
+    sets = ["()"]
+    sets += [f'("{f}")' for f in CHOICE_GROUPS if f != "outcome"]
+    sets += ['("has_outcome", "outcome")']
+    sets += [f'("{r}_id", "{r}_name")' for r in NAMED_GROUPS]
+    columns = [
+        *CHOICE_GROUPS,
+        "has_outcome",
+        *(f"{r}_{x}" for r in NAMED_GROUPS for x in ("id", "name")),
+    ]
+    select = [f'"{c}"' for c in columns]
+    select += [f'GROUPING("{k}") AS "g_{k}"' for k in keys]
+    select += [
+        f'COUNT(*) FILTER (WHERE "{flag}") AS "{name}"' if flag else f'COUNT(*) AS "{name}"'
+        for name, flag in TOTALS.items()
+    ]
+    # Every name in it is a constant of this module and every value a parameter (the ORM's):
+    # nothing a user typed is written into the SQL.
+    grouping = f"GROUP BY GROUPING SETS ({', '.join(sets)})"
+    sql = f"SELECT {', '.join(select)} FROM ({inner_sql}) AS scoped {grouping}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+    totals = dict.fromkeys(TOTALS, 0)
+    counts = {key: {} for key in (*CHOICE_GROUPS, *NAMED_GROUPS)}
+    for row in rows:
+        grouped = [k for k in keys if row[f"g_{k}"] == 0]
+        if not grouped:
+            totals = {name: row[name] for name in TOTALS}
+        elif grouped[0] in CHOICE_GROUPS:
+            field = grouped[0]
+            if field != "outcome" or row["has_outcome"]:
+                counts[field][row[field]] = row["total"]
+        else:
+            relation = grouped[0].removesuffix("_id")
+            counts[relation][(row[f"{relation}_id"], row[f"{relation}_name"])] = row["total"]
+    return totals, counts
 
 
 def years_of(*, user) -> list[int]:
@@ -212,52 +312,49 @@ def petition_statistics(
 
 
 def count_statistics(*, user, year: int | None = None, town=None, today: date) -> Statistics:
-    """The figures counted in the database, now: eight queries."""
+    """The figures counted in the database, now: one query on PostgreSQL (GROUPING SETS),
+    eight elsewhere."""
     qs = scoped_petitions(user=user, year=year, town=town)
-    reported = Q(step__in=RESULT_STEPS, reported_at__isnull=False, deadline__isnull=False)
-    totals = qs.annotate(reported_on=TruncDate("reported_at")).aggregate(
-        total=Count("pk"),
-        overdue=Count("pk", filter=Q(step__in=HANDLING_STEPS, deadline__lt=today)),
-        reported=Count("pk", filter=reported),
-        on_time=Count("pk", filter=reported & Q(reported_on__lte=F("deadline"))),
-        # The latest rating, kept on the concern by workflow.petition_survey.
-        surveyed=Count("pk", filter=~Q(rating="")),
-        satisfied=Count("pk", filter=Q(rating__in=SATISFIED_RATINGS)),
-    )
+    connection = connections[qs.db]
+    if qs.query.is_empty():
+        totals = dict.fromkeys(TOTALS, 0)
+        counts = {key: {} for key in (*CHOICE_GROUPS, *NAMED_GROUPS)}
+    elif connection.vendor == "postgresql":
+        totals, counts = _count_in_one_scan(qs, today, connection)
+    else:
+        totals, counts = _count_table_by_table(qs, today)
+    return _assemble(totals, counts)
+
+
+def _assemble(totals: dict, counts: dict) -> Statistics:
     tables = (
-        _choice_table(qs, key="step", title=_("By step"), field="step", choices=Step.choices),
-        _named_table(qs, key="town", title=_("By town"), relation="town"),
+        _choice_table(counts["step"], key="step", title=_("By step"), choices=Step.choices),
+        _named_table(counts["town"], key="town", title=_("By town")),
         _choice_table(
-            qs,
+            counts["level"],
             key="level",
             title=_("By level"),
-            field="level",
             choices=Petition.Level.choices,
             blank_label=NOT_SET,
         ),
         _choice_table(
-            qs,
+            counts["channel"],
             key="channel",
             title=_("By channel"),
-            field="channel",
             choices=Petition.Channel.choices,
         ),
-        _named_table(qs, key="category", title=_("By category"), relation="category"),
+        _named_table(counts["category"], key="category", title=_("By category")),
         _named_table(
-            qs,
+            counts["unit"],
             key="unit",
             title=_("By handling unit"),
-            relation="unit",
             unset_label=_("not assigned"),
         ),
         _choice_table(
-            qs,
+            counts["outcome"],
             key="outcome",
             title=_("By closing outcome"),
-            field="outcome",
             choices=Petition.Outcome.choices,
-            step__in=OUTCOME_STEPS,
-            outcome__gt="",
         ),
     )
     return Statistics(tables=tables, **totals)

@@ -229,6 +229,18 @@ def test_every_figure_equals_a_plain_count(county):
     ).surveyed, "the demo rates some concerns: the comparison must not be vacuous"
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GROUPING SETS: PostgreSQL")
+def test_the_one_scan_counts_what_the_table_by_table_way_counts(county):
+    today = timezone.localdate()
+    for username in ("xianrenda", "zhenjie", "station_clerk", "danwei"):
+        user = User.objects.get(username=username)
+        for filters in ({}, {"year": today.year}, {"town": county.town}):
+            qs = statistics.scoped_petitions(user=user, **filters)
+            one = statistics._count_in_one_scan(qs, today, connection)
+            many = statistics._count_table_by_table(qs, today)
+            assert one == many, (username, filters)
+
+
 def test_the_cached_figures_are_the_counted_ones(county):
     user = User.objects.get(username="xianrenda")
     first = statistics.petition_statistics(user=user)
