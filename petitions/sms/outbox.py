@@ -27,7 +27,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.dispatch import Signal
-from django.urls import reverse
 from django.utils import timezone
 
 from liaison.privacy import mask_phone
@@ -93,22 +92,24 @@ def _pending(ids) -> None:
         sms_pending.send(sender=Sms, ids=ids)
 
 
-def sms_link(petition: Petition, kind: str) -> str:
-    """The ``${link}`` parameter: the path after the site's address.
+def sms_link(petition: Petition) -> str:
+    """The ``${link}`` parameter: the path after the site's address, which the registered
+    template writes out (Alibaba takes a link only with its domain fixed in the template,
+    and a variable of at most 35 characters).
 
-    The tracking token is the citizen's only credential and only its hash is stored; every
-    form (citizen's, representative's) derives it from the form's one-time key, which the
-    concern keeps, so it is recovered here (``tracking.token_for_submit_key``). A concern
-    received without a form key (the demo loader) has a random token that exists only in
-    ``petition_receive``'s return value; no page finds a concern by its number alone (a
-    number is guessable, the token is not), so such a citizen gets the portal's home page
-    and reads the number to the liaison office, which can look it up.
+    It is the tracking page, ``t/<token>`` (34 characters; Django's trailing-slash redirect
+    completes it): it shows the progress, and the result with its rating form once reported.
+    The token is the citizen's only credential and only its hash is stored; every form
+    (citizen's, representative's) derives it from the form's one-time key, which the concern
+    keeps, so it is recovered here (``tracking.token_for_submit_key``) at receipt and at any
+    time after. A concern received without a form key has a random token that exists only
+    in ``petition_receive``'s return value, and no page finds a concern by its number alone
+    (a number is guessable, the token is not): that citizen gets the portal's address with
+    the number, to read to the liaison office, which looks it up.
     """
     if petition.submit_key is None:
-        return ""
-    token = token_for_submit_key(petition.submit_key)
-    name = "petitions:track" if kind == Sms.Kind.RECEIVED else "petitions:track_survey"
-    return reverse(name, args=[token]).lstrip("/")
+        return f"?no={petition.tracking_no}"
+    return "t/" + token_for_submit_key(petition.submit_key)
 
 
 def _today_start():
@@ -156,7 +157,7 @@ def sms_send(*, sms_id: int) -> bool:
             sent_at=now,
             phone_digest=digest,
         )
-    params = {"no": sms.petition.tracking_no, "link": sms_link(sms.petition, sms.kind)}
+    params = {"no": sms.petition.tracking_no, "link": sms_link(sms.petition)}
     try:
         provider_id = get_backend().send(
             phone=phone, template_setting=TEMPLATE_SETTINGS[sms.kind], params=params
