@@ -125,7 +125,11 @@ def sms_send(*, sms_id: int) -> bool:
     """Send one pending row. Idempotent: the row is claimed first (pending → sent, under a
     row lock), so two workers, or a retry and the sweep, never send it twice; a failed send
     puts it back to pending (or "failed" after ``MAX_SMS_ATTEMPTS``) and raises, for the
-    task's retry. Returns True when a message went out."""
+    task's retry. Returns True when a message went out.
+
+    At most once, like the e-mail of notices: a worker that dies between the claim and the
+    provider's answer leaves the row "sent". A second SMS of the same news would cost the
+    citizen's trust more than a missing one, which the tracking page makes up for."""
     now = timezone.now()
     with transaction.atomic():
         sms = (

@@ -93,6 +93,18 @@ def test_a_concern_with_a_mobile_and_consent_gets_the_three_sms_in_order(client,
     assert not Sms.objects.filter(phone_digest__contains=MOBILE).exists()
 
 
+def test_the_beat_tasks_remind_and_sweep(client, on_commit):
+    _response, petition, _token = post(client, on_commit)
+    petition = report(petition, on_commit)
+    Petition.objects.filter(pk=petition.pk).update(
+        reported_at=timezone.now() - timedelta(days=3, minutes=1)
+    )
+    with on_commit():
+        assert tasks.remind_citizens_to_rate.delay().get() == 1
+        assert tasks.retry_pending_sms.delay().get() == 0
+    assert [s.template for s in backends.outbox] == ["SMS_100001", "SMS_100002", "SMS_100003"]
+
+
 def test_no_reminder_once_the_result_is_rated(client, on_commit):
     _response, petition, _token = post(client, on_commit)
     petition = report(petition, on_commit)
