@@ -20,8 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.models import StaffScope
-from petitions.models import Notification, Petition
+from petitions.models import Notification, Petition, Sms
 from petitions.signals import notice_emails_pending
+from petitions.sms.outbox import sms_queue
 
 MAX_EMAIL_ATTEMPTS = 5
 
@@ -172,6 +173,7 @@ def _county_staff_users():
 
 
 def petition_received(petition: Petition, *, actor=None):
+    sms_queue(petition=petition, kind=Sms.Kind.RECEIVED)  # the citizen's, if they consented
     if petition.is_accusation:
         # Confidential: only county staff hear of it, and without its text.
         notify(
@@ -221,6 +223,7 @@ def petition_reminded(petition: Petition, *, note: str, actor=None):
 
 
 def petition_reported(petition: Petition, *, actor=None):
+    sms_queue(petition=petition, kind=Sms.Kind.REPORTED)  # the citizen's, if they consented
     notify(
         petition=petition,
         actor=actor,

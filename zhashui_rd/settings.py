@@ -237,6 +237,25 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBIL
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@zhashui-rd.invalid")
 
+# SMS to citizens who left a mobile and consented (petitions/sms/): "console" prints them
+# (make run), "locmem" keeps them in petitions.sms.backends.outbox (tests), "aliyun" sends
+# them through Alibaba Cloud SMS with the signature and the three registered templates
+# (README, "SMS"). Keys are read here only; they are never logged.
+SMS_BACKEND = env_str("SMS_BACKEND", "console")
+SMS_SIGN_NAME = env_str("SMS_SIGN_NAME")
+SMS_TEMPLATE_RECEIVED = env_str("SMS_TEMPLATE_RECEIVED")
+SMS_TEMPLATE_REPORTED = env_str("SMS_TEMPLATE_REPORTED")
+SMS_TEMPLATE_REMINDER = env_str("SMS_TEMPLATE_REMINDER")
+SMS_ACCESS_KEY_ID = env_str("SMS_ACCESS_KEY_ID")
+SMS_ACCESS_KEY_SECRET = env_str("SMS_ACCESS_KEY_SECRET")
+SMS_ENDPOINT = env_str("SMS_ENDPOINT", "dysmsapi.aliyuncs.com")
+# Carriers and Alibaba throttle a number that gets many messages a day; a citizen with
+# several concerns still hears of each, up to this many SMS a day (the rest are marked
+# "capped", not retried: the tracking page says the same).
+SMS_DAILY_CAP_PER_NUMBER = env_int("SMS_DAILY_CAP_PER_NUMBER", 5)
+# Days after the result is reported before one reminder to rate it, if not rated yet.
+SMS_REMINDER_DAYS = env_int("SMS_REMINDER_DAYS", 3)
+
 # Station star rating (星级评选): the share of the maximum score a station must reach for
 # 5, 4, 3 and 2 stars; below the last threshold it gets 1 star. Percentages of the maximum,
 # so that staff may change the criteria's weights without the bands drifting.

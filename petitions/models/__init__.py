@@ -33,6 +33,7 @@ from petitions.models.records import (
     Reception,
     Survey,
 )
+from petitions.models.sms import Sms
 
 __all__ = [
     "DROPPED_STEPS",
@@ -54,6 +55,7 @@ __all__ = [
     "Rating",
     "Reception",
     "ResultAttachment",
+    "Sms",
     "Step",
     "Survey",
     "TrackingCounter",
