@@ -219,17 +219,44 @@ def _today() -> date:
 # --- collect, reject, merge ------------------------------------------------------------------
 
 
+# ``petition_collect`` keeps the accused parties recorded at receipt unless told otherwise.
+_KEEP = object()
+
+
 @transaction.atomic
 def petition_collect(
-    *, petition, actor, category: Category, level: str, town=None, village=None, note: str = ""
+    *,
+    petition,
+    actor,
+    category: Category,
+    level: str,
+    town=None,
+    village=None,
+    note: str = "",
+    accused_unit=_KEEP,
+    accused_representative=_KEEP,
 ):
-    """Verify and classify a received concern (收集问题)."""
+    """Verify and classify a received concern (收集问题). For an accusation (检举控告) the
+    collector records whom it accuses, a unit and/or a representative, so that they never
+    see it (信访工作条例 Art. 30). Naming nobody is allowed: an accusation may report a
+    matter (illegal dumping, say) without knowing who is behind it."""
     _check("collect", petition, actor)
     if level not in Petition.Level.values:
         raise WorkflowError(_("Choose town level or county level."))
     town = town or (village.town if village else petition.town)
     if town is None:
         raise WorkflowError(_("Choose the town the concern belongs to."))
+    if accused_unit is _KEEP:
+        accused_unit = petition.accused_unit
+    if accused_representative is _KEEP:
+        accused_representative = petition.accused_representative
+    if (accused_unit or accused_representative) and not category.is_accusation:
+        raise WorkflowError(
+            _(
+                "Only an accusation names an accused unit or representative: "
+                "choose an accusation category, or leave them empty."
+            )
+        )
     return _transition(
         petition,
         action="collect",
@@ -239,6 +266,8 @@ def petition_collect(
         level=level,
         town=town,
         village=village or petition.village,
+        accused_unit=accused_unit,
+        accused_representative=accused_representative,
     )
 
 
@@ -289,7 +318,12 @@ def petition_assign(
     _check("assign", petition, actor)
     if not unit.is_active:
         raise WorkflowError(_("This unit is no longer active."))
-    if petition.accused_unit_id == unit.pk:
+    # Read from the row, not the caller's copy: the accused unit is recorded at collect,
+    # perhaps after that copy was loaded.
+    accused_unit_id = (
+        Petition.objects.filter(pk=petition.pk).values_list("accused_unit_id", flat=True).first()
+    )
+    if unit.pk in (accused_unit_id, petition.accused_unit_id):
         raise WorkflowError(_("An accusation may never be assigned to the unit it accuses."))
     calendar = Calendar.from_db()
     latest = calendar.add_days(_today(), settings.PETITION_HANDLE_DAYS)
