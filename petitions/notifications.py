@@ -181,10 +181,21 @@ def mark_read(*, user, ids=None) -> int:
     return qs.update(read_at=timezone.now())
 
 
+def notices_of(user):
+    """A user's notices, none about a concern that accuses them. ``notify`` never writes
+    one, but a notice may predate the accusation's being recorded: county staff hear of
+    every accusation on receipt, before its collector names whom it accuses (Art. 30)."""
+    return (
+        Notification.objects.filter(recipient=user)
+        .exclude(petition__accused_unit__members=user)
+        .exclude(petition__accused_representative__user=user)
+    )
+
+
 def unread_count(user) -> int:
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return notices_of(user).filter(read_at__isnull=True).count()
 
 
 # --- what each change tells whom --------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from petitions import workflow
 from petitions.models import Notification, PersonalDataView, Petition
+from petitions.notifications import unread_count
 from points.models import PointEntry
 from tests.base import county_staff_group, make_county_staff, make_world, receive
 from tests.helpers import admin_url
@@ -151,3 +152,26 @@ def test_the_notices_page_of_county_staff_in_the_accused_unit_shows_nothing_of_i
     response = client.get(reverse("petitions:notices"))
     assert response.status_code == 200
     assert petition.tracking_no not in response.content.decode()
+
+
+def test_a_notice_from_before_the_accused_were_named_leaves_their_list(client, world):
+    """County staff hear of every accusation on receipt; once its collector names their
+    unit, the notice leaves their list, its page and their unread count."""
+    world.unit.members.add(world.county_clerk)
+    petition = _accusation(world)
+    notice = Notification.objects.get(recipient=world.county_clerk, petition=petition)
+    client.force_login(world.county_clerk)
+    assert petition.tracking_no in client.get(reverse("petitions:notices")).content.decode()
+
+    workflow.petition_collect(
+        petition=petition,
+        actor=world.county,
+        category=world.accusation,
+        level=Petition.Level.COUNTY,
+        town=world.town_a,
+        accused_unit=world.unit,
+    )
+    response = client.get(reverse("petitions:notices"))
+    assert petition.tracking_no not in response.content.decode()
+    assert client.get(reverse("petitions:notice", args=[notice.pk])).status_code == 404
+    assert unread_count(world.county_clerk) == 0
