@@ -219,8 +219,7 @@ def _today() -> date:
 # --- collect, reject, merge ------------------------------------------------------------------
 
 
-# ``petition_collect`` keeps the accused parties recorded at receipt unless told otherwise.
-_KEEP = object()
+_KEEP = object()  # petition_collect: keep the accused recorded at receipt
 
 
 @transaction.atomic
@@ -236,10 +235,8 @@ def petition_collect(
     accused_unit=_KEEP,
     accused_representative=_KEEP,
 ):
-    """Verify and classify a received concern (收集问题). For an accusation (检举控告) the
-    collector records whom it accuses, a unit and/or a representative, so that they never
-    see it (信访工作条例 Art. 30). Naming nobody is allowed: an accusation may report a
-    matter (illegal dumping, say) without knowing who is behind it."""
+    """Verify and classify a received concern (收集问题); for an accusation, name whom it
+    accuses (Art. 30), or nobody: it may report a matter without knowing who is behind it."""
     _check("collect", petition, actor)
     if level not in Petition.Level.values:
         raise WorkflowError(_("Choose town level or county level."))
@@ -318,12 +315,9 @@ def petition_assign(
     _check("assign", petition, actor)
     if not unit.is_active:
         raise WorkflowError(_("This unit is no longer active."))
-    # Read from the row, not the caller's copy: the accused unit is recorded at collect,
-    # perhaps after that copy was loaded.
-    accused_unit_id = (
-        Petition.objects.filter(pk=petition.pk).values_list("accused_unit_id", flat=True).first()
-    )
-    if unit.pk in (accused_unit_id, petition.accused_unit_id):
+    # The row's accused unit too: the caller's copy may predate its collect.
+    stored = Petition.objects.filter(pk=petition.pk).values_list("accused_unit_id", flat=True)
+    if unit.pk in (petition.accused_unit_id, *stored):
         raise WorkflowError(_("An accusation may never be assigned to the unit it accuses."))
     calendar = Calendar.from_db()
     latest = calendar.add_days(_today(), settings.PETITION_HANDLE_DAYS)
