@@ -23,7 +23,7 @@ from liaison.models import HandlingUnit
 from liaison.paging import LongListAdminMixin, YearMonthFilter
 from liaison.people import display_name, person_column
 from liaison.roles import roles_for
-from petitions import access, search, workflow
+from petitions import access, rules, search, workflow
 from petitions.models import (
     HANDLING_STEPS,
     CalendarDay,
@@ -64,9 +64,19 @@ def _in_scope(request, queryset, field="petition"):
     """Rows whose petition the user may see (all of them for county staff): an EXISTS per
     row, which a page of a hundred rows answers through the concerns' primary key, not a
     list of every concern the user may see."""
-    if roles_for(request.user).county:
-        return queryset
+    roles = roles_for(request.user)
+    if roles.county:
+        return _not_accusing(roles, queryset, field)
     return queryset.filter(_visible_petition(request, field))
+
+
+def _not_accusing(roles, queryset, field="petition"):
+    """County staff see every concern's records but those of a concern that accuses them
+    (a clerk who is also a unit's member or a representative; 信访工作条例 Art. 30)."""
+    accusing = rules.accusing(roles)
+    if accusing is rules.NOBODY:
+        return queryset
+    return queryset.exclude(**{f"{field}__in": Petition.objects.filter(accusing).values("pk")})
 
 
 def _visible_petition(request, field="petition"):
@@ -476,8 +486,9 @@ class NotificationAdmin(RecordListMixin, ReadOnlyAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        if roles_for(request.user).county:
-            return qs
+        roles = roles_for(request.user)
+        if roles.county:
+            return _not_accusing(roles, qs)
         return qs.filter(_visible_petition(request) | Q(recipient=request.user))
 
 

@@ -4,9 +4,10 @@ workflow function of its action; the view only checks access and shows the resul
 from django import forms
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db.models import F, Min
 from django.utils.translation import gettext_lazy as _
 
-from liaison.models import HandlingUnit, Town, Village
+from liaison.models import HandlingUnit, Representative, Town, Village
 from petitions import photos, workflow
 from petitions.access import petitions_for_user
 from petitions.models import MAX_EXTENSION_DAYS, Category, Petition, Survey
@@ -28,12 +29,60 @@ class ActionForm(forms.Form):
         raise NotImplementedError
 
 
+class _CategorySelect(forms.Select):
+    """Marks the accusations' options (``data-accusation``): static/js/accused-choices.js
+    shows the accused choices only for them. No extra query: each option has its row."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        category = getattr(value, "instance", None)
+        if category is not None and category.is_accusation:
+            option["attrs"]["data-accusation"] = "1"
+        return option
+
+
+class _GroupedChoices(forms.models.ModelChoiceIterator):
+    """The field's rows in ``<optgroup>``s: a list of ~150 representatives is unusable
+    without them. ``field.group_of(row)`` names a row's group; groups keep the order in
+    which the queryset first meets them."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[str, list] = {}
+        for row in self.queryset:
+            groups.setdefault(self.field.group_of(row), []).append(self.choice(row))
+        yield from groups.items()
+
+
+class _GroupedModelChoiceField(forms.ModelChoiceField):
+    iterator = _GroupedChoices
+
+    def __init__(self, *args, group_of, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group_of = group_of
+
+
+def _unit_group(unit: HandlingUnit) -> str:
+    return str(unit.get_kind_display())
+
+
+def _representative_group(rep: Representative) -> str:
+    return rep.town_name or str(_("No station"))
+
+
+# The accused choices: a text box the script adds above each filters its options; without
+# the script they are plain grouped lists.
+ACCUSED_ATTRS = {"data-accused": "1", "data-filter": _("Type to filter the list")}
+
+
 class CollectForm(ActionForm):
     action = "collect"
     # Citizens may leave the kind to the collector (码上说 in three taps): here it is chosen.
     category = forms.ModelChoiceField(
         Category.objects.filter(is_active=True),
         label=_("Category"),
+        widget=_CategorySelect,
         error_messages={"required": _("Choose the kind of concern.")},
     )
     # No default: a preselected level was taken by whoever did not look, and 分级交办 sends
@@ -47,6 +96,28 @@ class CollectForm(ActionForm):
     village = forms.ModelChoiceField(
         Village.objects.select_related("town"), required=False, label=_("Village or community")
     )
+    # 检举控告 (信访工作条例 Art. 30): whom the accusation accuses never sees it. Both are
+    # optional, even for an accusation: it may report a matter without knowing who is
+    # behind it, and a collector must not be made to guess a name.
+    accused_unit = _GroupedModelChoiceField(
+        HandlingUnit.objects.filter(is_active=True).order_by("kind", "name", "pk"),
+        group_of=_unit_group,
+        required=False,
+        label=_("Accused unit"),
+        widget=forms.Select(attrs=ACCUSED_ATTRS),
+        help_text=_("Accusations only. The unit never sees the concern and is never assigned it."),
+    )
+    accused_representative = _GroupedModelChoiceField(
+        # Grouped by the town of their station (the first by name, if they sit at several).
+        Representative.objects.filter(is_active=True)
+        .annotate(town_name=Min("memberships__station__town__name"))
+        .order_by(F("town_name").asc(nulls_last=True), "name", "pk"),
+        group_of=_representative_group,
+        required=False,
+        label=_("Accused representative"),
+        widget=forms.Select(attrs=ACCUSED_ATTRS),
+        help_text=_("Accusations only. The representative never sees the concern."),
+    )
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Note")
     )
@@ -58,12 +129,27 @@ class CollectForm(ActionForm):
         self.initial.setdefault("town", p.town_id)
         self.initial.setdefault("village", p.village_id)
         self.initial.setdefault("level", p.level)
+        self.initial.setdefault("accused_unit", p.accused_unit_id)
+        self.initial.setdefault("accused_representative", p.accused_representative_id)
 
     def clean(self):
         data = super().clean()
         village, town = data.get("village"), data.get("town")
         if village and town and village.town_id != town.pk:
             self.add_error("village", _("This village is not in the chosen town."))
+        category = data.get("category")
+        if category is not None and not category.is_accusation:
+            # Checked here too, not only by the script that hides the choices: a page
+            # without it, or an old one, still sends them.
+            for name in ("accused_unit", "accused_representative"):
+                if data.get(name) is not None:
+                    self.add_error(
+                        name,
+                        _(
+                            "Only an accusation names an accused unit or representative: "
+                            "choose an accusation category, or leave this empty."
+                        ),
+                    )
         return data
 
     def perform(self, *, actor):
@@ -76,6 +162,8 @@ class CollectForm(ActionForm):
             town=d["town"],
             village=d["village"],
             note=d["note"],
+            accused_unit=d["accused_unit"],
+            accused_representative=d["accused_representative"],
         )
 
 
@@ -145,6 +233,16 @@ class AssignForm(ActionForm):
         if self.petition.accused_unit_id:
             qs = qs.exclude(pk=self.petition.accused_unit_id)
         self.fields["unit"].queryset = qs
+
+    def clean(self):
+        data = super().clean()
+        accused = self.petition.accused_unit_id
+        if accused and "unit" in self.errors and self.data.get("unit") == str(accused):
+            # Not offered, yet sent (an old page, a crafted form): say why, not just "invalid".
+            self.errors["unit"] = self.error_class(
+                [_("An accusation may never be assigned to the unit it accuses.")]
+            )
+        return data
 
     def perform(self, *, actor):
         d = self.cleaned_data

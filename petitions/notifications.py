@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liaison.models import StaffScope
+from liaison.models import Representative, StaffScope
 from petitions.models import Notification, Petition, Sms
 from petitions.signals import notice_emails_pending
 from petitions.sms.outbox import sms_queue
@@ -64,11 +64,35 @@ def _unit_users(petition: Petition):
     return list(petition.unit.members.filter(is_active=True))
 
 
+def _accused_user_ids(petition: Petition | None) -> set:
+    """The logins an accusation names: its accused unit's members and its accused
+    representative. They never hear of it (信访工作条例 Art. 30), whatever else they are:
+    county staff, a member of the unit it is assigned to."""
+    if petition is None:
+        return set()
+    ids = set()
+    if petition.accused_unit_id:
+        ids |= set(
+            get_user_model()
+            .objects.filter(handling_units=petition.accused_unit_id)
+            .values_list("pk", flat=True)
+        )
+    if petition.accused_representative_id:
+        ids |= set(
+            Representative.objects.filter(
+                pk=petition.accused_representative_id, user__isnull=False
+            ).values_list("user_id", flat=True)
+        )
+    return ids
+
+
 def notify(*, petition: Petition | None, users, subject: str, actor=None) -> list[Notification]:
-    """Write one notice per user (never to the person who acted) and have its e-mail
-    enqueued once the transaction commits. ``subject``: the tracking number and the action,
-    never the concern's text (see the module's docstring)."""
+    """Write one notice per user (never to the person who acted, never to anyone the
+    concern accuses) and have its e-mail enqueued once the transaction commits.
+    ``subject``: the tracking number and the action, never the concern's text (see the
+    module's docstring)."""
     seen, rows = {actor.pk} if actor is not None else set(), []
+    seen |= _accused_user_ids(petition)
     for user in users:
         if user.pk in seen:
             continue
@@ -158,10 +182,21 @@ def mark_read(*, user, ids=None) -> int:
     return qs.update(read_at=timezone.now())
 
 
+def notices_of(user):
+    """A user's notices, none about a concern that accuses them. ``notify`` never writes
+    one, but a notice may predate the accusation's being recorded: county staff hear of
+    every accusation on receipt, before its collector names whom it accuses (Art. 30)."""
+    return (
+        Notification.objects.filter(recipient=user)
+        .exclude(petition__accused_unit__members=user)
+        .exclude(petition__accused_representative__user=user)
+    )
+
+
 def unread_count(user) -> int:
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return notices_of(user).filter(read_at__isnull=True).count()
 
 
 # --- what each change tells whom --------------------------------------------------------------

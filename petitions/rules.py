@@ -146,6 +146,13 @@ def _accused(roles) -> Q:
     )
 
 
+def accusing(roles) -> Q:
+    """The concerns that accuse these roles (NOBODY for roles no accusation can name): for
+    lists of records about concerns that skip ``may_see`` for county staff, who may also
+    be a unit's member or a representative."""
+    return _accused(roles)
+
+
 # --- seeing -------------------------------------------------------------------------------
 
 

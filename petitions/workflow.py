@@ -219,17 +219,41 @@ def _today() -> date:
 # --- collect, reject, merge ------------------------------------------------------------------
 
 
+_KEEP = object()  # petition_collect: keep the accused recorded at receipt
+
+
 @transaction.atomic
 def petition_collect(
-    *, petition, actor, category: Category, level: str, town=None, village=None, note: str = ""
+    *,
+    petition,
+    actor,
+    category: Category,
+    level: str,
+    town=None,
+    village=None,
+    note: str = "",
+    accused_unit=_KEEP,
+    accused_representative=_KEEP,
 ):
-    """Verify and classify a received concern (收集问题)."""
+    """Verify and classify a received concern (收集问题); for an accusation, name whom it
+    accuses (Art. 30), or nobody: it may report a matter without knowing who is behind it."""
     _check("collect", petition, actor)
     if level not in Petition.Level.values:
         raise WorkflowError(_("Choose town level or county level."))
     town = town or (village.town if village else petition.town)
     if town is None:
         raise WorkflowError(_("Choose the town the concern belongs to."))
+    if accused_unit is _KEEP:
+        accused_unit = petition.accused_unit
+    if accused_representative is _KEEP:
+        accused_representative = petition.accused_representative
+    if (accused_unit or accused_representative) and not category.is_accusation:
+        raise WorkflowError(
+            _(
+                "Only an accusation names an accused unit or representative: "
+                "choose an accusation category, or leave them empty."
+            )
+        )
     return _transition(
         petition,
         action="collect",
@@ -239,6 +263,8 @@ def petition_collect(
         level=level,
         town=town,
         village=village or petition.village,
+        accused_unit=accused_unit,
+        accused_representative=accused_representative,
     )
 
 
@@ -289,7 +315,9 @@ def petition_assign(
     _check("assign", petition, actor)
     if not unit.is_active:
         raise WorkflowError(_("This unit is no longer active."))
-    if petition.accused_unit_id == unit.pk:
+    # The row's accused unit too: the caller's copy may predate its collect.
+    stored = Petition.objects.filter(pk=petition.pk).values_list("accused_unit_id", flat=True)
+    if unit.pk in (petition.accused_unit_id, *stored):
         raise WorkflowError(_("An accusation may never be assigned to the unit it accuses."))
     calendar = Calendar.from_db()
     latest = calendar.add_days(_today(), settings.PETITION_HANDLE_DAYS)

@@ -18,7 +18,7 @@ from liaison.models import DutyShift, StationMembership
 from liaison.roles import roles_for
 from petitions import access, notifications, services
 from petitions.errors import WorkflowError
-from petitions.models import HANDLING_STEPS, Notification, Petition, Step
+from petitions.models import HANDLING_STEPS, Petition, Step
 from petitions.representative_forms import ReceptionForm, SnapshotForm
 from petitions.tracking import tracking_url
 
@@ -212,7 +212,7 @@ def notices_for(user):
     """The user's notices, each marked ``in_scope`` when the user may still see its concern
     (a notice outlives that right: a unit returns an assignment, another unit gets it)."""
     visible = access.petitions_for_user(user).filter(pk=OuterRef("petition_id"))
-    return Notification.objects.filter(recipient=user).annotate(in_scope=Exists(visible))
+    return notifications.notices_of(user).annotate(in_scope=Exists(visible))
 
 
 @login_required

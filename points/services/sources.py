@@ -328,12 +328,15 @@ PETITION_CHANNELS = {"qr", "reception", "snapshot", "outreach"}
 def petition_sync(*, petition) -> PointEntry | None:
     """A concern received by the representative (by their QR code, at a reception, on an
     outreach visit, or their own 随手拍) earns 联系选民 once it reaches a result; a concern not
-    accepted or merged away earns nothing."""
+    accepted or merged away earns nothing, nor one that accuses them."""
     rep = petition.representative
     if rep is None:
         return None
     reached = petition.reported_at is not None and petition.step not in DROPPED_STEPS
-    code = "concern" if reached and petition.channel in PETITION_CHANNELS else None
+    # Nor does a concern that accuses the very representative it was addressed to: the
+    # entry would show them its tracking number (信访工作条例 Art. 30).
+    accused = petition.accused_representative_id == rep.pk
+    code = "concern" if reached and not accused and petition.channel in PETITION_CHANNELS else None
     on = timezone.localdate(petition.reported_at) if petition.reported_at else timezone.localdate()
     # The entry keeps the date of the first result: a second report after an unsatisfied
     # rating must not move it into another (perhaps already published) year.
