@@ -33,6 +33,7 @@ from petitions.models.records import (
     Reception,
     Survey,
 )
+from petitions.models.visits import Visit, VisitPhoto, visit_photo_upload_to
 
 __all__ = [
     "DROPPED_STEPS",
@@ -57,6 +58,9 @@ __all__ = [
     "Step",
     "Survey",
     "TrackingCounter",
+    "Visit",
+    "VisitPhoto",
     "attachment_upload_to",
     "photo_upload_to",
+    "visit_photo_upload_to",
 ]
