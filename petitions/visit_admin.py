@@ -1,7 +1,7 @@
 """Staff see the outreach visits (主动出诊 / 代表家访) by town and month, scoped like the
-concerns (``rules.visit_scope``). Read-only: a visit is its representative's record; only
-county staff may delete a mistaken one without concerns (its points entry is then kept as
-withdrawn by the points app)."""
+concerns (``rules.visit_scope``). Read-only: a visit is its representative's record. Staff
+given the delete permission may delete a mistaken one without concerns (one with concerns is
+protected by them, ``Petition.visit``); its points entry is then kept as withdrawn."""
 
 from datetime import date
 
@@ -106,7 +106,3 @@ class VisitAdmin(LongListAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-    def has_delete_permission(self, request, obj=None):
-        # A visit with concerns is protected by them (Petition.visit); county staff only.
-        return roles_for(request.user).county and super().has_delete_permission(request, obj)

@@ -7,7 +7,9 @@ from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
 from django.db.models import ProtectedError
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -433,11 +435,15 @@ def visits_everywhere(world):
     return a, b
 
 
-def _admin_list(client, user, **params):
+def _admin_login(client, user):
     user.user_permissions.add(Permission.objects.get(codename="view_visit"))
     user.is_staff = True
     user.save()
     client.force_login(user)
+
+
+def _admin_list(client, user, **params):
+    _admin_login(client, user)
     return client.get(admin_url("petitions.Visit", "changelist"), params)
 
 
@@ -467,3 +473,23 @@ def test_staff_filter_visits_by_town_and_month(client, world, visits_everywhere)
         "甲镇社区",
         "乙镇农户",
     }
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_staff_list_visits_in_constant_queries(client, world, rows):
+    for index in range(rows):
+        _visit(world, rep=[world.rep_a, world.rep_b][index % 2], place=f"地点{index}")
+    counts = []
+    for user in (world.county, world.town_staff_a):
+        _admin_login(client, user)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(admin_url("petitions.Visit", "changelist"))
+        assert response.status_code == 200
+        counts.append(len(queries))
+    # The same for 1 and for 50 rows.
+    assert counts == VISIT_ADMIN_QUERIES
+
+
+# Session and user, permissions, roles for the scope, the towns of the filter, the first date
+# of the year filter, the count, the page (concern counts annotated): the same at any length.
+VISIT_ADMIN_QUERIES = [11, 11]
