@@ -493,3 +493,12 @@ def test_staff_list_visits_in_constant_queries(client, world, rows):
 # Session and user, permissions, roles for the scope, the towns of the filter, the first date
 # of the year filter, the count, the page (concern counts annotated): the same at any length.
 VISIT_ADMIN_QUERIES = [11, 11]
+
+
+def test_a_photo_over_the_size_limit_refuses_the_visit(rep_client, world, settings):
+    settings.PETITION_PHOTO_MAX_BYTES = 100
+    data = _visit_data(world, _two_concerns(world), photo1=upload(jpeg_bytes(size=(400, 300))))
+    response = rep_client.post(reverse("petitions:visit_new"), data)
+    assert response.status_code == 400
+    assert "photo1" in response.context["form"].errors
+    _nothing_saved()
