@@ -196,7 +196,7 @@ class PetitionDemo:
         name, phone = demo.citizen
         category = self.categories[demo.category]
         if demo.channel == Petition.Channel.RECEPTION:
-            petition, _token, created = services.reception_record(
+            reception, _token, created = services.reception_record(
                 representative=self.rep,
                 station=self._rep_station(self.rep),
                 actor=self.rep_user,
@@ -208,7 +208,7 @@ class PetitionDemo:
                 checklist=Reception.CHECKLIST,
                 submit_key=key,
             )
-            return petition, created
+            return reception.petition, created
         if demo.channel == Petition.Channel.SNAPSHOT:
             return services.snapshot_create(
                 representative=self.rep,

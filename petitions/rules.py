@@ -245,3 +245,38 @@ def judge(roles, petition_pk, actions: dict) -> dict[str, bool]:
         for name, who in actions.items():
             verdict[name] = rule[who] is EVERYONE or bool(who in column and rows[0][column[who]])
     return verdict
+
+
+# --- outreach visits and concern-less receptions (rows that are not concerns) ----------------
+
+
+def visit_scope(roles) -> Q:
+    """The visits (a ``Q`` over ``Visit``) these roles may see, scoped like the concerns:
+    county staff all; town staff their town's; station staff their members'; a
+    representative their own."""
+    if roles.county:
+        return EVERYONE
+    members = StationMembership.objects.filter(station_id=roles.station_id)
+    return _any(
+        Q(town_id=roles.town_id) if roles.town_id is not None else NOBODY,
+        _in("representative_id", members.values("representative_id"))
+        if roles.station_id is not None
+        else NOBODY,
+        Q(representative_id=roles.representative_id)
+        if roles.representative_id is not None
+        else NOBODY,
+    )
+
+
+def reception_scope(roles) -> Q:
+    """Receptions without a concern (a ``Q`` over ``Reception``): by their station, as the
+    concerns received there; one with a concern is seen with its concern (``may_see``)."""
+    if roles.county:
+        return EVERYONE
+    return _any(
+        Q(station__town_id=roles.town_id) if roles.town_id is not None else NOBODY,
+        Q(station_id=roles.station_id) if roles.station_id is not None else NOBODY,
+        Q(representative_id=roles.representative_id)
+        if roles.representative_id is not None
+        else NOBODY,
+    )

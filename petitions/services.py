@@ -43,6 +43,7 @@ def petition_receive(
     source_activity_id=None,
     accused_unit=None,
     accused_representative=None,
+    visit=None,
 ) -> tuple[Petition, str, bool]:
     """Receive a concern by any channel. Returns (petition, tracking token, created).
 
@@ -85,6 +86,7 @@ def petition_receive(
                 source_activity_id=source_activity_id,
                 accused_unit=accused_unit,
                 accused_representative=accused_representative,
+                visit=visit,
             )
     except IntegrityError:
         # The same form, sent twice at the same moment: the other request created it.
@@ -207,56 +209,96 @@ def reception_record(
     representative,
     station,
     actor,
-    text: str,
+    text: str = "",
+    matter: str = "",
     category=None,
     citizen_name: str = "",
     citizen_phone: str = "",
     consent: bool = False,
     checklist=(),
     submit_key=None,
-) -> tuple[Petition, str, bool]:
-    """Record a walk-in reception (接待选民) and its "六个一" checklist as a concern of
-    channel ``reception``. Returns (petition, tracking token, created); idempotent by
-    ``submit_key`` like every received concern."""
+) -> tuple[Reception, str | None, bool]:
+    """Record a walk-in reception (接待选民) and the intake part of its "六个一" checklist.
+    A visitor who raises a concern (``text``) gets a petition of channel ``reception``;
+    one who does not is recorded by ``matter`` alone. Returns (reception, tracking token or
+    None, created); idempotent by ``submit_key``."""
     unknown = set(checklist) - set(Reception.CHECKLIST)
     if unknown:
         raise ValueError(f"Unknown checklist items: {sorted(unknown)}")
+    # "一个反馈" and "一个满意" are not promises made at the desk: they follow from the
+    # concern's result and rating (Reception.has_feedback, is_satisfied), or are ticked later.
+    checklist = set(checklist) & set(Reception.INTAKE_CHECKLIST)
     if not representative.is_active:
         raise WorkflowError(_("Only an active representative can record a reception."))
     if not StationMembership.objects.filter(
         representative=representative, station=station, station__is_active=True
     ).exists():
         raise WorkflowError(_("You can record receptions only at your own stations."))
-    # Personal data only with the citizen's consent (个人信息保护法 Art. 13–14).
-    if (citizen_name.strip() or citizen_phone.strip()) and not consent:
-        raise WorkflowError(_("Record the citizen's name or phone only after they agreed to it."))
-    text = _check_text(text)
+    matter = matter.strip()
+    if not text.strip() and not matter:
+        raise WorkflowError(_("Say in a few words what the visitor came about."))
+    if submit_key is not None:
+        existing = Reception.objects.filter(submit_key=submit_key).first()
+        if existing is not None:
+            if existing.representative_id != representative.pk:
+                raise WorkflowError(_("This form has already been used. Open a new one."))
+            token = token_for_submit_key(submit_key) if existing.petition_id else None
+            return existing, token, False
+    petition = token = None
     with transaction.atomic():
-        petition, token, created = petition_receive(
-            channel=Petition.Channel.RECEPTION,
-            text=text,
-            representative=representative,
-            station=station,
-            category=category,
-            citizen_name=citizen_name.strip(),
-            citizen_phone=citizen_phone.strip(),
-            consent=consent,
-            submit_key=submit_key,
-            actor=actor,
-        )
-        if not created:
-            _check_replay(
-                petition, representative=representative, channel=Petition.Channel.RECEPTION
+        if text.strip():
+            # Personal data only with the citizen's consent (个人信息保护法 Art. 13–14).
+            if (citizen_name.strip() or citizen_phone.strip()) and not consent:
+                raise WorkflowError(
+                    _("Record the citizen's name or phone only after they agreed to it.")
+                )
+            petition, token, created = petition_receive(
+                channel=Petition.Channel.RECEPTION,
+                text=_check_text(text),
+                representative=representative,
+                station=station,
+                category=category,
+                citizen_name=citizen_name.strip(),
+                citizen_phone=citizen_phone.strip(),
+                consent=consent,
+                submit_key=submit_key,
+                actor=actor,
             )
-            return petition, token, False
-        Reception.objects.create(
-            petition=petition,
-            station=station,
-            representative=representative,
-            recorded_by=actor,
-            **{item: item in checklist for item in Reception.CHECKLIST},
-        )
-    return petition, token, True
+            if not created:
+                _check_replay(
+                    petition, representative=representative, channel=Petition.Channel.RECEPTION
+                )
+                return petition.reception, token, False
+        try:
+            with transaction.atomic():
+                reception = Reception.objects.create(
+                    petition=petition,
+                    matter=matter[:100],
+                    station=station,
+                    representative=representative,
+                    recorded_by=actor,
+                    submit_key=submit_key,
+                    **{item: item in checklist for item in Reception.INTAKE_CHECKLIST},
+                )
+        except IntegrityError:
+            # The same form, sent twice at the same moment: the other request recorded it.
+            if submit_key is None or petition is not None:
+                raise
+            return Reception.objects.get(submit_key=submit_key), None, False
+    return reception, token, True
+
+
+@transaction.atomic
+def reception_tick(*, reception: Reception, representative, feedback: bool, satisfied: bool):
+    """Tick "一个反馈" and "一个满意" of a reception without a concern, later, by its own
+    representative; one with a concern reads them from the concern instead."""
+    if reception.representative_id != representative.pk:
+        raise WorkflowError(_("Only the representative who received the visitor can do this."))
+    if reception.petition_id is not None:
+        raise WorkflowError(_("These follow from the concern's result and rating."))
+    Reception.objects.filter(pk=reception.pk).update(feedback=feedback, satisfied=satisfied)
+    reception.feedback, reception.satisfied = feedback, satisfied
+    return reception
 
 
 def snapshot_create(

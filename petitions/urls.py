@@ -1,12 +1,13 @@
 """Each views module owns its own routes; this file only gathers them."""
 
-from petitions.views import citizen, representative, staff, unit, work
+from petitions.views import citizen, representative, staff, unit, visits, work
 
 app_name = "petitions"
 urlpatterns = (
     work.urlpatterns
     + citizen.urlpatterns
     + representative.urlpatterns
+    + visits.urlpatterns
     + unit.urlpatterns
     + staff.urlpatterns
 )

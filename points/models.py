@@ -221,6 +221,7 @@ class PointEntry(models.Model):
         ATTENDANCE = "attendance", _("attendance")
         DUTY = "duty", _("duty day")
         PETITION = "petition", _("concern carried to a result")
+        VISIT = "visit", _("outreach visit")
 
     representative = models.ForeignKey(
         Representative,

@@ -6,10 +6,11 @@ bulk delete in the admin, a cascade from a deleted activity or duty day), so an 
 counts once its source is gone: it is kept as withdrawn, with its audit row.
 """
 
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from liaison.models import DutyShift
+from petitions.models import Visit
 from petitions.signals import petition_step_changed
 from points import services
 from points.models import Attendance, PointEntry
@@ -34,3 +35,14 @@ def _attendance_deleted(sender, instance, **kwargs):
 @receiver(post_delete, sender=DutyShift, dispatch_uid="points_duty_shift_deleted")
 def _duty_shift_deleted(sender, instance, **kwargs):
     _remove_source_entry(PointEntry.Source.DUTY, instance)
+
+
+@receiver(post_save, sender=Visit, dispatch_uid="points_visit_saved")
+def _visit_saved(sender, instance, raw=False, **kwargs):
+    if not raw:  # not while loading fixtures
+        services.visit_sync(visit=instance)
+
+
+@receiver(post_delete, sender=Visit, dispatch_uid="points_visit_deleted")
+def _visit_deleted(sender, instance, **kwargs):
+    _remove_source_entry(PointEntry.Source.VISIT, instance)

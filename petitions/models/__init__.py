@@ -34,6 +34,7 @@ from petitions.models.records import (
     Survey,
 )
 from petitions.models.sms import Sms
+from petitions.models.visits import Visit, VisitPhoto, visit_photo_upload_to
 
 __all__ = [
     "DROPPED_STEPS",
@@ -59,6 +60,9 @@ __all__ = [
     "Step",
     "Survey",
     "TrackingCounter",
+    "Visit",
+    "VisitPhoto",
     "attachment_upload_to",
     "photo_upload_to",
+    "visit_photo_upload_to",
 ]

@@ -260,6 +260,16 @@ class Petition(models.Model):
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     source_activity_id = models.BigIntegerField(null=True, blank=True, editable=False)
+    # The outreach visit it was raised on (channel ``outreach``); null for other channels.
+    # A visit with concerns is never deleted: the concerns are the record.
+    visit = models.ForeignKey(
+        "petitions.Visit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions",
+        verbose_name=_("visit"),
+    )
     # The latest rating (满意度) of the latest survey round, kept by ``workflow.petition_survey``
     # beside the Survey rows it summarises: the statistics count it in their one scan
     # instead of looking up every concern's latest survey (issue #12).

@@ -199,11 +199,23 @@ class Notification(models.Model):
 
 
 class Reception(models.Model):
-    """A walk-in reception (接待选民) at a station, with the "六个一" checklist."""
+    """A walk-in reception (接待选民) at a station, with the "六个一" checklist.
+
+    It stands on its own: not every visitor raises a concern, so ``petition`` is optional and
+    ``matter`` says in a few words what the visitor came about. The first four items are
+    ticked at intake; "一个反馈" and "一个满意" are facts about what happened afterwards: with a
+    concern they are read from it (its result reported; its latest rating 满意 or 基本满意),
+    without one the representative ticks them later on the reception's page."""
 
     petition = models.OneToOneField(
-        Petition, on_delete=models.PROTECT, related_name="reception", verbose_name=_("concern")
+        Petition,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reception",
+        verbose_name=_("concern"),
     )
+    matter = models.CharField(_("the visitor's matter"), max_length=100, blank=True)
     station = models.ForeignKey(
         Station, on_delete=models.PROTECT, related_name="receptions", verbose_name=_("station")
     )
@@ -217,6 +229,7 @@ class Reception(models.Model):
     tea = models.BooleanField(_("a cup of hot tea (一杯热茶)"), default=False)
     record = models.BooleanField(_("a written record (一份记录)"), default=False)
     comfort = models.BooleanField(_("a word of comfort (一句安慰)"), default=False)
+    # Only for a reception without a concern (see the class docstring).
     feedback = models.BooleanField(_("a feedback (一个反馈)"), default=False)
     satisfied = models.BooleanField(_("a satisfied visitor (一个满意)"), default=False)
     recorded_by = models.ForeignKey(
@@ -225,18 +238,56 @@ class Reception(models.Model):
         related_name="+",
         verbose_name=_("recorded by"),
     )
+    # A double tap or a replayed form records one reception, with or without a concern.
+    submit_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     CHECKLIST = ["smile", "tea", "record", "comfort", "feedback", "satisfied"]
+    # Ticked at intake; the other two follow from what happens next.
+    INTAKE_CHECKLIST = ["smile", "tea", "record", "comfort"]
+    SATISFIED_RATINGS = (Rating.SATISFIED, Rating.BASICALLY)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["-created_at", "-id"], name="reception_newest_idx")]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="reception_newest_idx"),
+            # A representative's own list, newest first.
+            models.Index(
+                fields=["representative", "-created_at", "-id"], name="reception_rep_newest_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                # Without a concern, the matter is the only record of why they came.
+                condition=Q(petition__isnull=False) | ~Q(matter=""),
+                name="reception_has_concern_or_matter",
+            ),
+        ]
         verbose_name = _("reception")
         verbose_name_plural = _("receptions")
 
     def __str__(self) -> str:
         return f"{self.station} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def has_feedback(self) -> bool:
+        """一个反馈: the concern's result was reported (ticked by hand without a concern)."""
+        if self.petition_id is None:
+            return self.feedback
+        return self.petition.reported_at is not None
+
+    @property
+    def is_satisfied(self) -> bool:
+        """一个满意: the concern's latest rating is 满意 or 基本满意 (by hand without one)."""
+        if self.petition_id is None:
+            return self.satisfied
+        return self.petition.rating in self.SATISFIED_RATINGS
+
+    def checklist_state(self) -> list[tuple[str, bool]]:
+        """(label, done) for each of the six items, the last two derived."""
+        done = {name: getattr(self, name) for name in self.INTAKE_CHECKLIST}
+        done["feedback"], done["satisfied"] = self.has_feedback, self.is_satisfied
+        return [(self._meta.get_field(name).verbose_name, done[name]) for name in self.CHECKLIST]
 
 
 class PersonalDataView(models.Model):

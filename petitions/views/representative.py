@@ -18,13 +18,14 @@ from liaison.models import DutyShift, StationMembership
 from liaison.roles import roles_for
 from petitions import access, notifications, services
 from petitions.errors import WorkflowError
-from petitions.models import HANDLING_STEPS, Petition, Step
-from petitions.representative_forms import ReceptionForm, SnapshotForm
+from petitions.models import HANDLING_STEPS, Petition, Reception, Step
+from petitions.representative_forms import ReceptionForm, ReceptionTickForm, SnapshotForm
 from petitions.tracking import tracking_url
 
 SECTION_ROWS = 30  # rows shown per section of the task list; the badge counts them all
 DUTY_DAYS_SHOWN = 10  # upcoming duty days on the task list: a few months of a monthly roster
 NOTICES_PER_PAGE = 30
+RECEPTIONS_PER_PAGE = 20
 MY_TASKS = gettext_lazy("My tasks")  # the title a non-representative reads on these pages
 
 
@@ -43,7 +44,7 @@ def task_queryset(user, roles):
     return (
         access.petitions_for_user(user)
         .filter(mine)
-        .select_related("category", "unit", "station", "town")
+        .select_related("category", "unit", "station", "town", "visit")
         .annotate(is_overdue=ExpressionWrapper(overdue_q(today), output_field=BooleanField()))
     )
 
@@ -136,17 +137,19 @@ def my_tasks(request, rep):
 @never_cache
 @access.representative_required(MY_TASKS)
 def reception_new(request, rep):
-    """Record a walk-in reception at one of the representative's stations."""
+    """Record a walk-in reception at one of the representative's stations, with or without
+    a concern."""
     if request.method == "POST":
         form = ReceptionForm(request.POST, representative=rep)
         if form.is_valid():
             d = form.cleaned_data
             try:
-                petition, token, created = services.reception_record(
+                reception, token, created = services.reception_record(
                     representative=rep,
                     station=d["station"],
                     actor=request.user,
                     text=d["text"],
+                    matter=d["matter"],
                     category=d["category"],
                     citizen_name=d["citizen_name"],
                     citizen_phone=d["citizen_phone"],
@@ -157,6 +160,10 @@ def reception_new(request, rep):
             except WorkflowError as error:
                 messages.error(request, error.message)
             else:
+                if token is None:
+                    if created:
+                        messages.success(request, _("Reception recorded."))
+                    return redirect("petitions:reception_detail", pk=reception.pk)
                 # Shown once, now, to be read out or printed for the citizen. A replay of
                 # the same form (refresh, double tap) shows the same concern again.
                 url = tracking_url(token)
@@ -164,7 +171,8 @@ def reception_new(request, rep):
                     request,
                     "petitions/reception_done.html",
                     {
-                        "petition": petition,
+                        "petition": reception.petition,
+                        "reception": reception,
                         "created": created,
                         "tracking_url": url,
                         "qr_svg": qrcodes.qr_svg_inline(url),
@@ -173,6 +181,58 @@ def reception_new(request, rep):
         return render(request, "petitions/reception_form.html", {"form": form}, status=400)
     form = ReceptionForm(representative=rep)
     return render(request, "petitions/reception_form.html", {"form": form})
+
+
+def _my_receptions(rep):
+    return Reception.objects.filter(representative=rep).select_related(
+        "station", "petition", "petition__category"
+    )
+
+
+@login_required
+@require_GET
+@access.representative_required(MY_TASKS)
+def reception_list(request, rep):
+    """The representative's own receptions, newest first, with the six items' state."""
+    page = Paginator(_my_receptions(rep).order_by("-created_at", "-pk"), RECEPTIONS_PER_PAGE)
+    page = page.get_page(request.GET.get("page"))
+    return render(request, "petitions/reception_list.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@access.representative_required(MY_TASKS)
+def reception_detail(request, pk, rep):
+    """A reception's page; without a concern, the place to tick its feedback and the
+    visitor's satisfaction once they are so."""
+    reception = get_object_or_404(_my_receptions(rep), pk=pk)
+    form = None
+    if reception.petition_id is None:
+        if request.method == "POST":
+            form = ReceptionTickForm(request.POST)
+            if form.is_valid():
+                services.reception_tick(
+                    reception=reception,
+                    representative=rep,
+                    feedback=form.cleaned_data["feedback"],
+                    satisfied=form.cleaned_data["satisfied"],
+                )
+                messages.success(request, _("Reception updated."))
+                return redirect("petitions:reception_detail", pk=reception.pk)
+        else:
+            form = ReceptionTickForm(
+                initial={"feedback": reception.feedback, "satisfied": reception.satisfied}
+            )
+    elif request.method == "POST":
+        return render(
+            request,
+            "petitions/reception_detail.html",
+            {"reception": reception, "form": None},
+            status=400,
+        )
+    return render(
+        request, "petitions/reception_detail.html", {"reception": reception, "form": form}
+    )
 
 
 @login_required
@@ -249,6 +309,8 @@ def notices_mark_read(request):
 urlpatterns = [
     path("me/tasks/", my_tasks, name="my_tasks"),
     path("me/reception/", reception_new, name="reception_new"),
+    path("me/receptions/", reception_list, name="reception_list"),
+    path("me/receptions/<int:pk>/", reception_detail, name="reception_detail"),
     path("me/snapshot/", snapshot_new, name="snapshot_new"),
     path("me/notices/", notices, name="notices"),
     path("me/notices/read/", notices_mark_read, name="notices_mark_read"),

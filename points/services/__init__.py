@@ -8,8 +8,8 @@ modules here feed it from the database:
 
 - ``table``: the year's rules, caps and grade bands, and the totals (read only);
 - ``entries``: claims and staff entries, review, appeals, deletion, the audit rows;
-- ``sources``: automatic entries following attendance, duty shifts and concerns, and the
-  changes to those sources (cancelling, excuses).
+- ``sources``: automatic entries following attendance, duty shifts, concerns and outreach
+  visits, and the changes to those sources (cancelling, excuses).
 """
 
 from points import scoring
@@ -47,6 +47,7 @@ from points.services.sources import (
     pending_q,
     petition_sync,
     point_entry_withdraw,
+    visit_sync,
 )
 from points.services.table import (
     Category,
@@ -89,6 +90,7 @@ __all__ = [
     "grade_bands_for_year",
     "pending_q",
     "petition_sync",
+    "visit_sync",
     "point_entry_appeal",
     "point_entry_approve",
     "point_entry_claim",

@@ -359,5 +359,24 @@ def petition_sync(*, petition) -> PointEntry | None:
     )
 
 
+@transaction.atomic
+def visit_sync(*, visit) -> PointEntry | None:
+    """An outreach or home visit (主动出诊 / 代表家访) earns ``outreach_visit`` for the
+    representative who recorded it, on the visit's date."""
+    # Only the one who recorded it: the fellow representatives are named by the recorder,
+    # not by themselves, and a visit is not approved by staff (an automatic entry is approved
+    # when made), so counting it for them would let one representative award points to
+    # others. A fellow who was there records the visit as their own (MISSION.md: points
+    # count what a representative did and can show; each entry names its own source).
+    return _sync(
+        source=PointEntry.Source.VISIT,
+        source_id=visit.pk,
+        representative=visit.representative,
+        rule_code="outreach_visit",
+        on=visit.date,
+        description=f"{visit.get_place_kind_display()} {visit.place}",
+    )
+
+
 def pending_q() -> Q:
     return Q(status=PointEntry.Status.PENDING)
