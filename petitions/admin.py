@@ -260,6 +260,7 @@ class PetitionAdmin(LongListAdminMixin, admin.ModelAdmin):
                     "warning",
                     "channel",
                     "created_at",
+                    "received_on",
                     "text",
                     "photo_links",
                 ]
@@ -267,7 +268,16 @@ class PetitionAdmin(LongListAdminMixin, admin.ModelAdmin):
         ),
         (
             _("Source"),
-            {"fields": ["representative", "station", "citizen_name", "phone", "consent_at"]},
+            {
+                "fields": [
+                    "representative",
+                    "station",
+                    "source_activity",
+                    "citizen_name",
+                    "phone",
+                    "consent_at",
+                ]
+            },
         ),
         (
             _("Classification"),
