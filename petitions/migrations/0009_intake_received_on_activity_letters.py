@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='petition',
             name='received_on',
-            field=models.DateField(null=True, verbose_name='date received'),
+            field=models.DateField(null=True, verbose_name='day received'),
         ),
         migrations.AddField(
             model_name='petition',
@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='petition',
             name='received_on',
-            field=models.DateField(default=django.utils.timezone.localdate, verbose_name='date received'),
+            field=models.DateField(default=django.utils.timezone.localdate, verbose_name='day received'),
         ),
         migrations.RemoveField(
             model_name='petition',

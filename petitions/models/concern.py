@@ -274,7 +274,7 @@ class Petition(models.Model):
     )
     # The day the concern reached us, which may be before it was typed in (a letter opened
     # on Monday, entered on Wednesday): the acceptance limit (collect_by) counts from it.
-    received_on = models.DateField(_("date received"), default=timezone.localdate)
+    received_on = models.DateField(_("day received"), default=timezone.localdate)
     # The latest rating (满意度) of the latest survey round, kept by ``workflow.petition_survey``
     # beside the Survey rows it summarises: the statistics count it in their one scan
     # instead of looking up every concern's latest survey (issue #12).
