@@ -421,7 +421,7 @@ def test_the_slip_prints_the_number_date_and_qr_of_the_tracking_link(client, wor
     assert client.get(qr).status_code == 200
     css = next(link["href"] for link in tags(response, "link") if "intake_slip" in link["href"])
     assert css.endswith("intake_slip.css")
-    assert "no-referrer" in response["Referrer-Policy"]
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
 
 
 def test_the_slip_is_refused_by_get_and_for_a_wrong_or_foreign_key(client, world):
