@@ -10,7 +10,7 @@ from django.test import override_settings
 from petitions.models import Petition, Step
 from tests.base import make_world
 from tests.browser.test_work_pages import PASSWORD, _do, _sign_in
-from tests.helpers import assert_image_loads, in_site_language
+from tests.helpers import assert_image_loads, assert_no_serious_violations, in_site_language
 
 pytestmark = [pytest.mark.browser]
 
@@ -45,6 +45,7 @@ def test_county_staff_enter_a_phone_call_print_its_slip_and_it_runs_the_loop(liv
     with override_settings(SITE_URL=live_server.url):
         staff = _sign_in(phone, live_server, world.county)
         staff.goto(f"{live_server.url}/staff/intake/")
+        assert_no_serious_violations(staff)
         staff.select_option("select[name=channel]", "phone")
         staff.fill("textarea[name=text]", "来电反映：甲村到镇上的道路破损，雨天积水难以通行。")
         staff.select_option("select[name=station]", str(world.station_a.pk))
@@ -62,6 +63,7 @@ def test_county_staff_enter_a_phone_call_print_its_slip_and_it_runs_the_loop(liv
         link = staff.locator("#tracking-link").get_attribute("href")
         assert link.startswith(f"{live_server.url}/t/")
         assert staff.evaluate("document.documentElement.scrollWidth") <= 375
+        assert_no_serious_violations(staff)
 
         # The slip opens in its own tab: an A6 page with the tracking link's QR code.
         with phone.expect_page() as opened:
@@ -70,6 +72,7 @@ def test_county_staff_enter_a_phone_call_print_its_slip_and_it_runs_the_loop(liv
         slip.wait_for_load_state()
         assert petition.tracking_no in slip.content()
         assert_image_loads(slip, "img.slip-qr")
+        assert_no_serious_violations(slip)
         # A6 is 105 × 148 mm: 297.6 × 419.5 points; the slip fits on one sheet.
         sheets = _printed_page_sizes(slip)
         assert len(sheets) == 1
