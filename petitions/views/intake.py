@@ -14,15 +14,17 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from liaison.files import private_file_response
 from petitions import access, services
 from petitions.errors import WorkflowError
 from petitions.intake_forms import ACTIVITY_DAYS, IntakeForm
+from petitions.models import PersonalDataView, ScannedLetter
 from petitions.statistics import may_see_statistics
 from petitions.tracking import token_for_submit_key, tracking_url
 
@@ -121,7 +123,26 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
+@login_required
+@require_GET
+def staff_letter(request, pk, letter_pk):
+    """A scanned letter, for congress staff who may see the concern: it carries the
+    citizen's name and address in their hand, so each opening is recorded like a view of the
+    name on the concern's page."""
+    if not may_see_statistics(request.user):
+        raise Http404
+    petition = access.get_petition_for_user(request.user, pk)
+    letter = get_object_or_404(ScannedLetter, pk=letter_pk, petition=petition)
+    PersonalDataView.objects.create(user=request.user, petition=petition, where="admin")
+    return private_file_response(letter.file, content_type="application/pdf", filename=letter.name)
+
+
 urlpatterns = [
     path("staff/intake/", staff_intake, name="staff_intake"),
     path("staff/intake/slip/", staff_intake_slip, name="staff_intake_slip"),
+    path(
+        "staff/petitions/<int:pk>/letters/<int:letter_pk>/",
+        staff_letter,
+        name="staff_letter",
+    ),
 ]

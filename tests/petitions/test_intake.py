@@ -17,7 +17,7 @@ from liaison.models import Activity
 from petitions import access
 from petitions.deadlines import Calendar
 from petitions.intake_forms import check_pdf
-from petitions.models import Petition, PetitionEvent, ScannedLetter
+from petitions.models import PersonalDataView, Petition, PetitionEvent, ScannedLetter
 from tests.base import make_representative, make_station, make_user, make_village, make_world
 from tests.helpers import admin_url, jpeg_bytes, page_text, stored_files, tags, tr, upload
 
@@ -263,6 +263,29 @@ def test_a_photo_and_a_scanned_letter_are_kept(client, world):
     letter = ScannedLetter.objects.get(petition=petition)
     assert (letter.name, letter.pages) == ("来信.pdf", 2)
     assert letter.file.read() == PDF
+
+
+def test_staff_open_a_scanned_letter_from_the_admin_and_the_view_is_recorded(client, world):
+    client.force_login(world.town_staff_a)
+    client.post(URL, {**data(), "letter1": upload(PDF, "来信.pdf", "application/pdf")})
+    petition = Petition.objects.get()
+    letter = petition.letters.get()
+    url = reverse("petitions:staff_letter", args=[petition.pk, letter.pk])
+    client.force_login(make_user("root", superuser=True))
+    page = client.get(admin_url("petitions.Petition", "change", petition.pk))
+    assert url in [a.get("href") for a in tags(page, "a")]
+    for user in (world.town_staff_a, world.county):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Cache-Control"] == "private, no-store"
+        assert b"".join(response.streaming_content) == PDF
+        assert PersonalDataView.objects.filter(user=user, petition=petition).exists()
+    # Staff of another town, representatives and units: 404.
+    for user in (world.town_staff_b, world.rep_a_user, world.unit_user):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
 
 
 @pytest.mark.parametrize(
