@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from liaison.models import Activity
-from petitions import access
+from petitions import access, services
 from petitions.deadlines import Calendar
 from petitions.intake_forms import check_pdf
 from petitions.models import PersonalDataView, Petition, PetitionEvent, ScannedLetter
@@ -503,3 +503,23 @@ def test_the_form_page_runs_the_same_queries_for_1_and_50_rows(client, world, wh
         make_village(world.town_a, f"加村{n}")
         _activity(title=f"活动{n}", station=station)
     assert _form_queries(client, user) == one
+
+
+# --- retention -------------------------------------------------------------------------------
+
+
+def test_a_closed_concerns_scanned_letter_is_erased_after_the_retention_period(
+    client, world, settings
+):
+    settings.PETITION_RETENTION_DAYS = 30
+    client.force_login(world.county)
+    client.post(URL, {**data(), "letter1": upload(PDF, "来信.pdf", "application/pdf")})
+    petition = Petition.objects.get()
+    assert len(stored_files()) == 1
+    Petition.objects.filter(pk=petition.pk).update(
+        step="closed", closed_at=timezone.now() - timedelta(days=31)
+    )
+    services.petitions_anonymise_expired()
+    assert not ScannedLetter.objects.exists()
+    assert stored_files() == []
+    assert Petition.objects.filter(pk=petition.pk).exists()
