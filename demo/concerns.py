@@ -302,7 +302,7 @@ DEMOS = [
     ),
     Demo(
         "d31",
-        C.PHONE,
+        C.HOTLINE,
         "town:红岩寺镇",
         "其他",
         "镇上集中供暖只覆盖了一部分小区，希望扩大供暖范围。",
@@ -394,7 +394,7 @@ DEMOS = [
     # --- returned by the unit as wrongly assigned, then assigned again ---
     Demo(
         "d41",
-        C.PHONE,
+        C.LETTER,
         "town:乾佑街道",
         "住房建设",
         "小区里的电动车充电桩太少，居民私拉电线充电，存在火灾隐患。",

@@ -236,7 +236,8 @@ class PetitionDemo:
             citizen_phone=phone,
             consent=bool(name or phone),
             submit_key=key,
-            # Staff type in what came by phone, at the petition hall or at an activity.
+            # Staff type in what came by phone, letter, the 12345 hotline, at the petition hall
+            # or at an activity.
             actor=None
             if demo.channel in (Petition.Channel.QR, Petition.Channel.STATION_PAGE)
             else self.county,

@@ -21,11 +21,11 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from demo.logins import COUNTY_STAFF_GROUP, TOWN_STAFF_GROUP, staff_group
-from liaison.models import DutyDay, DutyShift, Representative, Station, StationMembership
+from liaison.models import Activity, DutyDay, DutyShift, Representative, Station, StationMembership
 from petitions.models import Petition
 from petitions.photos import clean_photo
 from points import publication, reports, services
-from points.models import Activity, Attendance, PointEntry, Publication, ReportRun
+from points.models import Attendance, PointEntry, Publication, ReportRun
 
 K = Activity.Kind
 ORGANISER = "柞水县人大常委会"
@@ -162,19 +162,22 @@ PAPER_TALLIES = [
 # The points staff work with in the administration.
 TOWN_POINTS_PERMISSIONS = {
     "points": {
-        "activity": ["view"],
         "attendance": ["view"],
         "pointentry": ["view"],
         "appeal": ["view"],
         "pointrule": ["view"],
         "pointaudit": ["view"],
     },
-    # Duty rosters describe a station (liaison); staff keep them with the points work.
-    "liaison": {"dutyday": ["view", "add", "change"], "dutyshift": ["view", "add", "change"]},
+    # Duty rosters and activities live in liaison; staff keep them with the points work.
+    "liaison": {
+        "activity": ["view"],
+        "dutyday": ["view", "add", "change"],
+        "dutyshift": ["view", "add", "change"],
+    },
 }
 COUNTY_POINTS_PERMISSIONS = {
     "points": {
-        **{model: ["view", "add", "change"] for model in ("activity", "attendance")},
+        "attendance": ["view", "add", "change"],
         "pointentry": ["view", "add", "change"],
         "appeal": ["view", "change"],
         "pointrule": ["view", "add", "change"],
@@ -185,7 +188,9 @@ COUNTY_POINTS_PERMISSIONS = {
         "publication": ["view", "add"],
         "pointaudit": ["view"],
     },
-    "liaison": {"dutyday": ["view", "add", "change"], "dutyshift": ["view", "add", "change"]},
+    "liaison": {
+        **{model: ["view", "add", "change"] for model in ("activity", "dutyday", "dutyshift")},
+    },
 }
 
 

@@ -270,6 +270,7 @@ class PetitionAdmin(LongListAdminMixin, admin.ModelAdmin):
                     "warning",
                     "channel",
                     "created_at",
+                    "received_on",
                     "text",
                     "photo_links",
                 ]
@@ -277,7 +278,17 @@ class PetitionAdmin(LongListAdminMixin, admin.ModelAdmin):
         ),
         (
             _("Source"),
-            {"fields": ["representative", "station", "citizen_name", "phone", "consent_at"]},
+            {
+                "fields": [
+                    "representative",
+                    "station",
+                    "source_activity",
+                    "letter_links",
+                    "citizen_name",
+                    "phone",
+                    "consent_at",
+                ]
+            },
         ),
         (
             _("Classification"),
@@ -409,6 +420,17 @@ class PetitionAdmin(LongListAdminMixin, admin.ModelAdmin):
                 (reverse("petitions:work_photo", args=[obj.pk, p.pk]), _("photo"), n)
                 for n, p in enumerate(photos, 1)
             ),
+        )
+
+    @admin.display(description=_("scanned letters"))
+    def letter_links(self, obj):
+        letters = list(obj.letters.all())
+        if not letters:
+            return "—"
+        return format_html_join(
+            " · ",
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            ((reverse("petitions:staff_letter", args=[obj.pk, x.pk]), x.name) for x in letters),
         )
 
     @admin.display(description=_("result attachments"))

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -17,7 +18,15 @@ from petitions import notifications
 from petitions.deadlines import Calendar, warning_for
 from petitions.errors import WorkflowError
 from petitions.events import event_append
-from petitions.models import HANDLING_STEPS, Petition, PetitionEvent, PetitionPhoto, Reception, Step
+from petitions.models import (
+    HANDLING_STEPS,
+    Petition,
+    PetitionEvent,
+    PetitionPhoto,
+    Reception,
+    ScannedLetter,
+    Step,
+)
 from petitions.photos import save_photo
 from petitions.tracking import hash_token, next_tracking_no, token_for_submit_key
 
@@ -40,7 +49,10 @@ def petition_receive(
     submit_key=None,
     actor=None,
     photos: Iterable[bytes] = (),
-    source_activity_id=None,
+    letters: Iterable[tuple[str, bytes, int]] = (),
+    source_activity=None,
+    received_on: date | None = None,
+    entered_by=None,
     accused_unit=None,
     accused_representative=None,
     visit=None,
@@ -49,7 +61,13 @@ def petition_receive(
 
     With a ``submit_key`` the call is idempotent: the same form sent twice gives the same
     petition and token, and ``created`` is False the second time.
+
+    Staff entering a concern that reached them by phone, letter, the petition hall, the 12345
+    hotline or an activity give ``entered_by`` (the event's actor), ``received_on`` (the day
+    it reached them, never later than today: the acceptance limit counts from it),
+    ``source_activity`` and ``letters``: (file name, PDF bytes already checked, page count).
     """
+    actor = actor or entered_by
     if submit_key is not None:
         existing = Petition.objects.filter(submit_key=submit_key).first()
         if existing is not None:
@@ -63,6 +81,12 @@ def petition_receive(
         elif station is not None:
             town = station.town
     now = timezone.now()
+    today = timezone.localdate(now)
+    if received_on is None:
+        received_on = today
+    elif received_on > today:
+        # The form says so in words; this guards every other caller.
+        raise ValueError("a concern cannot be received in the future")
     calendar = Calendar.from_db()
     try:
         with transaction.atomic():
@@ -80,10 +104,9 @@ def petition_receive(
                 citizen_name=citizen_name,
                 citizen_phone=citizen_phone,
                 consent_at=now if consent else None,
-                collect_by=calendar.add_days(
-                    timezone.localdate(now), settings.PETITION_COLLECT_DAYS
-                ),
-                source_activity_id=source_activity_id,
+                received_on=received_on,
+                collect_by=calendar.add_days(received_on, settings.PETITION_COLLECT_DAYS),
+                source_activity=source_activity,
                 accused_unit=accused_unit,
                 accused_representative=accused_representative,
                 visit=visit,
@@ -96,11 +119,16 @@ def petition_receive(
     saved = []
     try:
         for data in photos:
-            saved.append(save_photo(petition=petition, data=data))
+            saved.append(save_photo(petition=petition, data=data).image)
+        for name, data, pages in letters:
+            letter = ScannedLetter(petition=petition, name=name[:120], pages=pages)
+            letter.file.save("letter.pdf", ContentFile(data), save=False)
+            saved.append(letter.file)
+            letter.save()
     except Exception:
         # The transaction rolls the rows back; the files are ours to remove.
-        for photo in saved:
-            photo.image.delete(save=False)
+        for file in saved:
+            file.delete(save=False)
         raise
     event_append(
         petition=petition,
@@ -171,17 +199,25 @@ def overdue_q() -> Q:
 
 
 def petitions_anonymise_expired() -> int:
-    """Erase the citizen's name, phone and photos from concerns closed longer ago than the
-    retention period (个人信息保护法 Art. 19, 47). The concern and its history stay."""
+    """Erase the citizen's name, phone, photos and scanned letters from concerns closed longer
+    ago than the retention period (个人信息保护法 Art. 19, 47). The concern and its history
+    stay."""
     cutoff = timezone.now() - timedelta(days=settings.PETITION_RETENTION_DAYS)
     expired = Petition.objects.filter(
-        Q(citizen_name__gt="") | Q(citizen_phone__gt="") | Q(photos__isnull=False),
+        Q(citizen_name__gt="")
+        | Q(citizen_phone__gt="")
+        | Q(photos__isnull=False)
+        | Q(letters__isnull=False),
         closed_at__lt=cutoff,
     )
     ids = list(expired.values_list("pk", flat=True).distinct()[:1000])
     for photo in PetitionPhoto.objects.filter(petition_id__in=ids):
         photo.image.delete(save=False)
         photo.delete()
+    # A letter carries the citizen's name and address in their own hand.
+    for letter in ScannedLetter.objects.filter(petition_id__in=ids):
+        letter.file.delete(save=False)
+        letter.delete()
     return Petition.objects.filter(pk__in=ids).update(citizen_name="", citizen_phone="")
 
 

@@ -14,10 +14,7 @@ from django.db.models.fields.json import KeyTextTransform
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from liaison.models import (
-    Representative,
-    Station,
-)
+from liaison.models import Activity, Representative
 
 
 class Category(models.TextChoices):
@@ -115,46 +112,6 @@ class GradeBand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ≥ {self.min_total}"
-
-
-class Activity(models.Model):
-    """A congress activity whose attendance earns (or costs) points."""
-
-    class Kind(models.TextChoices):
-        SESSION = "session", _("people's congress session")
-        STANDING_MEETING = "standing_meeting", _("standing committee meeting")
-        LECTURE = "lecture", _("人大讲堂 lecture")
-        TRAINING = "training", _("other training")
-        INSPECTION = "inspection", _("inspection or research")
-        LAW_CHECK = "law_check", _("law-enforcement check")
-        DIRECTOR_RECEPTION = "director_reception", _("director receives representatives")
-        FACE_TO_FACE = "face_to_face", _("representatives meet bureau chiefs")
-        BRIEFING = "briefing", _("work briefing")
-        OUTREACH = "outreach", _("outreach visit")
-        DUTY_REPORT = "duty_report", _("report to voters")
-
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=120)
-    date = models.DateField(_("date"), db_index=True)
-    place = models.CharField(_("place"), max_length=120, blank=True)
-    station = models.ForeignKey(
-        Station,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="activities",
-        verbose_name=_("station"),
-    )
-    organiser = models.CharField(_("organiser"), max_length=80, blank=True)
-    is_cancelled = models.BooleanField(_("cancelled"), default=False)
-
-    class Meta:
-        ordering = ["-date", "pk"]
-        verbose_name = _("activity")
-        verbose_name_plural = _("activities")
-
-    def __str__(self) -> str:
-        return f"{self.date} {self.title}"
 
 
 class Attendance(models.Model):

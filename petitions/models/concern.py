@@ -10,9 +10,11 @@ from django.db import models
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Right
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import (
+    Activity,
     HandlingUnit,
     Representative,
     Station,
@@ -136,6 +138,8 @@ class Petition(models.Model):
         ACTIVITY = "activity", _("congress activity")
         PETITION_HALL = "petition_hall", _("petition hall")
         PHONE = "phone", _("phone call")
+        LETTER = "letter", _("letter")
+        HOTLINE = "hotline_12345", _("12345 hotline")
 
     class Level(models.TextChoices):
         TOWN = "town", _("town level")
@@ -259,7 +263,18 @@ class Petition(models.Model):
     reported_at = models.DateTimeField(_("reported"), null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    source_activity_id = models.BigIntegerField(null=True, blank=True, editable=False)
+    # The congress activity a concern was raised at (主任接待代表, 代表·局长面对面, 通报工作).
+    source_activity = models.ForeignKey(
+        Activity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions",
+        verbose_name=_("activity it came from"),
+    )
+    # The day the concern reached us, which may be before it was typed in (a letter opened
+    # on Monday, entered on Wednesday): the acceptance limit (collect_by) counts from it.
+    received_on = models.DateField(_("day received"), default=timezone.localdate)
     # The outreach visit it was raised on (channel ``outreach``); null for other channels.
     # A visit with concerns is never deleted: the concerns are the record.
     visit = models.ForeignKey(
@@ -385,6 +400,31 @@ class PetitionPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.petition} #{self.pk}"
+
+
+def letter_upload_to(instance, filename):
+    return f"letters/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.pdf"
+
+
+class ScannedLetter(models.Model):
+    """A citizen's letter scanned as a PDF, entered by staff with the concern (checked by
+    content: ``petitions/intake_forms.py``); staff only, like the citizen's name."""
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="letters", verbose_name=_("concern")
+    )
+    file = models.FileField(_("file"), upload_to=letter_upload_to)
+    name = models.CharField(_("file name"), max_length=120)
+    pages = models.PositiveSmallIntegerField(_("pages"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("scanned letter")
+        verbose_name_plural = _("scanned letters")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ResultAttachment(models.Model):

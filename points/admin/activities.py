@@ -24,12 +24,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from liaison.models import DutyDay, DutyShift, Representative, Station
+from liaison.models import Activity, DutyDay, DutyShift, Representative, Station
 from liaison.paging import LongListAdminMixin
 from liaison.people import person_column
 from points import access, services
 from points.admin.lists import DateYearListFilter, SubquerySearchMixin, representatives_named
-from points.models import Activity, Attendance
+from points.models import Attendance
 
 
 class CoveredChoicesMixin:

@@ -13,13 +13,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from liaison.models import DutyDay, Representative
+from liaison.models import Activity, DutyDay, Representative
 from liaison.paging import LongListAdminMixin
 from liaison.people import display_name
 from points import access
 from points.admin.lists import SubquerySearchMixin, representatives_named
 from points.admin.reports import ReadOnlyAdmin
-from points.models import Activity, Attendance, PointAudit, PointEntry
+from points.models import Attendance, PointAudit, PointEntry
 
 # The model whose fields an audit row's before and after describe, by object kind.
 MODELS = {

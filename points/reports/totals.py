@@ -15,9 +15,9 @@ from django.db import connection
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy
 
-from liaison.models import Representative
+from liaison.models import Activity, Representative
 from points import scoring, services
-from points.models import Activity, AnnualReport, Attendance, Category, PointEntry
+from points.models import AnnualReport, Attendance, Category, PointEntry
 
 ONE_DECIMAL = Decimal("0.1")
 CATEGORIES = tuple(Category.values)

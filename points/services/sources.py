@@ -11,9 +11,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from liaison.models import DutyDay, DutyShift
+from liaison.models import Activity, DutyDay, DutyShift
 from petitions.models import DROPPED_STEPS
-from points.models import Activity, Attendance, PointAudit, PointEntry
+from points.models import Attendance, PointAudit, PointEntry
 from points.services.entries import (
     _audit,
     _audit_entry,

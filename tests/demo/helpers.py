@@ -11,6 +11,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from liaison.models import (
+    Activity,
     DutyDay,
     DutyShift,
     HandlingUnit,
@@ -32,7 +33,7 @@ from petitions.models import (
     Survey,
     TrackingCounter,
 )
-from points.models import Activity, Appeal, Attendance, PointEntry, ReportRun
+from points.models import Appeal, Attendance, PointEntry, ReportRun
 from tests.base import ensure_default_criteria
 from zhashui_rd.celery import app as celery_app
 

@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from demo import points as demo_points
 from demo.logins import DEMO_COUNTY_STAFF, DEMO_REPRESENTATIVE, DEMO_REPRESENTATIVE_NAME
-from liaison.models import DutyShift, Representative
+from liaison.models import Activity, DutyShift, Representative
 from petitions.models import Petition
 from points import services
-from points.models import Activity, Appeal, Attendance, PointEntry, ReportRun
+from points.models import Appeal, Attendance, PointEntry, ReportRun
 from tests.helpers import page_text, tr
 
 pytestmark = pytest.mark.django_db

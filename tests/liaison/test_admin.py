@@ -19,6 +19,7 @@ from django_celery_beat.models import (
 
 from liaison import services
 from liaison.models import (
+    Activity,
     DutyDay,
     DutyShift,
     HandlingUnit,
@@ -101,6 +102,8 @@ def one_of_everything(superuser):
     StaffScope.objects.create(user=superuser, level=StaffScope.Level.STATION, station=station)
     day = DutyDay.objects.create(station=station, date=date(2026, 3, 15))
     DutyShift.objects.create(duty_day=day, representative=rep)
+    # Registered by points (its admin stays there), kept in liaison since issue 9.
+    Activity.objects.create(kind=Activity.Kind.BRIEFING, title="通报工作", date=date(2026, 3, 1))
     MobileView.objects.create(user=superuser, representative=rep, where="admin change page")
     interval = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.DAYS)
     CrontabSchedule.objects.create(minute="0", hour="3")

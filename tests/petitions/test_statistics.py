@@ -161,6 +161,9 @@ def test_it_counts_by_town_level_channel_category_and_unit(world, figures):
         "activity": 0,
         "petition_hall": 0,
         "phone": 1,
+        # The channels staff intake added (issue 9).
+        "letter": 0,
+        "hotline_12345": 0,
     }
     assert _table(stats, "category") == {
         str(world.category.pk): 3,

@@ -17,11 +17,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from liaison.models import DutyDay, DutyShift
+from liaison.models import Activity, DutyDay, DutyShift
 from points import services
 from points.admin import LATER_YEAR_HELP
 from points.models import (
-    Activity,
     AnnualReport,
     Appeal,
     Attendance,
@@ -52,7 +51,7 @@ EDITABLE = [
     "points.PointRule",
     "points.CategoryCap",
     "points.GradeBand",
-    "points.Activity",
+    "liaison.Activity",
     "liaison.DutyDay",
     "points.PointEntry",
     "points.Publication",
@@ -204,7 +203,7 @@ def test_it_lets_nobody_add_what_others_record(admin_client, label):
         ("points.PointEntry", "q=李代表"),
         ("points.Appeal", "state=answered"),
         ("points.Appeal", "state=all"),
-        ("points.Activity", "kind__exact=session"),
+        ("liaison.Activity", "kind__exact=session"),
         ("liaison.DutyDay", "is_cancelled__exact=0"),
         ("points.Attendance", "status__exact=excused"),
         ("points.AnnualReport", f"year={YEAR}"),
@@ -262,7 +261,7 @@ def test_saving_the_attendance_list_creates_the_entries(admin_client, rep):
         {"representative": absent.pk, "status": "absent"},
         {"representative": excused.pk, "status": "excused", "excuse": "住院治疗"},
     ]
-    response = admin_client.post(admin_url("points.Activity", "add"), _activity_data(rows))
+    response = admin_client.post(admin_url("liaison.Activity", "add"), _activity_data(rows))
     assert response.status_code == 302
     activity = Activity.objects.get()
     codes = {
@@ -281,7 +280,7 @@ def test_saving_the_attendance_list_creates_the_entries(admin_client, rep):
 def test_approving_an_excuse_records_who_and_removes_the_deduction(admin_client, superuser):
     excused = make_representative(name="钱代表")
     admin_client.post(
-        admin_url("points.Activity", "add"),
+        admin_url("liaison.Activity", "add"),
         _activity_data([{"representative": excused.pk, "status": "excused", "excuse": "住院"}]),
     )
     activity = Activity.objects.get()
@@ -296,7 +295,7 @@ def test_approving_an_excuse_records_who_and_removes_the_deduction(admin_client,
         "excuse_approved": True,
     }
     response = admin_client.post(
-        admin_url("points.Activity", "change", activity.pk), _activity_data([row])
+        admin_url("liaison.Activity", "change", activity.pk), _activity_data([row])
     )
     assert response.status_code == 302
     attendance.refresh_from_db()
@@ -314,7 +313,7 @@ def test_approving_an_excuse_records_who_and_removes_the_deduction(admin_client,
 
 def test_it_refuses_to_approve_an_excuse_for_someone_present(admin_client, rep):
     row = {"representative": rep.pk, "status": "present", "excuse_approved": True}
-    response = admin_client.post(admin_url("points.Activity", "add"), _activity_data([row]))
+    response = admin_client.post(admin_url("liaison.Activity", "add"), _activity_data([row]))
     assert response.status_code == 200
     assert tr("Only an excused absence has an excuse to approve.") in page_text(response)
     assert not Activity.objects.exists()
@@ -323,7 +322,7 @@ def test_it_refuses_to_approve_an_excuse_for_someone_present(admin_client, rep):
 
 def test_deleting_a_row_of_the_attendance_list_removes_its_entry(admin_client, rep):
     admin_client.post(
-        admin_url("points.Activity", "add"),
+        admin_url("liaison.Activity", "add"),
         _activity_data([{"representative": rep.pk, "status": "present"}]),
     )
     activity = Activity.objects.get()
@@ -336,7 +335,7 @@ def test_deleting_a_row_of_the_attendance_list_removes_its_entry(admin_client, r
         "DELETE": True,
     }
     response = admin_client.post(
-        admin_url("points.Activity", "change", activity.pk), _activity_data([row])
+        admin_url("liaison.Activity", "change", activity.pk), _activity_data([row])
     )
     assert response.status_code == 302
     assert not counted().exists()
@@ -349,7 +348,7 @@ def test_cancelling_activities_in_bulk_withdraws_their_entries(
     activity = everything["attendance"].activity
     assert PointEntry.objects.filter(source="attendance").exists()
     response = admin_client.post(
-        admin_url("points.Activity", "changelist"),
+        admin_url("liaison.Activity", "changelist"),
         {"action": "cancel_activities", ACTION_CHECKBOX_NAME: [activity.pk]},
     )
     assert response.status_code == 302
@@ -364,7 +363,7 @@ def test_cancelling_activities_in_bulk_withdraws_their_entries(
 def test_deleting_activities_in_bulk_removes_their_entries(admin_client, everything):
     activity = everything["attendance"].activity
     response = admin_client.post(
-        admin_url("points.Activity", "changelist"),
+        admin_url("liaison.Activity", "changelist"),
         {"action": "delete_selected", ACTION_CHECKBOX_NAME: [activity.pk], "post": "yes"},
     )
     assert response.status_code == 302

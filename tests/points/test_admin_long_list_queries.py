@@ -37,7 +37,7 @@ QUERIES = {
     "points.PointAudit": 2 + 1 + 1,
     "points.Attendance": 2 + 1 + 1,
     # the unfiltered count; the first and last date; the towns for the town filter
-    "points.Activity": 2 + 1 + 1 + 1 + 1 + 1,
+    "liaison.Activity": 2 + 1 + 1 + 1 + 1 + 1,
     # the unfiltered count; the first and last date; the towns; the rosters
     "liaison.DutyDay": 2 + 1 + 1 + 1 + 1 + 1 + 1,
     # the unfiltered count; the years, the grades (a table of one row a representative and

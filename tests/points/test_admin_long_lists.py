@@ -12,17 +12,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from demo.logins import DEMO_ADMIN, DEMO_COUNTY_STAFF
-from liaison.models import DutyDay, DutyShift, Representative
+from liaison.models import Activity, DutyDay, DutyShift, Representative
 from points import services
-from points.models import (
-    Activity,
-    AnnualReport,
-    Appeal,
-    Attendance,
-    PointAudit,
-    PointEntry,
-    ReportRun,
-)
+from points.models import AnnualReport, Appeal, Attendance, PointAudit, PointEntry, ReportRun
 from tests.helpers import admin_url
 
 pytestmark = pytest.mark.django_db

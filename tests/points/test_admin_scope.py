@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from demo.logins import staff_group
 from demo.points import TOWN_POINTS_PERMISSIONS
-from liaison.models import DutyDay, DutyShift, StaffScope, StationMembership
+from liaison.models import Activity, DutyDay, DutyShift, StaffScope, StationMembership
 from points import access, services
-from points.models import Activity, Appeal, Attendance, PointEntry
+from points.models import Appeal, Attendance, PointEntry
 from points.representative_forms import clean_evidence
 from tests.base import World, make_representative, make_staff, make_station, make_user, make_world
 from tests.helpers import admin_url, duty_day_data, jpeg_bytes
@@ -137,8 +137,8 @@ def test_county_staff_list_everyones_rows(client, world, model_name, key, params
 def test_town_staff_see_every_activity(client, world):
     # Sessions and meetings are the county's events, not a town's.
     client.force_login(world.town_clerk_a)
-    assert _listed(client, "points.Activity") == {world.activity}
-    url = admin_url("points.Activity", "change", world.activity.pk)
+    assert _listed(client, "liaison.Activity") == {world.activity}
+    url = admin_url("liaison.Activity", "change", world.activity.pk)
     assert client.get(url).status_code == 200
 
 

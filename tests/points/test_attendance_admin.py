@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from demo.logins import staff_group
 from demo.points import TOWN_POINTS_PERMISSIONS
-from liaison.models import DutyDay, StaffScope
+from liaison.models import Activity, DutyDay, StaffScope
 from points import services
-from points.models import Activity, Attendance, PointEntry
+from points.models import Attendance, PointEntry
 from tests.base import World, make_representative, make_staff, make_user, make_world
 from tests.helpers import admin_form_data, admin_url, duty_day_data, page_text, tr
 
@@ -38,10 +38,9 @@ DUTY_DAY_DUPLICATE = "A representative can be listed only once per duty day."
 TOWN_EDITING_PERMISSIONS = {
     "points": {
         **TOWN_POINTS_PERMISSIONS["points"],
-        "activity": ["view", "change"],
         "attendance": ["view", "add", "change", "delete"],
     },
-    "liaison": TOWN_POINTS_PERMISSIONS["liaison"],
+    "liaison": {**TOWN_POINTS_PERMISSIONS["liaison"], "activity": ["view", "change"]},
 }
 
 
@@ -134,7 +133,7 @@ def _inline(response):
 
 def test_town_staff_see_only_their_towns_attendance_on_the_activity_page(client, world):
     client.force_login(world.town_clerk_a)
-    response = client.get(admin_url("points.Activity", "change", world.activity.pk))
+    response = client.get(admin_url("liaison.Activity", "change", world.activity.pk))
     assert response.status_code == 200
     assert set(_inline(response).queryset) == {world.attendance_a}
     text = page_text(response)
@@ -146,7 +145,7 @@ def test_town_staff_see_only_their_towns_attendance_on_the_activity_page(client,
 @pytest.mark.parametrize("who", ["county_clerk", "superuser"])
 def test_county_staff_see_the_whole_attendance_list(client, world, who):
     client.force_login(getattr(world, who))
-    response = client.get(admin_url("points.Activity", "change", world.activity.pk))
+    response = client.get(admin_url("liaison.Activity", "change", world.activity.pk))
     assert set(_inline(response).queryset) == {
         world.attendance_a,
         world.attendance_b,
@@ -156,7 +155,7 @@ def test_county_staff_see_the_whole_attendance_list(client, world, who):
 
 def test_town_staff_choose_among_their_towns_representatives_from_a_plain_list(client, world):
     client.force_login(world.town_editor)
-    response = client.get(admin_url("points.Activity", "change", world.activity.pk))
+    response = client.get(admin_url("liaison.Activity", "change", world.activity.pk))
     field = _inline(response).forms[0].fields["representative"]
     assert set(field.queryset) == {world.rep_a}
     # The autocomplete is answered by the liaison admin, which lists the whole county.
@@ -166,7 +165,7 @@ def test_town_staff_choose_among_their_towns_representatives_from_a_plain_list(c
 
 def test_county_staff_keep_the_autocomplete(client, world):
     client.force_login(world.county_clerk)
-    response = client.get(admin_url("points.Activity", "change", world.activity.pk))
+    response = client.get(admin_url("liaison.Activity", "change", world.activity.pk))
     field = _inline(response).forms[0].fields["representative"]
     assert isinstance(field.widget.widget, AutocompleteSelect)
 
@@ -174,7 +173,7 @@ def test_county_staff_keep_the_autocomplete(client, world):
 def test_town_staff_cannot_alter_another_towns_row_by_posting_its_id(client, world):
     theirs = world.attendance_b
     client.force_login(world.town_editor)
-    url = admin_url("points.Activity", "change", world.activity.pk)
+    url = admin_url("liaison.Activity", "change", world.activity.pk)
     for changed in ({"status": "absent", "excuse": ""}, {"representative": world.rep_a.pk}):
         rows = [_row(world.attendance_a), _row(theirs, **changed)]
         client.post(url, _activity_data(world.activity, rows))
@@ -193,7 +192,7 @@ def test_town_staff_cannot_add_another_towns_representative(client, world):
     client.force_login(world.town_editor)
     rows = [_row(world.attendance_a), {"representative": outsider.pk, "status": "present"}]
     response = client.post(
-        admin_url("points.Activity", "change", world.activity.pk),
+        admin_url("liaison.Activity", "change", world.activity.pk),
         _activity_data(world.activity, rows),
     )
     assert response.status_code == 200
@@ -203,7 +202,7 @@ def test_town_staff_cannot_add_another_towns_representative(client, world):
     neighbour = make_representative(station=world.station_a)
     rows[1]["representative"] = neighbour.pk
     response = client.post(
-        admin_url("points.Activity", "change", world.activity.pk),
+        admin_url("liaison.Activity", "change", world.activity.pk),
         _activity_data(world.activity, rows),
     )
     assert response.status_code == 302
@@ -219,7 +218,7 @@ def test_nobody_is_present_or_absent_at_an_activity_still_to_come(client, world,
     rep = world.rep_a
     client.force_login(world.superuser)
     response = client.post(
-        admin_url("points.Activity", "add"),
+        admin_url("liaison.Activity", "add"),
         _activity_data(_new_activity(), [{"representative": rep.pk, "status": status}]),
     )
     assert response.status_code == 200
@@ -234,7 +233,7 @@ def test_an_excuse_is_recorded_in_advance(client, world):
     client.force_login(world.superuser)
     row = {"representative": rep.pk, "status": "excused", "excuse": "外出学习"}
     response = client.post(
-        admin_url("points.Activity", "add"), _activity_data(_new_activity(), [row])
+        admin_url("liaison.Activity", "add"), _activity_data(_new_activity(), [row])
     )
     assert response.status_code == 302
     assert Attendance.objects.get(activity__date=future()).status == Attendance.Status.EXCUSED
@@ -245,7 +244,7 @@ def test_attendance_is_recorded_on_the_day(client, world):
     client.force_login(world.superuser)
     today = _new_activity(date=timezone.localdate())
     response = client.post(
-        admin_url("points.Activity", "add"),
+        admin_url("liaison.Activity", "add"),
         _activity_data(today, [{"representative": rep.pk, "status": "present"}]),
     )
     assert response.status_code == 302
@@ -275,7 +274,7 @@ def test_an_activity_with_attendance_cannot_move_into_the_future(client, world):
     client.force_login(world.superuser)
     rows = [_row(world.attendance_a), _row(world.attendance_b)]
     response = client.post(
-        admin_url("points.Activity", "change", activity.pk),
+        admin_url("liaison.Activity", "change", activity.pk),
         _activity_data(activity, rows, date=future().isoformat()),
     )
     assert response.status_code == 200
@@ -294,7 +293,7 @@ def test_an_activity_moves_into_the_future_once_its_list_holds_only_excuses(clie
         _row(world.attendance_b),
     ]
     response = client.post(
-        admin_url("points.Activity", "change", activity.pk),
+        admin_url("liaison.Activity", "change", activity.pk),
         _activity_data(activity, rows, date=future().isoformat()),
     )
     assert response.status_code == 302
@@ -310,7 +309,7 @@ def test_rows_town_staff_cannot_see_still_keep_the_activity_in_the_past(client, 
     world.attendance_b.save()
     client.force_login(world.town_editor)
     response = client.post(
-        admin_url("points.Activity", "change", activity.pk),
+        admin_url("liaison.Activity", "change", activity.pk),
         _activity_data(activity, [], date=future().isoformat()),
     )
     assert response.status_code == 200
@@ -324,12 +323,12 @@ def test_rows_town_staff_cannot_see_still_keep_the_activity_in_the_past(client, 
 def test_staff_who_see_no_attendance_cannot_move_the_activity_into_the_future(client, world):
     activity = world.activity
     user = make_staff(
-        group=staff_group("activity editors", {"points": {"activity": ["view", "change"]}})
+        group=staff_group("activity editors", {"liaison": {"activity": ["view", "change"]}})
     )
     client.force_login(user)
     data = {k: v for k, v in _activity_data(activity, []).items() if "attendances" not in k}
     response = client.post(
-        admin_url("points.Activity", "change", activity.pk), {**data, "date": future().isoformat()}
+        admin_url("liaison.Activity", "change", activity.pk), {**data, "date": future().isoformat()}
     )
     assert response.status_code == 200
     assert "date" in response.context["adminform"].form.errors
@@ -338,7 +337,7 @@ def test_staff_who_see_no_attendance_cannot_move_the_activity_into_the_future(cl
     assert activity.date == PAST
     # Another date in the past is fine.
     response = client.post(
-        admin_url("points.Activity", "change", activity.pk), {**data, "date": "2025-01-11"}
+        admin_url("liaison.Activity", "change", activity.pk), {**data, "date": "2025-01-11"}
     )
     assert response.status_code == 302
 
@@ -351,7 +350,7 @@ def test_a_representative_listed_twice_on_an_activity_is_told_in_words(client, w
     client.force_login(world.superuser)
     rows = [{"representative": rep.pk, "status": "present"}] * 2
     response = client.post(
-        admin_url("points.Activity", "add"), _activity_data(_new_activity(date=PAST), rows)
+        admin_url("liaison.Activity", "add"), _activity_data(_new_activity(date=PAST), rows)
     )
     assert response.status_code == 200
     errors = [str(e) for e in _inline(response).non_form_errors()]

@@ -12,9 +12,9 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from liaison.models import DutyDay, DutyShift, StaffScope
+from liaison.models import Activity, DutyDay, DutyShift, StaffScope
 from points import services
-from points.models import Activity, Attendance, AuditRowImmutable, PointAudit, PointEntry
+from points.models import Attendance, AuditRowImmutable, PointAudit, PointEntry
 from points.services import PointsError
 from tests.base import make_representative, make_station, make_town, make_user, make_world
 from tests.helpers import admin_form_data, admin_url, duty_day_data, in_site_language, page_text
@@ -451,7 +451,7 @@ def test_ticking_cancelled_on_an_activitys_page_cancels_through_the_service(
             }
         ],
     )
-    response = admin_client.post(admin_url("points.Activity", "change", activity.pk), data)
+    response = admin_client.post(admin_url("liaison.Activity", "change", activity.pk), data)
     assert response.status_code == 302
     activity.refresh_from_db()
     assert activity.is_cancelled

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from liaison.models import Representative, StaffScope
+from liaison.models import Activity, Representative, StaffScope
 from points import services
-from points.models import Activity, Appeal, Attendance, PointEntry, Publication, ReportRun
+from points.models import Appeal, Attendance, PointEntry, Publication, ReportRun
 from tests.base import make_representative, make_station, make_user
 from tests.helpers import (
     gps_jpeg,

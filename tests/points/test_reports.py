@@ -22,9 +22,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from liaison.models import Representative, StaffScope
+from liaison.models import Activity, Representative, StaffScope
 from points import reports, scoring, services, tasks
-from points.models import Activity, AnnualReport, Attendance, Publication, ReportRun
+from points.models import AnnualReport, Attendance, Publication, ReportRun
 from points.reports import files, runs, steps, totals
 from tests.base import make_county_staff, make_town, make_user
 from tests.helpers import tr

@@ -1,0 +1,41 @@
+"""The ground floor's data: places and people (``places.py``), star ratings (``ratings.py``),
+who a user is (``scopes.py``) and what representatives attend: duty rosters and congress
+activities (``rosters.py``). Everything is imported from here."""
+
+from liaison.models.places import (
+    Representative,
+    RepresentativeQuerySet,
+    RetiredQrToken,
+    Station,
+    StationMembership,
+    StationQuerySet,
+    Town,
+    Village,
+    mainland_mobile_validator,
+    new_qr_token,
+)
+from liaison.models.ratings import RatingCriterion, RatingScore, StationRating
+from liaison.models.rosters import Activity, DutyDay, DutyShift
+from liaison.models.scopes import HandlingUnit, MobileView, StaffScope
+
+__all__ = [
+    "Activity",
+    "DutyDay",
+    "DutyShift",
+    "HandlingUnit",
+    "MobileView",
+    "RatingCriterion",
+    "StationRating",
+    "RatingScore",
+    "Representative",
+    "RepresentativeQuerySet",
+    "RetiredQrToken",
+    "StaffScope",
+    "Station",
+    "StationMembership",
+    "StationQuerySet",
+    "Town",
+    "Village",
+    "mainland_mobile_validator",
+    "new_qr_token",
+]
