@@ -14,18 +14,18 @@ makes every cached figure stale (issue #12). A cache that is down only costs the
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.core.cache import cache
 from django.db import connections, transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Min, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.roles import roles_for
-from petitions import access
-from petitions.models import HANDLING_STEPS, RESULT_STEPS, Petition, Step, Survey
+from petitions import access, rules
+from petitions.models import HANDLING_STEPS, RESULT_STEPS, Petition, Step, Survey, Visit
 
 log = logging.getLogger(__name__)
 # How long cached figures may live at most, changes or not (a safety net: a change made
@@ -132,8 +132,21 @@ def _named_table(counts: dict, *, key, title, unset_label=NOT_SET) -> Table:
 
 
 # What each table groups by: a column, or an (id, name) pair of a related row.
-CHOICE_GROUPS = ("step", "level", "channel", "outcome")
-NAMED_GROUPS = ("town", "category", "unit")
+CHOICE_GROUPS = ("step", "month", "level", "channel", "outcome")
+NAMED_GROUPS = ("town", "station", "representative", "category", "unit")
+
+
+def _by_month(qs: QuerySet) -> QuerySet:
+    """``month``: the first day of the month the concern was received in (local time)."""
+    return qs.annotate(month=TruncMonth("created_at"))
+
+
+def _month_key(value):
+    """A month as a date, however the database returned it (a raw cursor gives a UTC
+    timestamp: its local date is the month's first day)."""
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
 
 
 def _flags(today):
@@ -164,6 +177,7 @@ TOTALS = {
 def _count_table_by_table(qs: QuerySet, today) -> tuple[dict, dict]:
     """The totals in one query, then one grouped query per table (any database)."""
     flags = _flags(today)
+    qs = _by_month(qs)
     totals = qs.annotate(reported_on=TruncDate("reported_at")).aggregate(
         **{
             name: Count("pk", filter=flags[flag]) if flag else Count("pk")
@@ -176,6 +190,7 @@ def _count_table_by_table(qs: QuerySet, today) -> tuple[dict, dict]:
         counts[field] = {
             row[field]: row["n"] for row in rows.values(field).annotate(n=Count("pk")).order_by()
         }
+    counts["month"] = {_month_key(m): n for m, n in counts["month"].items()}
     for relation in NAMED_GROUPS:
         grouped = qs.values(f"{relation}_id", f"{relation}__name").annotate(n=Count("pk"))
         counts[relation] = {
@@ -192,10 +207,16 @@ def _count_in_one_scan(qs: QuerySet, today, connection) -> tuple[dict, dict]:
     the query wraps the ORM's own SQL for the scoped rows (scope, filters, joins and
     parameters exactly as the ORM writes them) and groups it."""
     flags = _flags(today)
-    inner = qs.annotate(reported_on=TruncDate("reported_at")).values(
-        *CHOICE_GROUPS,
-        *(f"{r}_id" for r in NAMED_GROUPS),
-        **{name: ExpressionWrapper(q, output_field=BooleanField()) for name, q in flags.items()},
+    inner = (
+        _by_month(qs)
+        .annotate(reported_on=TruncDate("reported_at"))
+        .values(
+            *CHOICE_GROUPS,
+            *(f"{r}_id" for r in NAMED_GROUPS),
+            **{
+                name: ExpressionWrapper(q, output_field=BooleanField()) for name, q in flags.items()
+            },
+        )
     )
     inner_sql, params = inner.query.sql_with_params()
     keys = [*CHOICE_GROUPS, *(f"{r}_id" for r in NAMED_GROUPS)]
@@ -231,8 +252,9 @@ def _count_in_one_scan(qs: QuerySet, today, connection) -> tuple[dict, dict]:
         else:
             relation = grouped[0].removesuffix("_id")
             counts[relation][row[f"{relation}_id"]] = row["total"]
-    # The names of the towns, categories and units counted: three short look-ups, cheaper
-    # than joining every concern to them.
+    counts["month"] = {_month_key(m): n for m, n in counts["month"].items()}
+    # The names of the towns, stations, representatives, categories and units counted:
+    # short look-ups, cheaper than joining every concern to them.
     for relation in NAMED_GROUPS:
         model = Petition._meta.get_field(relation).related_model
         names = dict(model.objects.filter(pk__in=counts[relation]).values_list("pk", "name"))
@@ -314,9 +336,11 @@ def petition_statistics(
 
 def count_statistics(*, user, year: int | None = None, town=None, today: date) -> Statistics:
     """The figures counted in the database, now: on PostgreSQL one scan (GROUPING SETS) and
-    the names of what it counted (three short look-ups), elsewhere eight queries."""
+    the names of what it counted (five short look-ups), elsewhere one query for the totals
+    and one per table; and the visits by town."""
     qs = scoped_petitions(user=user, year=year, town=town)
     connection = connections[qs.db]
+    visits = _visits_by_town(user=user, year=year, town=town)
     if qs.query.is_empty():
         totals = dict.fromkeys(TOTALS, 0)
         counts = {key: {} for key in (*CHOICE_GROUPS, *NAMED_GROUPS)}
@@ -324,13 +348,45 @@ def count_statistics(*, user, year: int | None = None, town=None, today: date) -
         totals, counts = _count_in_one_scan(qs, today, connection)
     else:
         totals, counts = _count_table_by_table(qs, today)
+    counts["visits"] = visits
     return _assemble(totals, counts)
+
+
+def _visits_by_town(*, user, year, town) -> dict:
+    """Outreach visits (走访) by town, scoped like the concerns (``rules.visit_scope``)."""
+    visits = Visit.objects.filter(rules.visit_scope(roles_for(user)))
+    if year is not None:
+        visits = visits.filter(date__year=year)
+    if town is not None:
+        visits = visits.filter(town=town)
+    grouped = visits.values("town_id", "town__name").annotate(n=Count("pk")).order_by()
+    return {(row["town_id"], row["town__name"]): row["n"] for row in grouped}
+
+
+def _month_table(counts: dict) -> Table:
+    """The concerns received each month, oldest first: the trend."""
+    months = sorted((m, n) for m, n in counts.items() if m is not None)
+    rows = tuple(Row(f"{m:%Y-%m}", f"{m:%Y-%m}", n) for m, n in months)
+    return Table("month", _("By month received"), rows)
 
 
 def _assemble(totals: dict, counts: dict) -> Statistics:
     tables = (
         _choice_table(counts["step"], key="step", title=_("By step"), choices=Step.choices),
+        _month_table(counts["month"]),
         _named_table(counts["town"], key="town", title=_("By town")),
+        _named_table(
+            counts["station"],
+            key="station",
+            title=_("By station received at"),
+            unset_label=_("not through a station"),
+        ),
+        _named_table(
+            counts["representative"],
+            key="representative",
+            title=_("By representative"),
+            unset_label=_("not addressed to a representative"),
+        ),
         _choice_table(
             counts["level"],
             key="level",
@@ -357,6 +413,7 @@ def _assemble(totals: dict, counts: dict) -> Statistics:
             title=_("By closing outcome"),
             choices=Petition.Outcome.choices,
         ),
+        _named_table(counts.get("visits", {}), key="visits", title=_("Outreach visits by town")),
     )
     return Statistics(tables=tables, **totals)
 
