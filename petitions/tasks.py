@@ -6,7 +6,7 @@ import logging
 from celery import shared_task
 from django.dispatch import receiver
 
-from petitions import notifications, services
+from petitions import calendar, notifications, services
 from petitions.signals import notice_emails_pending
 
 logger = logging.getLogger(__name__)
@@ -46,3 +46,10 @@ def mark_overdue_petitions() -> int:
 def anonymise_expired_petitions() -> int:
     """Beat: erase personal data of concerns closed longer ago than the retention period."""
     return services.petitions_anonymise_expired()
+
+
+@shared_task(acks_late=True)
+def remind_missing_calendar() -> bool:
+    """Beat (hourly): from 1 November, while next year's holidays are not entered, the
+    staff pages' banner, and one e-mail to county staff."""
+    return calendar.calendar_missing_notify()

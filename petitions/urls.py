@@ -1,6 +1,6 @@
 """Each views module owns its own routes; this file only gathers them."""
 
-from petitions.views import citizen, representative, staff, unit, work
+from petitions.views import calendar, citizen, representative, staff, unit, work
 
 app_name = "petitions"
 urlpatterns = (
@@ -9,4 +9,5 @@ urlpatterns = (
     + representative.urlpatterns
     + unit.urlpatterns
     + staff.urlpatterns
+    + calendar.urlpatterns
 )

@@ -28,7 +28,6 @@ from petitions.errors import TransitionConflict, TransitionNotAllowed, WorkflowE
 from petitions.events import event_append
 from petitions.models import (
     HANDLING_STEPS,
-    MAX_EXTENSION_DAYS,
     MAX_REOPENS,
     OPEN_STEPS,
     Category,
@@ -120,12 +119,60 @@ ACTIONS: dict[str, Action] = {
             rules.collector,
         ),
         Action("reply", gettext_lazy("Reply to the citizen"), OPEN_STEPS, None, rules.collector),
+        # Extension and escalation (督办): their functions are in petitions/escalation.py.
         Action(
-            "extend",
-            gettext_lazy("Extend the deadline"),
+            "request_extension",
+            gettext_lazy("Ask for more time"),
             HANDLING_STEPS,
             None,
-            rules.congress_staff,
+            rules.extension_asker,
+        ),
+        Action(
+            "approve_extension",
+            gettext_lazy("Approve the extension"),
+            HANDLING_STEPS,
+            None,
+            rules.extension_answerer,
+            "primary",
+        ),
+        Action(
+            "refuse_extension",
+            gettext_lazy("Refuse the extension"),
+            HANDLING_STEPS,
+            None,
+            rules.extension_answerer,
+        ),
+        Action(
+            "urge",
+            gettext_lazy("Urge the unit (催办)"),
+            HANDLING_STEPS,
+            None,
+            rules.escalator,
+            "danger",
+        ),
+        Action(
+            "interview",
+            gettext_lazy("Interview the unit's head (约谈)"),
+            HANDLING_STEPS,
+            None,
+            rules.escalator,
+            "danger",
+        ),
+        Action(
+            "public_notice",
+            gettext_lazy("Public notice (通报)"),
+            HANDLING_STEPS,
+            None,
+            rules.escalator,
+            "danger",
+        ),
+        Action(
+            "flag",
+            gettext_lazy("Flag for the standing committee (挂牌督办)"),
+            HANDLING_STEPS,
+            None,
+            rules.flagger,
+            "danger",
         ),
         Action(
             "report",
@@ -256,6 +303,7 @@ def petition_reject(*, petition, actor, reason: str, guidance: str):
         rejection_reason=reason,
         guidance=guidance,
         closed_at=timezone.now(),
+        warning="",  # the acceptance limit's card ends with the decision
     )
     notifications.petition_closed_for_citizen(petition, actor=actor)
     return event
@@ -275,6 +323,7 @@ def petition_merge(*, petition, actor, into: Petition, note: str = ""):
         merged_into=into,
         outcome=Petition.Outcome.DUPLICATE,
         closed_at=timezone.now(),
+        warning="",
     )
 
 
@@ -305,6 +354,7 @@ def petition_assign(
         note=note,
         unit=unit,
         deadline=deadline,
+        deadline_estimated=calendar.is_estimated(deadline),
         assigned_at=timezone.now(),
         warning="",
     )
@@ -409,40 +459,6 @@ def petition_reply(*, petition, actor, text: str):
     )
 
 
-@transaction.atomic
-def petition_extend(*, petition, actor, days: int, reason: str):
-    """One extension of at most 30 days, with a reason (信访工作条例 Art. 34)."""
-    _check("extend", petition, actor)
-    if not 1 <= days <= MAX_EXTENSION_DAYS:
-        raise WorkflowError(_("An extension is 1 to %(max)d days.") % {"max": MAX_EXTENSION_DAYS})
-    if not reason.strip():
-        raise WorkflowError(_("Give the reason for the extension."))
-    if petition.deadline is None:
-        raise WorkflowError(_("This concern has no deadline to extend."))
-    new_deadline = Calendar.from_db().add_days(petition.deadline, days)
-    updated = Petition.objects.filter(pk=petition.pk, step=petition.step, extension_days=0).update(
-        deadline=new_deadline,
-        extension_days=days,
-        extension_reason=reason,
-        warning="",
-        updated_at=timezone.now(),
-    )
-    if updated != 1:
-        raise WorkflowError(_("This concern has already been extended once."))
-    event = event_append(
-        petition=petition,
-        kind=PetitionEvent.Kind.EXTENSION,
-        action="extend",
-        from_step=petition.step,
-        to_step=petition.step,
-        actor=actor,
-        note=reason,
-        is_public=True,
-    )
-    petition.refresh_from_db()
-    return event
-
-
 # --- report, survey, close ------------------------------------------------------------------
 
 
@@ -519,6 +535,8 @@ def petition_survey(*, petition, rating: str, comment: str = "", actor=None):
     if actor is not None:
         note = _("Recorded after a phone call: %(note)s") % {"note": note}
     if rating == Survey.Rating.UNSATISFIED and petition.reopen_count < MAX_REOPENS:
+        calendar = Calendar.from_db()
+        deadline = calendar.add_days(_today(), settings.PETITION_REOPEN_DAYS)
         event = _transition(
             petition,
             action="reopen",
@@ -530,7 +548,8 @@ def petition_survey(*, petition, rating: str, comment: str = "", actor=None):
             # The unit reports again; until then no outcome stands (the old result stays
             # in the history).
             outcome="",
-            deadline=Calendar.from_db().add_days(_today(), settings.PETITION_REOPEN_DAYS),
+            deadline=deadline,
+            deadline_estimated=calendar.is_estimated(deadline),
             warning="",
         )
         notifications.petition_reopened(petition, actor=actor)
