@@ -46,7 +46,9 @@ def test_before_november_nothing_is_said():
     assert not CalendarReminder.objects.exists()
 
 
-def test_from_november_the_banner_shows_and_county_staff_get_one_email(client, admin_client, world):
+def test_from_november_the_banner_shows_and_county_staff_get_one_email(
+    client, admin_client, world, django_capture_on_commit_callbacks
+):
     world.county.email = "county@example.cn"
     world.county.save(update_fields=["email"])
     mail.outbox.clear()
