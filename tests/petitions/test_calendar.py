@@ -224,3 +224,12 @@ def test_check_year_needs_a_holiday():
         holidays=[HolidayRange("元旦", date(2027, 1, 1), date(2027, 1, 1))],
         workdays=[date(2027, 1, 1) + timedelta(days=40)],
     )
+
+
+def test_the_admin_index_links_county_staff_to_the_form(client, world):
+    client.force_login(world.county)
+    response = client.get(reverse("admin:index"))
+    assert reverse("petitions:staff_calendar") in response.content.decode()
+    client.force_login(world.town_staff_a)
+    response = client.get(reverse("admin:index"))
+    assert reverse("petitions:staff_calendar") not in response.content.decode()
