@@ -40,7 +40,9 @@ def calendar_banner(request):
     return {
         "calendar_missing_year": SimpleLazyObject(
             lambda: banner_year() if user.is_authenticated and user.is_staff else None
-        )
+        ),
+        # Read only inside the banner: county staff get the link to the form.
+        "calendar_may_enter": SimpleLazyObject(lambda: roles_for(user).county),
     }
 
 

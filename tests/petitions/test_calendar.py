@@ -233,3 +233,14 @@ def test_the_admin_index_links_county_staff_to_the_form(client, world):
     client.force_login(world.town_staff_a)
     response = client.get(reverse("admin:index"))
     assert reverse("petitions:staff_calendar") not in response.content.decode()
+
+
+def test_the_banner_links_to_the_form_for_county_staff_only(client, world):
+    calendar.calendar_missing_notify(today=date(2026, 11, 5))
+    form = reverse("petitions:staff_calendar")
+    client.force_login(world.county)
+    assert form in client.get(reverse("admin:index")).content.decode()
+    client.force_login(world.town_staff_a)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert tr("Enter the State Council's notice") not in html
+    assert "2027" in page_text(html)
