@@ -126,6 +126,7 @@ class OverdueFilter(admin.SimpleListFilter):
             ("late", _("past the deadline today")),
             ("acceptance", _("card on the 15-day acceptance limit")),
             ("flagged", _("flagged for the standing committee (挂牌督办)")),
+            ("extension", _("more time asked, waiting for an answer")),
         ]
 
     def queryset(self, request, queryset):
@@ -135,6 +136,8 @@ class OverdueFilter(admin.SimpleListFilter):
             return queryset.filter(~Q(warning=""), step__in=("received", "collected"))
         if self.value() == "flagged":
             return queryset.filter(is_flagged=True)
+        if self.value() == "extension":
+            return queryset.filter(extension_status="requested")
         if self.value() == "late":
             # By date, whether or not the overdue job has run yet.
             return queryset.filter(step__in=HANDLING_STEPS, deadline__lt=timezone.localdate())

@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='petition',
             name='is_flagged',
-            field=models.BooleanField(default=False, verbose_name='flagged for the standing committee'),
+            field=models.BooleanField(default=False, editable=False, verbose_name='flagged for the standing committee'),
         ),
         migrations.AddField(
             model_name='petition',

@@ -298,7 +298,9 @@ class Petition(models.Model):
     public_notice_count = models.PositiveSmallIntegerField(
         _("public notices (通报)"), default=0, editable=False
     )
-    is_flagged = models.BooleanField(_("flagged for the standing committee"), default=False)
+    is_flagged = models.BooleanField(
+        _("flagged for the standing committee"), default=False, editable=False
+    )
     warning = models.CharField(
         _("warning"), max_length=6, choices=Warning.choices, blank=True, default=""
     )

@@ -11,7 +11,7 @@ from petitions import errors, escalation, workflow
 from petitions.deadlines import Calendar
 from petitions.models import CalendarDay, Notification, Petition, PetitionEvent
 from tests.base import make_world, receive, to_step
-from tests.helpers import page_text, tr
+from tests.helpers import admin_url, page_text, tr
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +134,13 @@ def test_through_the_work_page_with_a_clear_message_on_bad_input(client, world, 
     assert tr("Approve the extension") in text and "需协调多个部门" in text
     assert client.post(url, {"days": 10}).status_code == 302
     assert Petition.objects.get(pk=supervised.pk).extension_days == 10
+
+
+def test_county_staff_find_the_requests_waiting_in_the_admin(admin_client, world, supervised):
+    other, _ = receive(world)
+    to_step(world, other, "supervising")
+    _request(world, supervised)
+    response = admin_client.get(
+        admin_url("petitions.Petition", "changelist"), {"overdue": "extension"}
+    )
+    assert [p.pk for p in response.context["cl"].result_list] == [supervised.pk]
