@@ -30,7 +30,7 @@ from demo.logins import (
     staff_group,
 )
 from liaison.models import HandlingUnit, Representative, StaffScope, Station, Town
-from petitions import services, workflow
+from petitions import escalation, services, workflow
 from petitions.models import Category, Petition, Reception
 from petitions.photos import clean_photo
 
@@ -331,12 +331,14 @@ class PetitionDemo:
                     text="您反映的问题已交县交通运输局办理，我们会跟踪督办。",
                 )
             elif verb == "extend":
-                workflow.petition_extend(
+                # The unit asks, county staff approve (issue 9: no direct extension).
+                escalation.petition_request_extension(
                     petition=p,
-                    actor=self.county,
+                    actor=self._unit_member(p),
                     days=20,
                     reason="桥梁检测需委托有资质的机构，检测周期较长。",
                 )
+                escalation.petition_approve_extension(petition=p, actor=self.county)
             elif verb == "report":
                 workflow.petition_report(
                     petition=p,

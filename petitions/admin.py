@@ -134,11 +134,20 @@ class OverdueFilter(admin.SimpleListFilter):
             ("yellow", _("yellow card: deadline near")),
             ("red", _("red card: deadline passed")),
             ("late", _("past the deadline today")),
+            ("acceptance", _("card on the 15-day acceptance limit")),
+            ("flagged", _("flagged for the standing committee (挂牌督办)")),
+            ("extension", _("more time asked, waiting for an answer")),
         ]
 
     def queryset(self, request, queryset):
         if self.value() in ("yellow", "red"):
             return queryset.filter(warning=self.value())
+        if self.value() == "acceptance":
+            return queryset.filter(~Q(warning=""), step__in=("received", "collected"))
+        if self.value() == "flagged":
+            return queryset.filter(is_flagged=True)
+        if self.value() == "extension":
+            return queryset.filter(extension_status="requested")
         if self.value() == "late":
             # By date, whether or not the overdue job has run yet.
             return queryset.filter(step__in=HANDLING_STEPS, deadline__lt=timezone.localdate())
@@ -390,11 +399,16 @@ class PetitionAdmin(LongListAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("warning"), ordering="warning")
     def warning_badge(self, obj):
+        flag = (
+            format_html(' <strong style="color:#ba2121">{}</strong>', _("flagged"))
+            if obj.is_flagged
+            else ""
+        )
         if not obj.warning:
-            return ""
+            return flag
         colour = "#b58100" if obj.warning == Petition.Warning.YELLOW else "#ba2121"
         return format_html(
-            '<strong style="color:{}">{}</strong>', colour, obj.get_warning_display()
+            '<strong style="color:{}">{}</strong>{}', colour, obj.get_warning_display(), flag
         )
 
     @admin.display(description=_("citizen's mobile"))

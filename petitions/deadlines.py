@@ -17,6 +17,9 @@ from datetime import date, timedelta
 class Calendar:
     holidays: frozenset[date] = field(default_factory=frozenset)
     workdays: frozenset[date] = field(default_factory=frozenset)
+    # The years whose holidays were entered. A deadline in any other year is reckoned on
+    # weekends only, and every page that shows it says so (``is_estimated``).
+    years: frozenset[int] = field(default_factory=frozenset)
 
     @classmethod
     def from_db(cls) -> "Calendar":
@@ -27,7 +30,13 @@ class Calendar:
         return cls(
             holidays=frozenset(d for d, k in rows if k == CalendarDay.Kind.HOLIDAY),
             workdays=frozenset(d for d, k in rows if k == CalendarDay.Kind.WORKDAY),
+            years=frozenset(d.year for d, _k in rows),
         )
+
+    def is_estimated(self, day: date | None) -> bool:
+        """True when ``day`` falls in a year whose holidays are not entered: it was
+        reckoned on weekends only (按周末估算，节假日未录入)."""
+        return day is not None and day.year not in self.years
 
     def is_working_day(self, day: date) -> bool:
         if day in self.workdays:

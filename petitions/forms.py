@@ -8,7 +8,7 @@ from django.db.models import F, Min
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import HandlingUnit, Representative, Town, Village
-from petitions import photos, workflow
+from petitions import escalation, photos, workflow
 from petitions.access import petitions_for_user
 from petitions.models import MAX_EXTENSION_DAYS, Category, Petition, Survey
 
@@ -318,22 +318,6 @@ class ReplyForm(ActionForm):
         )
 
 
-class ExtendForm(ActionForm):
-    action = "extend"
-    days = forms.IntegerField(min_value=1, max_value=MAX_EXTENSION_DAYS, label=_("Extra days"))
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), label=_("Reason"), max_length=1000
-    )
-
-    def perform(self, *, actor):
-        return workflow.petition_extend(
-            petition=self.petition,
-            actor=actor,
-            days=self.cleaned_data["days"],
-            reason=self.cleaned_data["reason"],
-        )
-
-
 class ReportForm(ActionForm):
     action = "report"
     result = forms.CharField(
@@ -440,6 +424,112 @@ class CloseForm(ActionForm):
         )
 
 
+# --- more time and 督办 (petitions/escalation.py) ------------------------------------------
+
+
+def _reason(label, *, required=True):
+    return forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label=label, max_length=1000, required=required
+    )
+
+
+class RequestExtensionForm(ActionForm):
+    action = "request_extension"
+    days = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_EXTENSION_DAYS,
+        label=_("Extra days"),
+        help_text=_("Asked once only, at most 30 days; county staff decide."),
+    )
+    reason = _reason(_("Why more time is needed"))
+
+    def perform(self, *, actor):
+        return escalation.petition_request_extension(
+            petition=self.petition,
+            actor=actor,
+            days=self.cleaned_data["days"],
+            reason=self.cleaned_data["reason"],
+        )
+
+
+class ApproveExtensionForm(ActionForm):
+    action = "approve_extension"
+    days = forms.IntegerField(min_value=1, max_value=MAX_EXTENSION_DAYS, label=_("Days granted"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        asked = self.petition.extension_requested_days
+        if asked:
+            self.fields["days"].max_value = asked
+            self.fields["days"].widget.attrs["max"] = asked
+            self.fields["days"].help_text = _("The unit asked for %(days)d days: %(reason)s") % {
+                "days": asked,
+                "reason": self.petition.extension_reason,
+            }
+            self.initial.setdefault("days", asked)
+
+    def perform(self, *, actor):
+        return escalation.petition_approve_extension(
+            petition=self.petition,
+            actor=actor,
+            days=self.cleaned_data["days"],
+        )
+
+
+class RefuseExtensionForm(ActionForm):
+    action = "refuse_extension"
+    reason = _reason(_("Why the extension is refused"))
+
+    def perform(self, *, actor):
+        return escalation.petition_refuse_extension(
+            petition=self.petition, actor=actor, reason=self.cleaned_data["reason"]
+        )
+
+
+class UrgeForm(ActionForm):
+    action = "urge"
+    note = _reason(_("Message to the unit"), required=False)
+
+    def perform(self, *, actor):
+        return escalation.petition_urge(
+            petition=self.petition, actor=actor, note=self.cleaned_data["note"]
+        )
+
+
+class InterviewForm(ActionForm):
+    action = "interview"
+    on = forms.DateField(label=_("Interview date"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = _reason(_("Who is interviewed, and why"))
+
+    def perform(self, *, actor):
+        return escalation.petition_interview(
+            petition=self.petition,
+            actor=actor,
+            on=self.cleaned_data["on"],
+            note=self.cleaned_data["note"],
+        )
+
+
+class PublicNoticeForm(ActionForm):
+    action = "public_notice"
+    note = _reason(_("What the notice says"))
+
+    def perform(self, *, actor):
+        return escalation.petition_public_notice(
+            petition=self.petition, actor=actor, note=self.cleaned_data["note"]
+        )
+
+
+class FlagForm(ActionForm):
+    action = "flag"
+    note = _reason(_("Note"), required=False)
+
+    def perform(self, *, actor):
+        return escalation.petition_flag(
+            petition=self.petition, actor=actor, note=self.cleaned_data["note"]
+        )
+
+
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     f.action: f
     for f in [
@@ -452,7 +542,13 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
         NoteForm,
         RemindForm,
         ReplyForm,
-        ExtendForm,
+        RequestExtensionForm,
+        ApproveExtensionForm,
+        RefuseExtensionForm,
+        UrgeForm,
+        InterviewForm,
+        PublicNoticeForm,
+        FlagForm,
         ReportForm,
         RecordSurveyForm,
         CloseForm,

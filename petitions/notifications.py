@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from liaison.models import Representative, StaffScope
 from petitions.models import Notification, Petition, Sms
@@ -291,3 +292,68 @@ def petition_warning(petition: Petition, *, actor=None):
 def petition_closed_for_citizen(petition: Petition, *, actor=None):
     """Nothing to tell staff; the citizen reads the outcome on the tracking page."""
     return None
+
+
+def petition_collect_warning(petition: Petition, *, actor=None):
+    """The 15-day limit to decide acceptance (``collect_by``) is near or passed: the
+    representative and staff who collect it hear of it (accusations: county staff only)."""
+    colour = Petition.Warning(petition.warning).label
+    notify(
+        petition=petition,
+        actor=actor,
+        users=_representative_users(petition) + _staff_users(petition),
+        subject=_("%(colour)s: decide whether to accept concern %(no)s by %(date)s")
+        % {"colour": colour, "no": petition.tracking_no, "date": petition.collect_by},
+    )
+
+
+def petition_extension_requested(petition: Petition, *, actor=None):
+    """County staff answer a unit's request for more time (the reason stays on the page)."""
+    notify(
+        petition=petition,
+        actor=actor,
+        users=_county_staff_users(),
+        subject=_("The unit asks for more time on concern %(no)s") % {"no": petition.tracking_no},
+    )
+
+
+def petition_extension_answered(petition: Petition, *, actor=None):
+    if petition.extension_status == "approved":
+        subject = _("More time granted on concern %(no)s: now due %(date)s") % {
+            "no": petition.tracking_no,
+            "date": petition.deadline,
+        }
+    else:
+        subject = _("More time refused on concern %(no)s: still due %(date)s") % {
+            "no": petition.tracking_no,
+            "date": petition.deadline,
+        }
+    notify(petition=petition, actor=actor, users=_unit_users(petition), subject=subject)
+
+
+ESCALATION_SUBJECTS = {
+    "urge": _lazy("Urged (催办): concern %(no)s is past its deadline"),
+    "interview": _lazy("Interview of your head (约谈) about concern %(no)s"),
+    "public_notice": _lazy("Public notice (通报) about concern %(no)s"),
+    "flag": _lazy("Concern %(no)s flagged for the standing committee (挂牌督办)"),
+}
+
+
+def petition_escalated(petition: Petition, *, action: str, actor=None):
+    """督办 of a red card: the unit hears of each step (the note stays on the page)."""
+    notify(
+        petition=petition,
+        actor=actor,
+        users=_unit_users(petition),
+        subject=str(ESCALATION_SUBJECTS[action]) % {"no": petition.tracking_no},
+    )
+
+
+def calendar_missing_notify(*, year: int) -> list[Notification]:
+    """County staff: next year's holidays are not entered (the beat job sends it once)."""
+    return notify(
+        petition=None,
+        users=_county_staff_users(),
+        subject=_("Enter the %(year)d holidays: deadlines in %(year)d count weekends only")
+        % {"year": year},
+    )

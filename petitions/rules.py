@@ -25,7 +25,7 @@ import operator
 from django.db.models import BooleanField, Case, F, Func, Q, Subquery, Value, When
 
 from liaison.models import Station, StationMembership
-from petitions.models import Category, Petition
+from petitions.models import Category, ExtensionStatus, Petition
 
 # No petition / every petition. Django drops them from the SQL (an empty ``IN ()`` never
 # reaches the database, its negation is no condition at all), also inside ``When``.
@@ -195,6 +195,27 @@ def assigner(roles) -> Q:
         Q(level=Petition.Level.TOWN, town_id=roles.town_id) if roles.town_id is not None else NOBODY
     )
     return _any(_county(roles), _all(town_level, ~_accusation()))
+
+
+def extension_asker(roles) -> Q:
+    """The unit, while it has not asked for more time: once only (信访工作条例 Art. 34)."""
+    return _all(_unit_area(roles), Q(extension_status=ExtensionStatus.NONE))
+
+
+def extension_answerer(roles) -> Q:
+    """County staff, while a unit's request for more time waits for their answer."""
+    return _all(_county(roles), Q(extension_status=ExtensionStatus.REQUESTED))
+
+
+def escalator(roles) -> Q:
+    """督办 of a red card (催办, 约谈, 通报): whoever assigns the concern (the county, or the
+    town congress for its town-level concerns), once its deadline has passed."""
+    return _all(assigner(roles), Q(warning=Petition.Warning.RED))
+
+
+def flagger(roles) -> Q:
+    """挂牌督办: as ``escalator``, once per concern."""
+    return _all(escalator(roles), Q(is_flagged=False))
 
 
 def unit(roles) -> Q:

@@ -88,6 +88,9 @@ def petition_receive(
         # The form says so in words; this guards every other caller.
         raise ValueError("a concern cannot be received in the future")
     calendar = Calendar.from_db()
+    # The acceptance limit counts from the day the concern reached us (intake: perhaps
+    # before it was typed in).
+    collect_by = calendar.add_days(received_on, settings.PETITION_COLLECT_DAYS)
     try:
         with transaction.atomic():
             petition = Petition.objects.create(
@@ -105,7 +108,8 @@ def petition_receive(
                 citizen_phone=citizen_phone,
                 consent_at=now if consent else None,
                 received_on=received_on,
-                collect_by=calendar.add_days(received_on, settings.PETITION_COLLECT_DAYS),
+                collect_by=collect_by,
+                collect_by_estimated=calendar.is_estimated(collect_by),
                 source_activity=source_activity,
                 accused_unit=accused_unit,
                 accused_representative=accused_representative,
@@ -146,47 +150,84 @@ def petition_receive(
 # --- the overdue job: yellow and red cards ---------------------------------------------------
 
 
-def petition_update_warning(*, petition: Petition, today: date | None = None) -> bool:
-    """Set the yellow/red card of one assigned or supervised petition. Returns True when
-    the colour changed (and the unit and staff were notified, once per change)."""
-    new = warning_for(
-        deadline=petition.deadline,
+# Steps whose limit is the 15-day acceptance decision (collect_by, 信访工作条例 Art. 22–23)
+# and steps whose limit is the unit's deadline: one card column, one beat job for both.
+COLLECT_STEPS = (Step.RECEIVED, Step.COLLECTED)
+CARDED_STEPS = (*COLLECT_STEPS, *HANDLING_STEPS)
+
+
+def card_for(*, petition: Petition, today: date, calendar: Calendar) -> str:
+    """The card a petition should carry today. Its acceptance limit: yellow from 3 working
+    days before ``collect_by``, red after it. A unit's deadline: yellow within
+    PETITION_WARNING_DAYS, red after it."""
+    if petition.step in COLLECT_STEPS:
+        if petition.collect_by is None:
+            return ""
+        if today > petition.collect_by:
+            return Petition.Warning.RED
+        if calendar.working_days_between(today, petition.collect_by) <= (
+            settings.PETITION_WARNING_DAYS
+        ):
+            return Petition.Warning.YELLOW
+        return ""
+    return warning_for(
+        deadline=petition.deadline, today=today, warn_days=settings.PETITION_WARNING_DAYS
+    )
+
+
+def petition_update_warning(
+    *, petition: Petition, today: date | None = None, calendar: Calendar | None = None
+) -> bool:
+    """Set the yellow/red card of one petition waiting for its acceptance decision or
+    assigned to a unit. Returns True when the colour changed (and those concerned were
+    notified, once per change)."""
+    new = card_for(
+        petition=petition,
         today=today or timezone.localdate(),
-        warn_days=settings.PETITION_WARNING_DAYS,
+        calendar=calendar or Calendar.from_db(),
     )
     if new == petition.warning:
         return False
     with transaction.atomic():
-        # Compare-and-set on the colour: two runs at once change it, and notify, once.
+        # Compare-and-set on the colour and step: two runs at once change it, and notify,
+        # once; a concern that moved on meanwhile is judged by the next run.
         updated = Petition.objects.filter(
-            pk=petition.pk, warning=petition.warning, step__in=HANDLING_STEPS
+            pk=petition.pk, warning=petition.warning, step=petition.step
         ).update(warning=new)
         if updated != 1:
             return False
         petition.warning = new
         if new:
+            collecting = petition.step in COLLECT_STEPS
+            label = str(Petition.Warning(new).label)
             event_append(
                 petition=petition,
                 kind=PetitionEvent.Kind.WARNING,
                 action=new,
                 from_step=petition.step,
                 to_step=petition.step,
-                note=str(Petition.Warning(new).label),
+                note=_("%(card)s (deciding acceptance)") % {"card": label} if collecting else label,
             )
-            notifications.petition_warning(petition)
+            if collecting:
+                notifications.petition_collect_warning(petition)
+            else:
+                notifications.petition_warning(petition)
     return True
 
 
 def petitions_mark_warnings(*, today=None) -> int:
-    """Yellow/red cards for every assigned or supervised petition; returns how many changed.
-    A loop of small compare-and-set steps: safe to run twice at once, and idempotent."""
+    """Yellow/red cards for every petition waiting for its acceptance decision or assigned
+    to a unit; returns how many changed. A loop of small compare-and-set steps: safe to run
+    twice at once, and idempotent."""
     today = today or timezone.localdate()
+    calendar = Calendar.from_db()
     changed = 0
-    qs = Petition.objects.filter(step__in=HANDLING_STEPS, deadline__isnull=False).select_related(
-        "unit", "station", "representative"
-    )
+    qs = Petition.objects.filter(
+        Q(step__in=HANDLING_STEPS, deadline__isnull=False)
+        | Q(step__in=COLLECT_STEPS, collect_by__isnull=False)
+    ).select_related("unit", "station", "representative", "category")
     for petition in qs.iterator(chunk_size=500):
-        if petition_update_warning(petition=petition, today=today):
+        if petition_update_warning(petition=petition, today=today, calendar=calendar):
             changed += 1
     return changed
 

@@ -6,7 +6,7 @@ import logging
 from celery import shared_task
 from django.dispatch import receiver
 
-from petitions import notifications, services
+from petitions import calendar, notifications, services
 from petitions.signals import notice_emails_pending
 from petitions.sms import outbox as sms_outbox
 
@@ -87,3 +87,10 @@ def retry_pending_sms() -> int:
 def remind_citizens_to_rate() -> int:
     """Beat: one SMS reminder to rate a result reported 3 days ago and not yet rated."""
     return sms_outbox.sms_remind_to_rate()
+
+
+@shared_task(acks_late=True)
+def remind_missing_calendar() -> bool:
+    """Beat (hourly): from 1 November, while next year's holidays are not entered, the
+    staff pages' banner, and one e-mail to county staff."""
+    return calendar.calendar_missing_notify()

@@ -1,6 +1,6 @@
 """Each views module owns its own routes; this file only gathers them."""
 
-from petitions.views import citizen, intake, representative, staff, unit, visits, work
+from petitions.views import calendar, citizen, intake, representative, staff, unit, visits, work
 
 app_name = "petitions"
 urlpatterns = (
@@ -11,4 +11,5 @@ urlpatterns = (
     + unit.urlpatterns
     + staff.urlpatterns
     + intake.urlpatterns
+    + calendar.urlpatterns
 )

@@ -1,6 +1,7 @@
 """The six-step loop. The ONLY module that changes a petition's step.
 
-``ACTIONS`` is the one table of what may happen: from which steps, to which step, and who
+``ACTIONS`` (``petitions/actions.py``) is the one table of what may happen: from which
+steps, to which step, and who
 may do it. ``allowed_actions`` reads it to draw the buttons; every transition function
 checks it again before touching the database. Each transition runs in one transaction, is a
 compare-and-set on the step (two people acting at once: one wins, the other gets
@@ -9,26 +10,23 @@ compare-and-set on the step (two people acting at once: one wins, the other gets
 A concern is born in ``services.petition_receive``; only the functions below move it on.
 """
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from liaison.models import HandlingUnit
-from liaison.roles import Roles, roles_for
+from liaison.roles import roles_for
 from petitions import notifications, rules
+from petitions.actions import ACTIONS, Action  # noqa: F401 (workflow.ACTIONS, workflow.Action)
 from petitions.deadlines import Calendar
 from petitions.errors import TransitionConflict, TransitionNotAllowed, WorkflowError
 from petitions.events import event_append
 from petitions.models import (
-    HANDLING_STEPS,
-    MAX_EXTENSION_DAYS,
     MAX_REOPENS,
     OPEN_STEPS,
     Category,
@@ -40,117 +38,7 @@ from petitions.models import (
 )
 from petitions.signals import petition_step_changed
 
-# --- who may act ---------------------------------------------------------------------------
-# Each action's ``who`` is a rule of petitions/rules.py: a filter built from the user's roles,
-# judged with the rule the lists and detail pages are built from (nobody acts unseen).
-
-
-@dataclass(frozen=True)
-class Action:
-    name: str
-    label: object
-    from_steps: tuple[str, ...]
-    to_step: str | None  # None: the step does not change
-    who: Callable[[Roles], Q]  # a rule of petitions/rules.py
-    style: str = "secondary"
-
-
-ACTIONS: dict[str, Action] = {
-    a.name: a
-    for a in [
-        Action(
-            "collect",
-            gettext_lazy("Collect"),
-            (Step.RECEIVED,),
-            Step.COLLECTED,
-            rules.collector,
-            "primary",
-        ),
-        Action(
-            "reject",
-            gettext_lazy("Do not accept"),
-            (Step.RECEIVED, Step.COLLECTED),
-            Step.REJECTED,
-            rules.collector,
-            "danger",
-        ),
-        Action(
-            "merge",
-            gettext_lazy("Merge into a common issue"),
-            (Step.RECEIVED, Step.COLLECTED),
-            Step.MERGED,
-            rules.congress_staff,
-        ),
-        Action(
-            "assign",
-            gettext_lazy("Assign"),
-            (Step.COLLECTED,),
-            Step.ASSIGNED,
-            rules.assigner,
-            "primary",
-        ),
-        Action(
-            "accept",
-            gettext_lazy("Acknowledge"),
-            (Step.ASSIGNED,),
-            Step.SUPERVISING,
-            rules.unit,
-            "primary",
-        ),
-        Action(
-            "return",
-            gettext_lazy("Return as wrongly assigned"),
-            HANDLING_STEPS,
-            Step.COLLECTED,
-            rules.unit,
-            "warning",
-        ),
-        Action(
-            "note",
-            gettext_lazy("Add a supervision note"),
-            (*HANDLING_STEPS, Step.REPORTED),
-            None,
-            rules.collector,
-        ),
-        Action(
-            "remind",
-            gettext_lazy("Send a reminder"),
-            HANDLING_STEPS,
-            None,
-            rules.collector,
-        ),
-        Action("reply", gettext_lazy("Reply to the citizen"), OPEN_STEPS, None, rules.collector),
-        Action(
-            "extend",
-            gettext_lazy("Extend the deadline"),
-            HANDLING_STEPS,
-            None,
-            rules.congress_staff,
-        ),
-        Action(
-            "report",
-            gettext_lazy("Report the result"),
-            HANDLING_STEPS,
-            Step.REPORTED,
-            rules.unit_or_county,
-            "primary",
-        ),
-        Action(
-            "record_survey",
-            gettext_lazy("Record the citizen's rating"),
-            (Step.REPORTED,),
-            Step.SURVEYED,
-            rules.collector,
-        ),
-        Action(
-            "close",
-            gettext_lazy("Close without a rating"),
-            (Step.REPORTED,),
-            Step.CLOSED,
-            rules.congress_staff,
-        ),
-    ]
-}
+# --- who may act: the table is petitions/actions.py -----------------------------------------
 
 
 def allowed_actions(petition: Petition, user) -> list[Action]:
@@ -282,6 +170,7 @@ def petition_reject(*, petition, actor, reason: str, guidance: str):
         rejection_reason=reason,
         guidance=guidance,
         closed_at=timezone.now(),
+        warning="",  # the acceptance limit's card ends with the decision
     )
     notifications.petition_closed_for_citizen(petition, actor=actor)
     return event
@@ -301,6 +190,7 @@ def petition_merge(*, petition, actor, into: Petition, note: str = ""):
         merged_into=into,
         outcome=Petition.Outcome.DUPLICATE,
         closed_at=timezone.now(),
+        warning="",
     )
 
 
@@ -333,6 +223,7 @@ def petition_assign(
         note=note,
         unit=unit,
         deadline=deadline,
+        deadline_estimated=calendar.is_estimated(deadline),
         assigned_at=timezone.now(),
         warning="",
     )
@@ -437,40 +328,6 @@ def petition_reply(*, petition, actor, text: str):
     )
 
 
-@transaction.atomic
-def petition_extend(*, petition, actor, days: int, reason: str):
-    """One extension of at most 30 days, with a reason (信访工作条例 Art. 34)."""
-    _check("extend", petition, actor)
-    if not 1 <= days <= MAX_EXTENSION_DAYS:
-        raise WorkflowError(_("An extension is 1 to %(max)d days.") % {"max": MAX_EXTENSION_DAYS})
-    if not reason.strip():
-        raise WorkflowError(_("Give the reason for the extension."))
-    if petition.deadline is None:
-        raise WorkflowError(_("This concern has no deadline to extend."))
-    new_deadline = Calendar.from_db().add_days(petition.deadline, days)
-    updated = Petition.objects.filter(pk=petition.pk, step=petition.step, extension_days=0).update(
-        deadline=new_deadline,
-        extension_days=days,
-        extension_reason=reason,
-        warning="",
-        updated_at=timezone.now(),
-    )
-    if updated != 1:
-        raise WorkflowError(_("This concern has already been extended once."))
-    event = event_append(
-        petition=petition,
-        kind=PetitionEvent.Kind.EXTENSION,
-        action="extend",
-        from_step=petition.step,
-        to_step=petition.step,
-        actor=actor,
-        note=reason,
-        is_public=True,
-    )
-    petition.refresh_from_db()
-    return event
-
-
 # --- report, survey, close ------------------------------------------------------------------
 
 
@@ -547,6 +404,8 @@ def petition_survey(*, petition, rating: str, comment: str = "", actor=None):
     if actor is not None:
         note = _("Recorded after a phone call: %(note)s") % {"note": note}
     if rating == Survey.Rating.UNSATISFIED and petition.reopen_count < MAX_REOPENS:
+        calendar = Calendar.from_db()
+        deadline = calendar.add_days(_today(), settings.PETITION_REOPEN_DAYS)
         event = _transition(
             petition,
             action="reopen",
@@ -558,7 +417,8 @@ def petition_survey(*, petition, rating: str, comment: str = "", actor=None):
             # The unit reports again; until then no outcome stands (the old result stays
             # in the history).
             outcome="",
-            deadline=Calendar.from_db().add_days(_today(), settings.PETITION_REOPEN_DAYS),
+            deadline=deadline,
+            deadline_estimated=calendar.is_estimated(deadline),
             warning="",
         )
         notifications.petition_reopened(petition, actor=actor)

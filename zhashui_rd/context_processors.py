@@ -4,6 +4,7 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from liaison.roles import roles_for
+from petitions.calendar import banner_year
 from petitions.notifications import unread_count
 
 
@@ -26,6 +27,23 @@ def notices(request):
     if user is None:
         return {}
     return {"unread_notices": SimpleLazyObject(lambda: unread_count(user))}
+
+
+def calendar_banner(request):
+    """Staff pages (the admin, the staff views) warn while next year's holidays are not
+    entered. Read from the cache the hourly job fills, never the database: every page keeps
+    its number of queries."""
+    user = getattr(request, "user", None)
+    if user is None:
+        return {}
+    # Lazy: a page that never shows the banner (a citizen's) never even loads the user.
+    return {
+        "calendar_missing_year": SimpleLazyObject(
+            lambda: banner_year() if user.is_authenticated and user.is_staff else None
+        ),
+        # Read only inside the banner: county staff get the link to the form.
+        "calendar_may_enter": SimpleLazyObject(lambda: roles_for(user).county),
+    }
 
 
 @dataclass(frozen=True)

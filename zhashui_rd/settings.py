@@ -115,6 +115,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "zhashui_rd.context_processors.portal",
                 "zhashui_rd.context_processors.notices",
+                "zhashui_rd.context_processors.calendar_banner",
             ],
         },
     },

@@ -69,6 +69,21 @@ class CalendarDay(models.Model):
         return f"{self.date} {self.name}"
 
 
+class CalendarReminder(models.Model):
+    """The one e-mail to county staff that next year's holidays are not entered yet: a row
+    per year remembers it was sent (the beat job runs daily from 1 November)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar reminder")
+        verbose_name_plural = _("calendar reminders")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
 class TrackingCounter(models.Model):
     """The last tracking number handed out each year (ZS-2026-000123)."""
 
@@ -114,6 +129,15 @@ class Rating(models.TextChoices):
 # settings (a larger setting would turn the database's refusal into a server error).
 MAX_REOPENS = 2  # 不满意 sends a concern back to supervising at most twice (MISSION.md)
 MAX_EXTENSION_DAYS = 30  # one extension of at most 30 days (信访工作条例 Art. 34)
+
+
+class ExtensionStatus(models.TextChoices):
+    """A unit's request for more time (信访工作条例 Art. 34): asked once, then answered."""
+
+    NONE = "", _("none")
+    REQUESTED = "requested", _("requested")
+    APPROVED = "approved", _("approved")
+    REFUSED = "refused", _("refused")
 
 
 class PetitionQuerySet(models.QuerySet):
@@ -251,8 +275,36 @@ class Petition(models.Model):
     collect_by = models.DateField(_("decide acceptance by"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
+    # A limit that fell in a year whose holidays were not entered was reckoned on weekends
+    # only: marked so on every page that shows it (按周末估算，节假日未录入), until staff enter
+    # that year (``petitions.calendar.calendar_year_save`` settles it). A column, not a
+    # look-up per row: lists keep their number of queries.
+    collect_by_estimated = models.BooleanField(default=False, editable=False)
+    deadline_estimated = models.BooleanField(default=False, editable=False)
     extension_days = models.PositiveSmallIntegerField(_("extension (days)"), default=0)
     extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    # The unit's request (at most one, 信访工作条例 Art. 34) and county staff's answer; the
+    # approved days land in ``extension_days`` and move ``deadline``.
+    extension_status = models.CharField(
+        _("extension request"),
+        max_length=9,
+        choices=ExtensionStatus.choices,
+        blank=True,
+        default="",
+        editable=False,
+    )
+    extension_requested_days = models.PositiveSmallIntegerField(
+        _("extension asked (days)"), default=0, editable=False
+    )
+    # 督办 of a red card: shown to the citizen as "督办中" (nobody named), the unit's count of
+    # public notices (通报) for the statistics, and the standing committee's flag (挂牌督办).
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True, editable=False)
+    public_notice_count = models.PositiveSmallIntegerField(
+        _("public notices (通报)"), default=0, editable=False
+    )
+    is_flagged = models.BooleanField(
+        _("flagged for the standing committee"), default=False, editable=False
+    )
     warning = models.CharField(
         _("warning"), max_length=6, choices=Warning.choices, blank=True, default=""
     )
@@ -309,6 +361,10 @@ class Petition(models.Model):
             models.CheckConstraint(
                 condition=Q(extension_days__lte=MAX_EXTENSION_DAYS),
                 name="petition_extension_at_most_30_days",
+            ),
+            models.CheckConstraint(
+                condition=Q(extension_requested_days__lte=MAX_EXTENSION_DAYS),
+                name="petition_extension_request_at_most_30_days",
             ),
             models.CheckConstraint(
                 condition=~Q(step="merged") | Q(merged_into__isnull=False),

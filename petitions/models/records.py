@@ -32,6 +32,7 @@ class PetitionEvent(models.Model):
         REMINDER = "reminder", _("reminder")
         REPLY = "reply", _("public reply")
         EXTENSION = "extension", _("extension")
+        ESCALATION = "escalation", _("escalation (督办)")
         WARNING = "warning", _("deadline warning")
         SURVEY = "survey", _("satisfaction survey")
 

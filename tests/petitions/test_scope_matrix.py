@@ -24,6 +24,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from liaison.models import (
     HandlingUnit,
@@ -34,7 +35,7 @@ from liaison.models import (
     Town,
 )
 from liaison.roles import roles_for
-from petitions import access, errors, rules, services, workflow
+from petitions import access, errors, escalation, rules, services, workflow
 from petitions.models import Category, Petition, Step
 from tests.base import ensure_default_criteria
 from zhashui_rd.celery import app as celery_app
@@ -297,9 +298,24 @@ def _calls(demo, petition):
         "note": lambda p, a: workflow.petition_add_note(petition=p, actor=a, note="督办"),
         "remind": lambda p, a: workflow.petition_remind(petition=p, actor=a, note="请抓紧"),
         "reply": lambda p, a: workflow.petition_reply(petition=p, actor=a, text="已收到"),
-        "extend": lambda p, a: workflow.petition_extend(
+        # The direct extension became a request the county answers (issue 9).
+        "request_extension": lambda p, a: escalation.petition_request_extension(
             petition=p, actor=a, days=10, reason="需协调"
         ),
+        "approve_extension": lambda p, a: escalation.petition_approve_extension(
+            petition=p, actor=a
+        ),
+        "refuse_extension": lambda p, a: escalation.petition_refuse_extension(
+            petition=p, actor=a, reason="理由不足"
+        ),
+        "urge": lambda p, a: escalation.petition_urge(petition=p, actor=a),
+        "interview": lambda p, a: escalation.petition_interview(
+            petition=p, actor=a, on=timezone.localdate(), note="约谈局长"
+        ),
+        "public_notice": lambda p, a: escalation.petition_public_notice(
+            petition=p, actor=a, note="全县通报"
+        ),
+        "flag": lambda p, a: escalation.petition_flag(petition=p, actor=a),
         "report": lambda p, a: workflow.petition_report(
             petition=p, actor=a, result="已办理", outcome=Petition.Outcome.SOLVED
         ),

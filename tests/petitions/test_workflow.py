@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from petitions import errors, services, workflow
+from petitions import errors, escalation, services, workflow
 from petitions.deadlines import Calendar
 from petitions.models import Petition, PetitionEvent, Step, Survey
 from tests.base import make_world, receive, to_step
@@ -40,9 +40,24 @@ def _calls(world):
         "note": lambda p, a: workflow.petition_add_note(petition=p, actor=a, note="督办"),
         "remind": lambda p, a: workflow.petition_remind(petition=p, actor=a, note="请抓紧"),
         "reply": lambda p, a: workflow.petition_reply(petition=p, actor=a, text="已收到"),
-        "extend": lambda p, a: workflow.petition_extend(
+        # The direct extension became a request the county answers (issue 9).
+        "request_extension": lambda p, a: escalation.petition_request_extension(
             petition=p, actor=a, days=10, reason="需协调"
         ),
+        "approve_extension": lambda p, a: escalation.petition_approve_extension(
+            petition=p, actor=a
+        ),
+        "refuse_extension": lambda p, a: escalation.petition_refuse_extension(
+            petition=p, actor=a, reason="理由不足"
+        ),
+        "urge": lambda p, a: escalation.petition_urge(petition=p, actor=a),
+        "interview": lambda p, a: escalation.petition_interview(
+            petition=p, actor=a, on=timezone.localdate(), note="约谈局长"
+        ),
+        "public_notice": lambda p, a: escalation.petition_public_notice(
+            petition=p, actor=a, note="全县通报"
+        ),
+        "flag": lambda p, a: escalation.petition_flag(petition=p, actor=a),
         "report": lambda p, a: workflow.petition_report(
             petition=p, actor=a, result="已办理", outcome="solved"
         ),
@@ -54,7 +69,9 @@ def _calls(world):
 
 
 def _allowed_actor(world, action):
-    return world.unit_user if action in ("accept", "return", "report") else world.county
+    if action in ("accept", "return", "report", "request_extension"):
+        return world.unit_user
+    return world.county
 
 
 def test_it_walks_the_whole_loop_and_writes_an_event_per_step(world):
@@ -181,15 +198,24 @@ def test_it_refuses_a_return_after_five_working_days(world):
 
 
 def test_it_extends_once_by_at_most_thirty_days(world):
+    # The unit asks and county staff approve (issue 9): the same limits as the direct
+    # extension had.
     petition, _ = receive(world)
     to_step(world, petition, "supervising")
     before = petition.deadline
     with pytest.raises(errors.WorkflowError):
-        workflow.petition_extend(petition=petition, actor=world.county, days=31, reason="太久")
-    workflow.petition_extend(petition=petition, actor=world.county, days=30, reason="涉及多个部门")
+        escalation.petition_request_extension(
+            petition=petition, actor=world.unit_user, days=31, reason="太久"
+        )
+    escalation.petition_request_extension(
+        petition=petition, actor=world.unit_user, days=30, reason="涉及多个部门"
+    )
+    escalation.petition_approve_extension(petition=petition, actor=world.county)
     assert petition.deadline >= before + timedelta(days=30)
     with pytest.raises(errors.WorkflowError):
-        workflow.petition_extend(petition=petition, actor=world.county, days=5, reason="再延")
+        escalation.petition_request_extension(
+            petition=petition, actor=world.unit_user, days=5, reason="再延"
+        )
 
 
 def test_it_reopens_twice_on_unsatisfied_and_closes_on_the_third_rating(world):
@@ -299,7 +325,8 @@ def test_allowed_actions_are_the_buttons_for_each_persona(world):
     assert names(world.rep_b_user) == set()
     assert names(world.unit_user) == set()
     to_step(world, petition, "assigned")
-    assert names(world.unit_user) == {"accept", "return", "report"}
+    # And the one request for more time (issue 9).
+    assert names(world.unit_user) == {"accept", "return", "report", "request_extension"}
     assert names(world.other_unit_user) == set()
 
 
