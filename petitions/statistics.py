@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 from django.core.cache import cache
 from django.db import connections, transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Min, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -349,7 +349,44 @@ def count_statistics(*, user, year: int | None = None, town=None, today: date) -
     else:
         totals, counts = _count_table_by_table(qs, today)
     counts["visits"] = visits
+    counts.update(_units_watched(qs))
     return _assemble(totals, counts)
+
+
+# The extensions and escalations (督办) each unit drew: {table key: (title, what is counted)}.
+WATCHED = {
+    "extensions": (
+        _("Extensions asked, by handling unit"),
+        Count("pk", filter=~Q(extension_status="")),
+    ),
+    "escalations": (
+        _("Escalated (督办), by handling unit"),
+        Count("pk", filter=Q(escalated_at__isnull=False)),
+    ),
+    "public_notices": (_("Public notices (通报), by handling unit"), Sum("public_notice_count")),
+    "flagged": (
+        _("Flagged for the standing committee (挂牌督办), by handling unit"),
+        Count("pk", filter=Q(is_flagged=True)),
+    ),
+}
+
+
+def _units_watched(qs: QuerySet) -> dict:
+    """One grouped query over the concerns with a unit: each WATCHED count per unit."""
+    watched = {key: {} for key in WATCHED}
+    if qs.query.is_empty():
+        return watched
+    grouped = (
+        qs.filter(unit__isnull=False)
+        .values("unit_id", "unit__name")
+        .annotate(**{key: counted for key, (_title, counted) in WATCHED.items()})
+        .order_by()
+    )
+    for row in grouped:
+        for key in WATCHED:
+            if row[key]:
+                watched[key][(row["unit_id"], row["unit__name"])] = row[key]
+    return watched
 
 
 def _visits_by_town(*, user, year, town) -> dict:
@@ -414,6 +451,10 @@ def _assemble(totals: dict, counts: dict) -> Statistics:
             choices=Petition.Outcome.choices,
         ),
         _named_table(counts.get("visits", {}), key="visits", title=_("Outreach visits by town")),
+        *(
+            _named_table(counts.get(key, {}), key=key, title=title)
+            for key, (title, _counted) in WATCHED.items()
+        ),
     )
     return Statistics(tables=tables, **totals)
 

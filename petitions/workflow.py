@@ -1,8 +1,7 @@
 """The six-step loop. The ONLY module that changes a petition's step.
 
 ``ACTIONS`` (``petitions/actions.py``) is the one table of what may happen: from which
-steps, to which step, and who
-may do it. ``allowed_actions`` reads it to draw the buttons; every transition function
+steps, to which step, and who may do it. ``allowed_actions`` reads it to draw the buttons; every transition function
 checks it again before touching the database. Each transition runs in one transaction, is a
 compare-and-set on the step (two people acting at once: one wins, the other gets
 ``TransitionConflict``), and appends a ``PetitionEvent``.

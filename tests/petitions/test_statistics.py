@@ -15,9 +15,9 @@ from openpyxl import load_workbook
 
 from liaison.models import HandlingUnit
 from liaison.roles import roles_for
-from petitions import services, statistics, workflow
-from petitions.models import Category, Petition, Survey
-from tests.base import make_town, make_user, make_world
+from petitions import escalation, services, statistics, workflow
+from petitions.models import Category, Petition, Survey, Visit
+from tests.base import make_town, make_user, make_world, receive, to_step
 from tests.helpers import page_text, tags, tr
 
 pytestmark = pytest.mark.django_db
@@ -363,8 +363,9 @@ def test_the_concern_list_links_the_statistics(client):
 
 # The figures: on PostgreSQL one scan (GROUPING SETS) and the names of the towns, stations,
 # representatives, categories and units it counted; elsewhere one query for the totals and
-# one per table (ten); and the visits by town. None once cached.
-FIGURES_QUERIES = 7 if connection.vendor == "postgresql" else 12
+# one per table (ten); the visits by town; the extensions and escalations per unit. None
+# once cached.
+FIGURES_QUERIES = 8 if connection.vendor == "postgresql" else 13
 # The session, the user, the roles (scope, representative, units), the first year and the
 # towns of the filter, the figures, and the user's and groups' permissions for the menu.
 STATISTICS_PAGE_QUERIES = 9 + FIGURES_QUERIES
@@ -503,3 +504,35 @@ def test_the_figures_are_counted_when_the_cache_is_down(client, world, settings,
     _receive(world, rep=world.rep_b)  # a change, with nothing to invalidate
     assert client.get(PAGE).context["stats"].total == 2
     assert "statistics cache unreachable" in caplog.text
+
+
+def test_it_counts_by_month_station_representative_and_what_each_unit_drew(world):
+    first = _receive(world, rep=world.rep_a)
+    _receive(world, rep=world.rep_b)
+    petition, _token = receive(world)
+    to_step(world, petition, "supervising")
+    deadline = Petition.objects.get(pk=petition.pk).deadline
+    services.petitions_mark_warnings(today=deadline + timedelta(days=1))
+    petition.refresh_from_db()
+    escalation.petition_public_notice(petition=petition, actor=world.county, note="通报")
+    escalation.petition_flag(petition=petition, actor=world.county, note="")
+    Visit.objects.create(
+        representative=world.rep_a,
+        date=timezone.localdate(),
+        place_kind=Visit.PlaceKind.COUNTRYSIDE,
+        place="甲村",
+        town=world.town_a,
+        recorded_by=world.rep_a_user,
+    )
+    stats = statistics.count_statistics(user=world.county, today=timezone.localdate())
+    tables = {t.key: {r.key: r.count for r in t.rows} for t in stats.tables}
+    this_month = f"{timezone.localdate():%Y-%m}"
+    assert tables["month"] == {this_month: 3}
+    assert tables["representative"][str(world.rep_a.pk)] >= 1
+    assert tables["station"][str(first.station_id)] >= 1
+    assert tables["visits"] == {str(world.town_a.pk): 1}
+    unit = str(petition.unit_id)
+    assert tables["escalations"] == {unit: 1}
+    assert tables["public_notices"] == {unit: 1}
+    assert tables["flagged"] == {unit: 1}
+    assert tables["extensions"] == {}
