@@ -125,7 +125,7 @@ def test_no_sms_from_a_form_without_a_mobile(client, on_commit):
 
 @pytest.mark.parametrize(
     ("phone", "consent"),
-    [(MOBILE, False), ("029-88888888", True), ("", True)],
+    [(MOBILE, False), ("02988888888", True), ("", True)],
     ids=["no consent", "landline", "no number"],
 )
 def test_no_sms_without_a_mobile_and_consent(on_commit, phone, consent):
