@@ -31,6 +31,7 @@ from demo.logins import (
 )
 from liaison.models import HandlingUnit, Representative, StaffScope, Station, Town
 from petitions import escalation, services, workflow
+from petitions.deadlines import Calendar
 from petitions.models import Category, Petition, Reception
 from petitions.photos import clean_photo
 
@@ -362,7 +363,7 @@ class PetitionDemo:
         if demo.due == "red" and p.deadline is not None:
             # Demo data only: a fresh assignment cannot be overdue, so its stored deadline
             # is moved into the past to show what the overdue job and the red card do.
-            Petition.objects.filter(pk=p.pk).update(deadline=self.today - timedelta(days=4))
+            self._move_deadline(p, self.today - timedelta(days=4))
 
     def _assign(self, demo, p, unit_name):
         deadline = None
@@ -380,7 +381,14 @@ class PetitionDemo:
             if (p.deadline - self.today).days > settings.PETITION_WARNING_DAYS:
                 # Demo data only: a long holiday pushed the deadline out of the yellow
                 # window; bring it back so the yellow card shows on any day.
-                Petition.objects.filter(pk=p.pk).update(deadline=self.today + timedelta(days=1))
+                self._move_deadline(p, self.today + timedelta(days=1))
+
+    @staticmethod
+    def _move_deadline(p, deadline):
+        """Demo data only: set a deadline, marked estimated or not as the workflow would."""
+        Petition.objects.filter(pk=p.pk).update(
+            deadline=deadline, deadline_estimated=Calendar.from_db().is_estimated(deadline)
+        )
 
 
 def _demo_photo(key: str) -> bytes:

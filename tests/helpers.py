@@ -272,3 +272,21 @@ def assert_image_loads(page, selector: str) -> None:
     page.wait_for_function(
         "img => img.complete && img.naturalWidth > 0", arg=image.element_handle(), timeout=15000
     )
+
+
+def clear_own_cache() -> None:
+    """Empty this test process's cache keys only. On Redis, ``cache.clear()`` empties the
+    whole database: the other xdist process's keys (its sign-in counters in the middle of a
+    lock-out test) and Celery's queues with them."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    config = settings.CACHES["default"]
+    if "redis" not in config["BACKEND"].lower():
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)
+    # Django writes keys as "<KEY_PREFIX>:<version>:<key>" (conftest gives each process
+    # its own prefix).
+    for key in client.scan_iter(match=f"{config.get('KEY_PREFIX', '')}:*"):
+        client.delete(key)

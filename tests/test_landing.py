@@ -4,12 +4,11 @@ shows only what it can use."""
 import re
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from liaison.models import StaffScope
 from tests.base import make_staff, make_user, make_world, town_staff_group
-from tests.helpers import page_text, tr
+from tests.helpers import clear_own_cache, page_text, tr
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +28,9 @@ MENU_LINKS = {
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # Sign-in failures are counted in the cache.
-    cache.clear()
+    clear_own_cache()
     yield
-    cache.clear()
+    clear_own_cache()
 
 
 @pytest.fixture

@@ -5,15 +5,16 @@ from django.conf import settings
 from django.core.cache import cache
 
 from tests.base import make_user
+from tests.helpers import clear_own_cache
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    cache.clear()
+    clear_own_cache()
     yield
-    cache.clear()
+    clear_own_cache()
 
 
 def test_it_signs_a_user_in_and_out(client):

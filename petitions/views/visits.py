@@ -154,7 +154,10 @@ def visit_concern_new(request, pk, rep):
 @access.representative_required(MY_VISITS)
 def visit_photo(request, pk, photo_pk, rep):
     """A visit's photo, only for the representative who made the visit."""
-    photo = get_object_or_404(VisitPhoto, pk=photo_pk, visit_id=pk, visit__representative=rep)
+    # The visit by its own key first: Django turns an id past the column's range into "no
+    # such row" on a primary key, not on a foreign key (SQLite would raise an error).
+    visit = _own_visit(rep, pk)
+    photo = get_object_or_404(VisitPhoto, pk=photo_pk, visit=visit)
     return private_file_response(photo.image, content_type="image/jpeg")
 
 

@@ -18,7 +18,7 @@ from liaison.models import StationMembership
 from petitions import errors, outreach
 from petitions.models import Petition, PetitionEvent, Step, Visit, VisitPhoto
 from petitions.photos import clean_photo
-from tests.base import make_representative, make_village, make_world, receive
+from tests.base import make_representative, make_user, make_village, make_world, receive
 from tests.helpers import (
     admin_url,
     gps_jpeg,
@@ -502,3 +502,18 @@ def test_a_photo_over_the_size_limit_refuses_the_visit(rep_client, world, settin
     assert response.status_code == 400
     assert "photo1" in response.context["form"].errors
     _nothing_saved()
+
+
+def test_an_id_past_the_columns_range_is_a_404_not_an_error(client):
+    """QA: /me/visits/9223372036854775808/photos/1/ was a server error on SQLite."""
+    rep_user = make_user("huge_ids")
+    make_representative(name="大号代表", user=rep_user)
+    client.force_login(rep_user)
+    huge = 2**63
+    for url in (
+        f"/me/visits/{huge}/",
+        f"/me/visits/{huge}/photos/1/",
+        f"/me/visits/1/photos/{huge}/",
+        f"/me/visits/{huge}/concerns/new/",
+    ):
+        assert client.get(url).status_code == 404, url
