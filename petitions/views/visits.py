@@ -85,6 +85,12 @@ def visit_new(request, rep):
                 if created:
                     messages.success(request, _("Visit recorded."))
                 return redirect("petitions:visit_detail", pk=visit.pk)
+        else:
+            # Said at the top of the page: on a phone the field in error may be far below,
+            # in the third concern of the form (QA).
+            messages.error(
+                request, _("Please correct the marked fields. Nothing has been saved yet.")
+            )
         context = {"form": form, "formset": formset}
         return render(request, "petitions/visit_form.html", context, status=400)
     context = {

@@ -517,3 +517,13 @@ def test_an_id_past_the_columns_range_is_a_404_not_an_error(client):
         f"/me/visits/{huge}/concerns/new/",
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_a_refused_visit_says_so_at_the_top_of_the_page(client):
+    """QA: on a phone the field in error may be far below; the page says it first."""
+    rep_user = make_user("top_message")
+    make_representative(name="提示代表", user=rep_user)
+    client.force_login(rep_user)
+    response = client.post(reverse("petitions:visit_new"), {"concern-TOTAL_FORMS": "0"})
+    assert response.status_code == 400
+    assert "请修改标出的内容。尚未保存任何信息。" in page_text(response)
