@@ -74,6 +74,11 @@ def calendar_missing_notify(*, today: date | None = None) -> bool:
     return True
 
 
+# The State Council's longest holiday so far is 9 days (Spring Festival 2026): a longer range
+# is a typing mistake (QA entered "国庆节 2027-01-01 2027-12-31" and got 365 holidays).
+MAX_HOLIDAY_DAYS = 12
+
+
 def check_year(*, year: int, holidays: list[HolidayRange], workdays: list[date]) -> None:
     """The notice's dates make sense: all in ``year``, each range first ≤ last, no two
     ranges overlapping, no make-up working day inside a holiday. Raises WorkflowError."""
@@ -85,6 +90,11 @@ def check_year(*, year: int, holidays: list[HolidayRange], workdays: list[date])
         if h.first > h.last:
             raise WorkflowError(
                 _("%(name)s: the first day is after the last day.") % {"name": h.name}
+            )
+        if (h.last - h.first).days + 1 > MAX_HOLIDAY_DAYS:
+            raise WorkflowError(
+                _("%(name)s: %(days)d days is longer than any official holiday; check the dates.")
+                % {"name": h.name, "days": (h.last - h.first).days + 1}
             )
         if h.first.year != year or h.last.year != year:
             raise WorkflowError(

@@ -244,3 +244,15 @@ def test_the_banner_links_to_the_form_for_county_staff_only(client, world):
     html = client.get(reverse("admin:index")).content.decode()
     assert tr("Enter the State Council's notice") not in html
     assert "2027" in page_text(html)
+
+
+def test_the_form_refuses_a_holiday_longer_than_any_official_one(client, world):
+    """QA: "国庆节 2027-01-01 2027-12-31" was saved as 365 holidays."""
+    client.force_login(world.county)
+    response = client.post(
+        reverse("petitions:staff_calendar"),
+        {**NOTICE, "holidays": "国庆节, 2027-01-01, 2027-12-31"},
+    )
+    assert response.status_code == 400
+    assert "国庆节：共365天，长于任何法定假期，请核对日期。" in page_text(response)
+    assert not CalendarDay.objects.filter(date__year=2027).exists()
