@@ -14,11 +14,11 @@ from petitions.models import Petition
 from points import services as points_services
 from points.models import PointEntry
 from tests.base import make_world, receive, to_step
+from tests.browser.steps import sign_in
 from tests.helpers import admin_url, axe_serious_violations
 from tests.points.year_end_helpers import ensure_default_table
 
 pytestmark = [pytest.mark.browser]
-PASSWORD = "pw-for-tests-1"  # tests.base.make_user's
 
 
 @pytest.fixture
@@ -43,17 +43,6 @@ def desktop(browser):
     )
     yield context
     context.close()
-
-
-def _sign_in(context, live_server, user):
-    context.clear_cookies()
-    page = context.new_page()
-    page.goto(f"{live_server.url}{reverse('login')}")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_load_state()
-    return page
 
 
 class _Scans:
@@ -169,7 +158,7 @@ def test_a_representatives_pages_have_no_serious_violation(live_server, desktop)
         description="调解邻里纠纷一起",
     )
     assert PointEntry.objects.exists()
-    page = _sign_in(desktop, live_server, world.rep_a_user)
+    page = sign_in(desktop, live_server, world.rep_a_user)
     scans = _Scans(page)
     base = live_server.url
 
@@ -190,7 +179,7 @@ def test_a_representatives_pages_have_no_serious_violation(live_server, desktop)
 def test_a_units_pages_have_no_serious_violation(live_server, desktop):
     world = make_world()
     concerns = _concerns_at_every_step(world)
-    page = _sign_in(desktop, live_server, world.unit_user)
+    page = sign_in(desktop, live_server, world.unit_user)
     scans = _Scans(page)
     base = live_server.url
 
@@ -207,7 +196,7 @@ def test_a_units_pages_have_no_serious_violation(live_server, desktop):
 def test_staff_work_pages_have_no_serious_violation(live_server, desktop):
     world = make_world(clerks=True)
     concerns = _concerns_at_every_step(world)
-    page = _sign_in(desktop, live_server, world.county_clerk)
+    page = sign_in(desktop, live_server, world.county_clerk)
     scans = _Scans(page)
     base = live_server.url
 

@@ -9,7 +9,7 @@ from django.test import override_settings
 
 from petitions.models import Petition, Step
 from tests.base import make_world
-from tests.browser.test_work_pages import PASSWORD, _do, _sign_in
+from tests.browser.steps import PASSWORD, accept_report_and_rate, do, sign_in
 from tests.helpers import assert_image_loads, assert_no_serious_violations, in_site_language
 
 pytestmark = [pytest.mark.browser]
@@ -43,7 +43,7 @@ def test_county_staff_enter_a_phone_call_print_its_slip_and_it_runs_the_loop(liv
         user.save(update_fields=["password"])
 
     with override_settings(SITE_URL=live_server.url):
-        staff = _sign_in(phone, live_server, world.county)
+        staff = sign_in(phone, live_server, world.county)
         staff.goto(f"{live_server.url}/staff/intake/")
         assert_no_serious_violations(staff)
         staff.select_option("select[name=channel]", "phone")
@@ -83,7 +83,7 @@ def test_county_staff_enter_a_phone_call_print_its_slip_and_it_runs_the_loop(liv
     # The loop, through the work pages, as for a QR concern.
     work_url = f"{live_server.url}/work/petitions/{petition.pk}/"
     staff.goto(work_url)
-    _do(
+    do(
         staff,
         "collect",
         {
@@ -93,41 +93,10 @@ def test_county_staff_enter_a_phone_call_print_its_slip_and_it_runs_the_loop(liv
         },
     )
     assert Petition.objects.get(pk=petition.pk).step == Step.COLLECTED
-    _do(staff, "assign", {"select[name=unit]": str(world.unit.pk)})
+    do(staff, "assign", {"select[name=unit]": str(world.unit.pk)})
     assert Petition.objects.get(pk=petition.pk).step == Step.ASSIGNED
 
-    unit = _sign_in(phone, live_server, world.unit_user)
-    unit.goto(f"{live_server.url}/unit/")
-    unit.click(f"a[href$='/work/petitions/{petition.pk}/']")
-    _do(unit, "accept")
-    _do(
-        unit,
-        "report",
-        {"textarea[name=result]": "已修复路面并疏通排水沟。", "select[name=outcome]": "solved"},
-    )
-    assert Petition.objects.get(pk=petition.pk).step == Step.REPORTED
-
-    # The representative records the citizen's rating from a phone call.
-    rep = _sign_in(phone, live_server, world.rep_a_user)
-    rep.goto(f"{live_server.url}/me/tasks/")
-    rep.click(f"a[href$='/work/petitions/{petition.pk}/']")
-    box = rep.locator("details:has(form[action$='/do/record_survey/'])")
-    box.locator("summary").click()
-    box.locator("input[name=rating][value=satisfied]").check()
-    box.locator("button[type=submit]").click()
-    rep.wait_for_load_state()
-
-    petition.refresh_from_db()
-    assert petition.step == Step.CLOSED
-    assert [e.action for e in petition.events.all()] == [
-        "receive",
-        "collect",
-        "assign",
-        "accept",
-        "report",
-        "survey",
-        "close",
-    ]
+    _unit, rep = accept_report_and_rate(phone, live_server, world, petition)
     # The citizen's link read out on the phone shows it closed.
     rep.goto(link)
     assert in_site_language(Step.CLOSED.label) in rep.content()

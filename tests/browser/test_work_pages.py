@@ -5,9 +5,9 @@ import pytest
 
 from petitions.models import Petition, Step
 from tests.base import make_world, receive
+from tests.browser.steps import PASSWORD, accept_report_and_rate, do, sign_in
 
 pytestmark = [pytest.mark.browser]
-PASSWORD = "pw-for-tests-1"
 
 
 @pytest.fixture
@@ -15,30 +15,6 @@ def desktop(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     yield context
     context.close()
-
-
-def _sign_in(context, live_server, user):
-    context.clear_cookies()
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    return page
-
-
-def _do(page, action, fill=None):
-    """Open an action's box on the work page, fill it, confirm."""
-    box = page.locator(f"details:has(form[action$='/do/{action}/'])")
-    box.locator("summary").click()
-    for selector, value in (fill or {}).items():
-        field = box.locator(selector)
-        if field.evaluate("e => e.tagName") == "SELECT":
-            field.select_option(value)
-        else:
-            field.fill(value)
-    box.locator("button[type=submit]").click()
-    page.wait_for_load_state()
 
 
 def test_staff_collect_and_assign_the_unit_reports_and_the_representative_records_the_rating(
@@ -51,10 +27,10 @@ def test_staff_collect_and_assign_the_unit_reports_and_the_representative_record
     petition, _ = receive(world)
     work_url = f"{live_server.url}/work/petitions/{petition.pk}/"
 
-    staff = _sign_in(desktop, live_server, world.county)
+    staff = sign_in(desktop, live_server, world.county)
     staff.goto(work_url)
     assert petition.tracking_no in staff.content()
-    _do(
+    do(
         staff,
         "collect",
         {
@@ -64,44 +40,14 @@ def test_staff_collect_and_assign_the_unit_reports_and_the_representative_record
         },
     )
     assert Petition.objects.get(pk=petition.pk).step == Step.COLLECTED
-    _do(
+    do(
         staff,
         "assign",
         {"select[name=unit]": str(world.unit.pk), "textarea[name=note]": "请十日内勘察"},
     )
     assert Petition.objects.get(pk=petition.pk).step == Step.ASSIGNED
 
-    unit = _sign_in(desktop, live_server, world.unit_user)
-    unit.goto(f"{live_server.url}/unit/")
-    unit.click(f"a[href$='/work/petitions/{petition.pk}/']")
-    _do(unit, "accept")
-    _do(
-        unit,
-        "report",
-        {"textarea[name=result]": "已修复路面并疏通排水沟。", "select[name=outcome]": "solved"},
-    )
-    assert Petition.objects.get(pk=petition.pk).step == Step.REPORTED
-
-    rep = _sign_in(desktop, live_server, world.rep_a_user)
-    rep.goto(f"{live_server.url}/me/tasks/")
-    rep.click(f"a[href$='/work/petitions/{petition.pk}/']")
-    box = rep.locator("details:has(form[action$='/do/record_survey/'])")
-    box.locator("summary").click()
-    box.locator("input[name=rating][value=satisfied]").check()
-    box.locator("button[type=submit]").click()
-    rep.wait_for_load_state()
-
-    petition.refresh_from_db()
-    assert petition.step == Step.CLOSED
-    assert [e.action for e in petition.events.all()] == [
-        "receive",
-        "collect",
-        "assign",
-        "accept",
-        "report",
-        "survey",
-        "close",
-    ]
+    unit, _rep = accept_report_and_rate(desktop, live_server, world, petition)
     # The unit never had a button it may not use.
     unit.goto(work_url)
     assert unit.locator("form[action*='/do/']").count() == 0
@@ -113,7 +59,7 @@ def test_a_representative_records_a_reception_in_the_browser(live_server, deskto
     world = make_world()
     world.rep_a_user.set_password(PASSWORD)
     world.rep_a_user.save(update_fields=["password"])
-    page = _sign_in(desktop, live_server, world.rep_a_user)
+    page = sign_in(desktop, live_server, world.rep_a_user)
     page.goto(f"{live_server.url}/me/reception/")
     page.select_option("select[name=station]", str(world.station_a.pk))
     page.select_option("select[name=category]", str(world.category.pk))

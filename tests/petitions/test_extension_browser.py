@@ -9,6 +9,7 @@ from django.urls import reverse
 from petitions import services
 from petitions.models import Petition
 from tests.base import make_world, receive, to_step
+from tests.browser.steps import do
 from tests.helpers import tr
 
 pytestmark = [pytest.mark.browser]
@@ -21,15 +22,6 @@ def _sign_in(page, live_server, user):
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", PASSWORD)
     page.click("form button[type=submit]")
-    page.wait_for_load_state()
-
-
-def _do(page, action, fill=None):
-    box = page.locator(f"details:has(form[action$='/do/{action}/'])")
-    box.locator("summary").click()
-    for selector, value in (fill or {}).items():
-        box.locator(selector).fill(value)
-    box.locator("button[type=submit]").click()
     page.wait_for_load_state()
 
 
@@ -47,7 +39,7 @@ def test_a_unit_asks_for_more_time_on_a_phone_and_county_staff_grant_fewer_days(
 
     _sign_in(phone_page, live_server, world.unit_user)
     phone_page.goto(work_url)
-    _do(
+    do(
         phone_page,
         "request_extension",
         {"input[name=days]": "20", "textarea[name=reason]": "桥梁检测需委托有资质的机构"},
@@ -59,7 +51,7 @@ def test_a_unit_asks_for_more_time_on_a_phone_and_county_staff_grant_fewer_days(
     _sign_in(phone_page, live_server, world.county)
     phone_page.goto(work_url)
     assert "桥梁检测需委托有资质的机构" in phone_page.content()
-    _do(phone_page, "approve_extension", {"input[name=days]": "10"})
+    do(phone_page, "approve_extension", {"input[name=days]": "10"})
     petition.refresh_from_db()
     assert (petition.extension_status, petition.extension_days) == ("approved", 10)
     assert petition.deadline >= before + timedelta(days=10)
@@ -67,7 +59,7 @@ def test_a_unit_asks_for_more_time_on_a_phone_and_county_staff_grant_fewer_days(
     # Past the new deadline: red, urged; the citizen reads "督办中".
     services.petitions_mark_warnings(today=petition.deadline + timedelta(days=1))
     phone_page.goto(work_url)
-    _do(phone_page, "urge", {"textarea[name=note]": "请立即办理"})
+    do(phone_page, "urge", {"textarea[name=note]": "请立即办理"})
     phone_page.context.clear_cookies()
     phone_page.goto(live_server.url + reverse("petitions:track", args=[token]))
     assert tr("Under escalated supervision") in phone_page.content()
