@@ -183,7 +183,9 @@ VISIT_PHOTO_FIELDS = ("photo1", "photo2", "photo3")
 
 class VisitForm(OneTimeForm):
     date = forms.DateField(
-        label=_("Date of the visit"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date of the visit"),
+        # ISO, as a date input needs, whatever the language's date format.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     place_kind = forms.ChoiceField(label=_("Kind of place"), choices=Visit.PlaceKind.choices)
     place = forms.CharField(label=_("Place"), max_length=100)
@@ -211,6 +213,8 @@ class VisitForm(OneTimeForm):
 
     def __init__(self, *args, representative, **kwargs):
         super().__init__(*args, **kwargs)
+        # Most visits are recorded the day they happen (as intake's date received).
+        self.initial.setdefault("date", timezone.localdate())
         self.fields["fellows"].queryset = active_fellows().exclude(pk=representative.pk)
         # Separate single-file inputs: WeChat's picker breaks on ``multiple``.
         for index, name in enumerate(VISIT_PHOTO_FIELDS, start=1):

@@ -527,3 +527,11 @@ def test_a_refused_visit_says_so_at_the_top_of_the_page(client):
     response = client.post(reverse("petitions:visit_new"), {"concern-TOTAL_FORMS": "0"})
     assert response.status_code == 400
     assert "请修改标出的内容。尚未保存任何信息。" in page_text(response)
+
+
+def test_the_visit_form_offers_today_as_the_date(client):
+    rep_user = make_user("today_default")
+    make_representative(name="今天代表", user=rep_user)
+    client.force_login(rep_user)
+    response = client.get(reverse("petitions:visit_new"))
+    assert f'value="{timezone.localdate():%Y-%m-%d}"' in response.content.decode()
