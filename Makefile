@@ -14,15 +14,17 @@ RUN_ENV := DEBUG=0 HTTPS=0 SERVE_MEDIA=1 \
 	CSRF_TRUSTED_ORIGINS=http://$(HOST):$(PORT) \
 	SITE_URL=http://$(HOST):$(PORT)
 
-.PHONY: run test test-fast lint format bench clean messages
+.PHONY: run test test-fast lint format bench clean messages lock audit
 
+# Both files are locks made by pip-tools (`make lock`): every package pinned with its
+# hashes, so pip refuses anything that is not byte for byte what was locked.
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install -r requirements.txt
+	$(PIP) install --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
-	$(PIP) install -r requirements-dev.txt
+	$(PIP) install --require-hashes -r requirements-dev.txt
 	touch $@
 
 var/secret_key:
@@ -65,6 +67,22 @@ bench: $(VENV)/.installed-dev
 	scripts/with-services.sh $(PY) bench/staff_pages.py
 	scripts/with-services.sh $(PY) bench/citizen_pages.py
 	scripts/with-services.sh $(PY) bench/points_year_end.py
+
+# Re-make both locks from requirements.in and requirements-dev.in, keeping every pin that
+# still satisfies them (`make lock UPGRADE=1` moves everything to the newest releases).
+PIP_COMPILE = $(VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade)
+lock: $(VENV)/.installed-dev
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
+	scripts/check-wheels.sh
+
+# Known vulnerabilities in the locked packages (PyPI's advisory database, so it needs the
+# network: kept out of `make test`, which must not depend on an outside service).
+audit: $(VENV)/.installed-dev
+	$(VENV)/bin/pip-audit --strict --require-hashes --disable-pip --progress-spinner off -r requirements.txt
+	$(VENV)/bin/pip-audit --strict --require-hashes --disable-pip --progress-spinner off -r requirements-dev.txt
+	scripts/check-wheels.sh
 
 clean:
 	rm -rf $(VENV) var/static
