@@ -9,9 +9,12 @@ import functools
 import ipaddress
 import logging
 import math
+import re
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
@@ -69,45 +72,111 @@ def client_network(request) -> str:
 # --- rate limits -------------------------------------------------------------------------
 
 
+RATE = re.compile(r"^(\d+)/(\d*)([smhd])$")
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """django-ratelimit's syntax, "5/5m" = (5, 300): a count per period."""
+    match = RATE.match(rate.strip())
+    if not match:
+        raise ValueError(f"Not a rate like 5/5m: {rate!r}")
+    count, multiple, unit = match.groups()
+    return int(count), int(multiple or 1) * PERIODS[unit]
+
+
 @dataclass(frozen=True)
 class Limit:
-    """One counter: ``rate`` (django-ratelimit's "5/5m": five per fixed five-minute window)
-    of what is counted under ``group`` for the value ``key`` (an address, a page)."""
+    """One counter of django-ratelimit: at most ``rate`` ("1/m") of what is counted under
+    ``group`` for the value ``key`` (an address, a page), per fixed window. The windows are
+    fixed: the count starts again at each window's edge (shifted per key by a jitter)."""
 
     group: str
     rate: str
     key: str
 
+    def usage(self, request, *, increment: bool):
+        try:
+            return get_usage(
+                request,
+                group=self.group,
+                key=lambda _group, _request: self.key,
+                rate=self.rate,
+                increment=increment,
+            )
+        except Exception:  # noqa: BLE001 - a cache outage must not silence citizens
+            logger.warning("Cache unavailable: rate limit %s not applied", self.group)
+            return None
 
-def _usage(request, limit: Limit, *, increment: bool):
-    try:
-        return get_usage(
-            request,
-            group=limit.group,
-            key=lambda _group, _request: limit.key,
-            rate=limit.rate,
-            increment=increment,
-        )
-    except Exception:  # noqa: BLE001 - a cache outage must not silence citizens
-        logger.warning("Cache unavailable: rate limit %s not applied", limit.group)
+    def wait(self, request) -> int | None:
+        usage = self.usage(request, increment=False)
+        if usage and usage["count"] >= usage["limit"]:
+            return max(usage["time_left"], 1)
         return None
+
+    def count(self, request) -> None:
+        self.usage(request, increment=True)
+
+
+@dataclass(frozen=True)
+class SlidingLimit:
+    """At most ``rate`` ("5/5m") within ANY period of that length, not per fixed window:
+    the times of the last requests are kept in the cache. django-ratelimit's windows are
+    fixed, and one key's 5-minute window is exactly five of its 1-minute windows (the
+    jitter is the same hash modulo the period), so beside "1/m" its "5/5m" could never
+    refuse anything, and six requests a few seconds across a window's edge would all pass.
+    Read and write are not atomic: two requests at the same instant may both pass."""
+
+    group: str
+    rate: str
+    key: str
+
+    @property
+    def cache_key(self) -> str:
+        return f"rl-sliding:{self.group}:{self.key}"
+
+    def _recent(self, now: float) -> list[float]:
+        _count, period = parse_rate(self.rate)
+        return [t for t in (cache.get(self.cache_key) or []) if now - t < period]
+
+    def wait(self, request) -> int | None:
+        if not settings.RATELIMIT_ENABLE:
+            return None
+        count, period = parse_rate(self.rate)
+        now = time.time()
+        try:
+            recent = self._recent(now)
+        except Exception:  # noqa: BLE001 - a cache outage must not silence citizens
+            logger.warning("Cache unavailable: rate limit %s not applied", self.group)
+            return None
+        if len(recent) < count:
+            return None
+        # Free again when the oldest of the last ``count`` leaves the period.
+        return max(1, math.ceil(sorted(recent)[-count] + period - now))
+
+    def count(self, request) -> None:
+        if not settings.RATELIMIT_ENABLE:
+            return
+        count, period = parse_rate(self.rate)
+        now = time.time()
+        try:
+            recent = sorted(self._recent(now))[-(count - 1) :] if count > 1 else []
+            cache.set(self.cache_key, [*recent, now], period)
+        except Exception:  # noqa: BLE001
+            logger.warning("Cache unavailable: rate limit %s not counted", self.group)
 
 
 def seconds_to_wait(request, limits) -> int | None:
-    """None when one more request fits under every limit; otherwise the seconds until the
-    fullest window ends. Counts nothing (``count_request`` does, once the request is done)."""
-    waits = []
-    for limit in limits:
-        usage = _usage(request, limit, increment=False)
-        if usage and usage["count"] >= usage["limit"]:
-            waits.append(max(usage["time_left"], 1))
+    """None when one more request fits under every limit; otherwise the seconds until it
+    fits under all. Counts nothing (``count_request`` does, once the request is done)."""
+    waits = [wait for limit in limits if (wait := limit.wait(request)) is not None]
     return max(waits) if waits else None
 
 
 def count_request(request, limits) -> None:
     """Count one request against every limit."""
     for limit in limits:
-        _usage(request, limit, increment=True)
+        limit.count(request)
 
 
 def minutes(seconds: int) -> int:
@@ -123,7 +192,7 @@ def limit_per_address(*, group: str, rate_setting: str):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             limit = Limit(group, getattr(settings, rate_setting), client_network(request))
-            usage = _usage(request, limit, increment=True)
+            usage = limit.usage(request, increment=True)
             if usage and usage["should_limit"]:
                 response = HttpResponse(
                     _("Too many requests. Please wait %(minutes)d minutes and try again.")
