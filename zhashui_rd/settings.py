@@ -244,10 +244,11 @@ AXES_CLIENT_STR_CALLABLE = "zhashui_rd.lockout.client_str"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure kept for the audit, not just counts
 
 # django-ratelimit, on the default cache (Redis in production: with the in-memory cache
-# each gunicorn worker counts alone). Rates are "count/period", "5/5m" = 5 per fixed
-# five-minute window. Citizen submissions per client address, and per representative or
-# station page (a flood from many addresses against one page, loose enough for a village
-# meeting where dozens post to the same representative); QR images per address.
+# each gunicorn worker counts alone). Rates are "count/period", "5/5m" = 5 in 5 minutes.
+# A citizen's concerns per client address: SHORT per fixed window, LONG within any 5
+# minutes (zhashui_rd/network.py, SlidingLimit, says why); only concerns actually made
+# count. Per representative's or station's page (a flood from many addresses), loose enough
+# for a village meeting where dozens post to the same representative. QR images per address.
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 # A cache outage lets requests through rather than silencing every citizen.
 RATELIMIT_FAIL_OPEN = True
