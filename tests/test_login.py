@@ -6,9 +6,10 @@ from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from django.urls import reverse
 
 from tests.base import make_user
-from tests.helpers import clear_own_cache
+from tests.helpers import clear_own_cache, page_text, tr
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +171,14 @@ def test_it_still_signs_in_when_the_cache_is_down(client, monkeypatch):
         "/accounts/login/", {"username": "staff2", "password": "right-password-1"}
     )
     assert response.status_code == 302
+
+
+def test_staff_find_the_lock_outs_in_the_administration_in_chinese(client):
+    make_user("alice", password="right-password-1")
+    _fail_until_locked(Client(), "/accounts/login/", "alice")
+    client.force_login(make_user("boss", superuser=True))
+    response = client.get(reverse("admin:axes_accessattempt_changelist"))
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "alice" in text and "10.0.0.1" in text
+    assert tr("access attempts") in text
