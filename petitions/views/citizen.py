@@ -133,8 +133,10 @@ def _replaced(request):
     return render(request, "liaison/qr_replaced.html", status=410)
 
 
-# What the form shows again, as typed, when a submission is over a rate limit.
-KEPT_FIELDS = ("text", "category", "village", "name", "mobile", "consent")
+# What the form shows again, as typed, when a submission is over a rate limit: every field
+# but its one-time key (the form drawn again has a fresh one) and the photos (added per
+# form, never refilled by a browser).
+KEPT_FIELDS = [name for name in ConcernForm.base_fields if name != "submit_key"]
 
 
 def submission_limits(request, page: str) -> list[Limit | SlidingLimit]:
