@@ -252,6 +252,8 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure kept for the audit, not j
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 # A cache outage lets requests through rather than silencing every citizen.
 RATELIMIT_FAIL_OPEN = True
+# Its own "ip" key, should a view use it, reads the address where everything else does.
+RATELIMIT_IP_META_KEY = "zhashui_rd.network.client_ip"
 SUBMISSION_RATE_SHORT = env_str("SUBMISSION_RATE_SHORT", "1/m")
 SUBMISSION_RATE_LONG = env_str("SUBMISSION_RATE_LONG", "5/5m")
 SUBMISSION_RATE_PAGE_SHORT = env_str("SUBMISSION_RATE_PAGE_SHORT", "10/m")
