@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from tests.base import make_user
 from tests.helpers import clear_own_cache, page_text, tr
+from zhashui_rd.lockout import lockout_response
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +185,14 @@ def test_staff_find_the_lock_outs_in_the_administration_in_chinese(client):
     text = page_text(response)
     assert "alice" in text and "10.0.0.1" in text
     assert tr("access attempts") in text
+
+
+def test_a_lock_out_outside_a_sign_in_form_is_a_plain_chinese_429(rf):
+    response = lockout_response(rf.post("/elsewhere/"), None)
+    assert response.status_code == 429
+    assert response["Content-Type"].startswith("text/plain")
+    assert (
+        tr("Too many failed sign-ins. Please wait %(minutes)d minutes and try again.")
+        % {"minutes": 15}
+        == response.content.decode()
+    )
