@@ -256,6 +256,8 @@ RATELIMIT_FAIL_OPEN = True
 RATELIMIT_IP_META_KEY = "zhashui_rd.network.client_ip"
 SUBMISSION_RATE_SHORT = env_str("SUBMISSION_RATE_SHORT", "1/m")
 SUBMISSION_RATE_LONG = env_str("SUBMISSION_RATE_LONG", "5/5m")
+# Every POST of the form per address, valid or not: each may carry 6 photos to decode.
+SUBMISSION_RATE_ATTEMPTS = env_str("SUBMISSION_RATE_ATTEMPTS", "30/5m")
 SUBMISSION_RATE_PAGE_SHORT = env_str("SUBMISSION_RATE_PAGE_SHORT", "10/m")
 SUBMISSION_RATE_PAGE_LONG = env_str("SUBMISSION_RATE_PAGE_LONG", "100/h")
 QR_IMAGE_RATE = env_str("QR_IMAGE_RATE", "60/m")

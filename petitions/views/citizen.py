@@ -145,8 +145,9 @@ def submission_limits(request, page: str) -> list[Limit | SlidingLimit]:
 
     Only concerns actually made count: a citizen whose form came back with a mistake must
     be able to correct it and send it at once, and a refresh of the result page (the same
-    form key) makes nothing new. The limits are checked before the form is read, so a
-    request over them costs no image decoding and creates nothing."""
+    form key) makes nothing new. (A looser limit on every POST, SUBMISSION_RATE_ATTEMPTS,
+    bounds the work of forms sent wrong on purpose.) The limits are checked before the form
+    is read, so a request over them costs no image decoding and creates nothing."""
     address = client_network(request)
     return [
         Limit("concern-address-short", settings.SUBMISSION_RATE_SHORT, address),
@@ -199,9 +200,14 @@ def _concern(request, *, channel, page, representative=None, station=None, town_
         return render(request, "petitions/citizen_concern.html", context)
 
     limits = submission_limits(request, page)
-    wait = seconds_to_wait(request, limits)
+    # Every POST, valid or not, counts here: each may carry six photos to decode.
+    attempts = Limit(
+        "concern-address-attempts", settings.SUBMISSION_RATE_ATTEMPTS, client_network(request)
+    )
+    wait = seconds_to_wait(request, [*limits, attempts])
     if wait is not None and not _already_sent(request):
         return _too_often(request, context, villages, wait)
+    attempts.count(request)
     form = ConcernForm(
         request.POST,
         request.FILES,

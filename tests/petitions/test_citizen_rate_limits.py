@@ -217,3 +217,15 @@ def test_a_cache_outage_lets_citizens_send(client, clock, monkeypatch):
         monkeypatch.setattr(cache, name, broken)
     assert _made(_post(client, rep_url(rep)))
     assert _made(_post(client, rep_url(rep)))
+
+
+def test_forms_sent_wrong_again_and_again_are_limited_too(client, clock, settings):
+    assert settings.SUBMISSION_RATE_ATTEMPTS == "30/5m"
+    settings.SUBMISSION_RATE_ATTEMPTS = "3/5m"
+    rep, _station = rep_at_one_station()
+    for _ in range(3):
+        assert _post(client, rep_url(rep), text="太短").status_code == 400
+    response = _post(client, rep_url(rep))
+    assert response.status_code == 429
+    assert not Petition.objects.exists()
+    assert _made(_post(client, rep_url(rep), address=NEIGHBOUR))
