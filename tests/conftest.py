@@ -46,6 +46,14 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    """Rate limits off: many tests post the same form again and again. The tests of the
+    limits switch them on (settings.RATELIMIT_ENABLE = True) and clear their counters
+    (tests/helpers.clear_own_cache)."""
+    settings.RATELIMIT_ENABLE = False
+
+
+@pytest.fixture(autouse=True)
 def _celery_eager(request):
     """Run tasks in process, except in tests that talk to the real worker."""
     if request.node.get_closest_marker("celery_worker"):

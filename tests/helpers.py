@@ -290,3 +290,14 @@ def clear_own_cache() -> None:
     # its own prefix).
     for key in client.scan_iter(match=f"{config.get('KEY_PREFIX', '')}:*"):
         client.delete(key)
+
+
+# --- signing in ------------------------------------------------------------------------------
+
+
+def sign_in(client, username: str, password: str) -> bool:
+    """Sign ``client`` in through the sign-in form, as a person does; whether it worked.
+    (``client.login`` calls authenticate() without a request, which django-axes refuses: it
+    locks a username per address, and needs the request to know the address.)"""
+    response = client.post(reverse("login"), {"username": username, "password": password})
+    return response.status_code == 302 and "_auth_user_id" in client.session

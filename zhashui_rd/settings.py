@@ -8,6 +8,7 @@ The README lists every variable.
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -185,8 +186,6 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
-if env_bool("BEHIND_PROXY", False):  # nginx sets X-Forwarded-Proto
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -194,10 +193,6 @@ SESSION_COOKIE_HTTPONLY = True
 # Staff and representative sessions expire after a working day without a fresh login.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
-# Sign-in throttling: failures allowed per account and address, and the lock-out.
-LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
-LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 
 # Cache: Redis when REDIS_URL is set, process memory otherwise.
 REDIS_URL = env_str("REDIS_URL")
@@ -213,6 +208,62 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Proxies, sign-in lock-out and rate limits (issue #10, part A) ---
+# How many reverse proxies we trust in front of gunicorn: 0 = none (REMOTE_ADDR is the
+# client); nginx alone = 1; a government-cloud WAF in front of nginx = 2. The client is the
+# N-th address from the right of X-Forwarded-For (zhashui_rd/network.py). BEHIND_PROXY=1,
+# the older variable, still means one proxy.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if env_bool("BEHIND_PROXY", False) else 0)
+if TRUSTED_PROXY_COUNT > 0:  # the proxy terminates TLS and says so in X-Forwarded-Proto
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# django-axes locks a username from one address only (AXES_LOCKOUT_PARAMETERS), never an
+# address for everyone: a village's shared address must not lock out its other users.
+# The database handler, not the cache one: staff get an admin list of lock-outs and of
+# sign-ins (等保 asks for login records), a Redis restart does not forget a lock-out in
+# progress, and sign-ins are rare enough for the few queries it costs.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as axes asks
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 10)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+AXES_FAILURE_LIMIT = LOGIN_MAX_FAILURES
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_LOCKOUT_SECONDS)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True  # a right password clears that username's failures there
+AXES_CLIENT_IP_CALLABLE = "zhashui_rd.network.client_ip"
+# The sign-in form again, with a Chinese message, instead of axes' bare English text.
+AXES_LOCKOUT_CALLABLE = "zhashui_rd.lockout.lockout_response"
+# Axes logs usernames and addresses; a username that is a mobile number is masked.
+AXES_CLIENT_STR_CALLABLE = "zhashui_rd.lockout.client_str"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure kept for the audit, not just counts
+
+# django-ratelimit, on the default cache (Redis in production: with the in-memory cache
+# each gunicorn worker counts alone). Rates are "count/period", "5/5m" = 5 in 5 minutes.
+# A citizen's concerns per client address: SHORT per fixed window, LONG within any 5
+# minutes (zhashui_rd/network.py, SlidingLimit, says why); only concerns actually made
+# count. Per representative's or station's page (a flood from many addresses), loose enough
+# for a village meeting where dozens post to the same representative. QR images per address.
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+# A cache outage lets requests through rather than silencing every citizen.
+RATELIMIT_FAIL_OPEN = True
+# Its own "ip" key, should a view use it, reads the address where everything else does.
+RATELIMIT_IP_META_KEY = "zhashui_rd.network.client_ip"
+SUBMISSION_RATE_SHORT = env_str("SUBMISSION_RATE_SHORT", "1/m")
+SUBMISSION_RATE_LONG = env_str("SUBMISSION_RATE_LONG", "5/5m")
+# Every POST of the form per address, valid or not: each may carry 6 photos to decode.
+SUBMISSION_RATE_ATTEMPTS = env_str("SUBMISSION_RATE_ATTEMPTS", "30/5m")
+SUBMISSION_RATE_PAGE_SHORT = env_str("SUBMISSION_RATE_PAGE_SHORT", "10/m")
+SUBMISSION_RATE_PAGE_LONG = env_str("SUBMISSION_RATE_PAGE_LONG", "100/h")
+QR_IMAGE_RATE = env_str("QR_IMAGE_RATE", "60/m")
+
+# Every CSRF failure, citizen's or staff's: the Chinese page, never Django's debug text.
+CSRF_FAILURE_VIEW = "zhashui_rd.errors.csrf_failure"
 
 # Celery: the real broker when REDIS_URL is set; otherwise tasks run in process, eagerly,
 # and their errors propagate to the caller.

@@ -11,6 +11,7 @@ from liaison.access import QrTokenReplaced, get_representative_by_token, get_sta
 from liaison.forms import StationFilterForm
 from liaison.models import DutyDay, DutyShift, Representative, Station, StationMembership, Town
 from liaison.services import latest_stars_subquery, stations_with_stars
+from zhashui_rd.network import limit_per_address
 
 QR_CACHE_SECONDS = 3600
 STATION_DUTY_DAYS_SHOWN = 4  # the next few reception days of a monthly roster
@@ -127,6 +128,9 @@ def _qr_response(content: bytes, content_type: str) -> HttpResponse:
     return response
 
 
+# Each image is drawn anew (a PNG costs a few milliseconds of CPU): a loop fetching them
+# must not take a worker from the citizens' pages.
+@limit_per_address(group="qr-image", rate_setting="QR_IMAGE_RATE")
 @require_GET
 def representative_qr(request, token, fmt):
     try:
@@ -138,6 +142,7 @@ def representative_qr(request, token, fmt):
     return _qr_response(qrcodes.qr_png(rep.qr_url), "image/png")
 
 
+@limit_per_address(group="qr-image", rate_setting="QR_IMAGE_RATE")
 @require_GET
 def station_qr(request, token, fmt):
     try:

@@ -8,6 +8,7 @@ phone; without the link there is nothing to see.
 """
 
 import functools
+import uuid
 
 from django.conf import settings
 from django.contrib import messages
@@ -34,6 +35,14 @@ from petitions.errors import WorkflowError
 from petitions.models import Petition, PetitionEvent, PetitionPhoto, ResultAttachment, Step
 from petitions.photos import photo_too_big_message
 from petitions.tracking import tracking_url
+from zhashui_rd.network import (
+    Limit,
+    SlidingLimit,
+    client_network,
+    count_request,
+    minutes,
+    seconds_to_wait,
+)
 
 # The six steps (六步工作法) a citizen follows on the tracking page.
 SIX_STEPS = (
@@ -124,7 +133,57 @@ def _replaced(request):
     return render(request, "liaison/qr_replaced.html", status=410)
 
 
-def _concern(request, *, channel, representative=None, station=None, town_ids=()):
+# What the form shows again, as typed, when a submission is over a rate limit: every field
+# but its one-time key (the form drawn again has a fresh one) and the photos (added per
+# form, never refilled by a browser).
+KEPT_FIELDS = [name for name in ConcernForm.base_fields if name != "submit_key"]
+
+
+def submission_limits(request, page: str) -> list[Limit | SlidingLimit]:
+    """The rate limits a concern sent from ``page`` (a representative's or a station's form)
+    counts against: per client address, and per page (a flood from many addresses).
+
+    Only concerns actually made count: a citizen whose form came back with a mistake must
+    be able to correct it and send it at once, and a refresh of the result page (the same
+    form key) makes nothing new. (A looser limit on every POST, SUBMISSION_RATE_ATTEMPTS,
+    bounds the work of forms sent wrong on purpose.) The limits are checked before the form
+    is read, so a request over them costs no image decoding and creates nothing."""
+    address = client_network(request)
+    return [
+        Limit("concern-address-short", settings.SUBMISSION_RATE_SHORT, address),
+        # Within any five minutes, not per fixed window (see SlidingLimit).
+        SlidingLimit("concern-address-long", settings.SUBMISSION_RATE_LONG, address),
+        Limit("concern-page-short", settings.SUBMISSION_RATE_PAGE_SHORT, page),
+        Limit("concern-page-long", settings.SUBMISSION_RATE_PAGE_LONG, page),
+    ]
+
+
+def _too_often(request, context, villages, wait: int):
+    """The same form, everything typed kept (a browser cannot refill its photo inputs:
+    the page says so), with the message at the top; 429, and nothing saved."""
+    typed = {name: request.POST.get(name) for name in KEPT_FIELDS if request.POST.get(name)}
+    context["form"] = ConcernForm(villages=villages, initial=typed)
+    context["too_often"] = {
+        "message": _("Sent too often: please wait %(minutes)d minutes and send it again.")
+        % {"minutes": minutes(wait)},
+        "had_photos": bool(request.FILES) or bool(getattr(request, "oversized_uploads", ())),
+    }
+    response = render(request, "petitions/citizen_concern.html", context, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def _already_sent(request) -> bool:
+    """Whether the posted form's key already made a concern: a refresh of the result page
+    sends it again, and gets that same page back (it makes nothing), limit or not."""
+    try:
+        key = uuid.UUID(str(request.POST.get("submit_key", "")))
+    except ValueError:
+        return False
+    return Petition.objects.filter(submit_key=key).exists()
+
+
+def _concern(request, *, channel, page, representative=None, station=None, town_ids=()):
     """The form, and on a valid POST the petition and its result page."""
     villages = Village.objects.select_related("town")
     if town_ids:
@@ -140,6 +199,15 @@ def _concern(request, *, channel, representative=None, station=None, town_ids=()
         context["form"] = ConcernForm(villages=villages)
         return render(request, "petitions/citizen_concern.html", context)
 
+    limits = submission_limits(request, page)
+    # Every POST, valid or not, counts here: each may carry six photos to decode.
+    attempts = Limit(
+        "concern-address-attempts", settings.SUBMISSION_RATE_ATTEMPTS, client_network(request)
+    )
+    wait = seconds_to_wait(request, [*limits, attempts])
+    if wait is not None and not _already_sent(request):
+        return _too_often(request, context, villages, wait)
+    attempts.count(request)
     form = ConcernForm(
         request.POST,
         request.FILES,
@@ -167,6 +235,8 @@ def _concern(request, *, channel, representative=None, station=None, town_ids=()
             form.add_error(None, error.message)
             status = error.status
         else:
+            if created:
+                count_request(request, limits)
             # Shown in the POST's own response: a refresh sends the same key again and
             # shows this same page, never a second petition.
             return render(
@@ -197,6 +267,7 @@ def concern_to_representative(request, token):
     return _concern(
         request,
         channel=Petition.Channel.QR,
+        page=f"representative:{rep.pk}",
         representative=rep,
         # A representative at exactly one station: the concern is that station's too.
         station=stations[0] if len(stations) == 1 else None,
@@ -216,6 +287,7 @@ def concern_to_station(request, token):
     return _concern(
         request,
         channel=Petition.Channel.STATION_PAGE,
+        page=f"station:{station.pk}",
         station=station,
         town_ids={station.town_id},
     )

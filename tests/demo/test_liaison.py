@@ -14,7 +14,7 @@ from django.utils import timezone
 from demo.logins import DEMO_ADMIN, DEMO_REPRESENTATIVE, DEMO_REPRESENTATIVE_NAME
 from liaison.models import Representative, Station, StationMembership, StationRating
 from tests.demo.helpers import county_counts
-from tests.helpers import page_text
+from tests.helpers import page_text, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +114,7 @@ def test_it_makes_a_portal_a_visitor_can_browse(client):
 
 def test_it_lets_the_demo_representative_sign_in_to_their_page():
     client = Client()
-    assert client.login(username=DEMO_REPRESENTATIVE[0], password=DEMO_REPRESENTATIVE[1])
+    assert sign_in(client, DEMO_REPRESENTATIVE[0], DEMO_REPRESENTATIVE[1])
     response = client.get(reverse("liaison:my_page"))
     assert response.status_code == 200
     assert DEMO_REPRESENTATIVE_NAME in page_text(response)

@@ -24,6 +24,7 @@ from demo.logins import (
 from liaison.models import HandlingUnit, StaffScope, Town
 from petitions import access
 from petitions.models import Petition, PetitionEvent, Reception, Step, Survey
+from tests.helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -149,13 +150,13 @@ def test_it_is_idempotent(demo_second_run):
 
 def test_each_demo_login_finds_real_work():
     client = Client()
-    assert client.login(username=DEMO_UNIT[0], password=DEMO_UNIT[1])
+    assert sign_in(client, DEMO_UNIT[0], DEMO_UNIT[1])
     units = client.get(reverse("petitions:unit_list"))
     assert units.context["counts"]["open"] >= 5
     assert units.context["counts"]["overdue"] >= 1
     assert any(p.warning == "red" for p in units.context["page"].object_list)
 
-    assert client.login(username=DEMO_REPRESENTATIVE[0], password=DEMO_REPRESENTATIVE[1])
+    assert sign_in(client, DEMO_REPRESENTATIVE[0], DEMO_REPRESENTATIVE[1])
     tasks = client.get(reverse("petitions:my_tasks"))
     assert all(section["count"] > 0 for section in tasks.context["sections"])
     assert client.get(reverse("petitions:notices")).context["page"].object_list

@@ -18,7 +18,7 @@ from liaison.models import Activity, DutyShift, Representative
 from petitions.models import Petition
 from points import services
 from points.models import Appeal, Attendance, PointEntry, ReportRun
-from tests.helpers import page_text, tr
+from tests.helpers import page_text, sign_in, tr
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +147,7 @@ def test_it_gives_totals_ranks_and_a_spread_of_grades(rep):
 
 def test_it_shows_the_demo_representative_their_points(client):
     last, _this = _years()
-    assert client.login(username=DEMO_REPRESENTATIVE[0], password=DEMO_REPRESENTATIVE[1])
+    assert sign_in(client, DEMO_REPRESENTATIVE[0], DEMO_REPRESENTATIVE[1])
     response = client.get(reverse("points:my_points"))
     assert response.status_code == 200
     assert response.context["summary"]["total"] > 0
