@@ -72,3 +72,8 @@ def test_the_reporter_redacts_its_text(settings):
         reporter = PrivateExceptionReporter(request, *sys.exc_info(), is_email=True)
     text = reporter.get_traceback_text()
     assert PHONE not in text and TOKEN not in text
+
+
+def test_a_malformed_log_call_never_raises_through_the_filter():
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "%s and %s", ("one",), None)
+    assert RedactFilter().filter(record) is True

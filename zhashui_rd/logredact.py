@@ -30,7 +30,12 @@ class RedactFilter(logging.Filter):
     """Rewrites every record a handler writes through :func:`redact`, its traceback too."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:
+            # A malformed call (wrong arguments): the handler reports it as logging always
+            # does; a filter must never raise into the code that logged.
+            return True
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, ()
