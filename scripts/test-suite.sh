@@ -20,7 +20,13 @@ run() {
   return "$code"
 }
 
-run -n "${TEST_PROCESSES:-2}" -m "not redis_outage and not log_grep" "$@" || exit $?
-run -m redis_outage "$@" || exit $?
-run -m log_grep "$@" || { echo "The suite's logs are kept in $LOG_DIR" >&2; exit 1; }
+kept() {  # a failed run: its logs stay for a look
+  code=$?
+  echo "The suite's logs are kept in $LOG_DIR" >&2
+  exit "$code"
+}
+
+run -n "${TEST_PROCESSES:-2}" -m "not redis_outage and not log_grep" "$@" || kept
+run -m redis_outage "$@" || kept
+run -m log_grep "$@" || kept
 rm -rf "$LOG_DIR"
