@@ -26,6 +26,9 @@ if [ "$target" = test ]; then
   need redis-server command -v redis-server
   need chromium test -x /usr/bin/chromium
   need postgresql sh -c 'ls /usr/lib/postgresql/*/bin/initdb'
+  # The deployment test (tests/integration/test_deploy.py) runs the shipped nginx site.
+  need nginx test -x /usr/sbin/nginx
+  need openssl command -v openssl
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0
@@ -38,6 +41,10 @@ if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   # Debian starts a packaged redis-server at install time; the tests start their own.
   if [[ " ${missing[*]} " == *" redis-server "* ]]; then
     (service redis-server stop || pkill -x redis-server || true) >/dev/null 2>&1
+  fi
+  # Likewise nginx, on port 80: the deployment test starts its own on free loopback ports.
+  if [[ " ${missing[*]} " == *" nginx "* ]]; then
+    (service nginx stop || true) >/dev/null 2>&1
   fi
   exit 0
 fi

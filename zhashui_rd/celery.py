@@ -2,11 +2,13 @@
 created by migrations, so that staff can see and pause them in the admin."""
 
 import gc
+import logging.config
 import os
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun, worker_process_init
+from celery.signals import setup_logging, task_postrun, task_prerun, worker_process_init
 from django import db
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhashui_rd.settings")
 
@@ -34,3 +36,11 @@ def set_loaded_objects_aside(**kwargs):
     process. Set them aside from the garbage collector (gc.freeze), or every full
     collection walks them all again, in the middle of whatever task made it run."""
     gc.freeze()
+
+
+@setup_logging.connect
+def use_the_portal_logging(**kwargs):
+    """Workers and beat log like the web (settings.LOGGING: redacted, to LOG_DIR too).
+    Without a receiver here Celery replaces the root logger's handlers with its own, and
+    the file and the redaction are lost; with one, Celery configures nothing itself."""
+    logging.config.dictConfig(settings.LOGGING)

@@ -9,6 +9,7 @@ The README lists every variable.
 import os
 import sys
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -183,9 +184,6 @@ HTTPS = env_bool("HTTPS", not DEBUG and not TESTING)
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -289,9 +287,6 @@ CELERY_DB_REUSE_MAX = 500
 # (Redis transport); long enough for the slowest year-end chunk.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@zhashui-rd.invalid")
-
 # SMS to citizens who left a mobile and consented (petitions/sms/): "console" prints them
 # (make run), "locmem" keeps them in petitions.sms.backends.outbox (tests), "aliyun" sends
 # them through Alibaba Cloud SMS with the signature and the three registered templates
@@ -315,19 +310,6 @@ SMS_REMINDER_DAYS = env_int("SMS_REMINDER_DAYS", 3)
 # 5, 4, 3 and 2 stars; below the last threshold it gets 1 star. Percentages of the maximum,
 # so that staff may change the criteria's weights without the bands drifting.
 STATION_STAR_THRESHOLDS = (90, 80, 70, 60)
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        # WeasyPrint logs each rendering step of every year-end PDF at INFO.
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-}
 
 # Concerns (六步工作法). Deadlines per 信访工作条例 (2022) unless staff change them here.
 PETITION_COLLECT_DAYS = env_int("PETITION_COLLECT_DAYS", 15)  # decide acceptance (Art. 22–23)
@@ -358,3 +340,146 @@ POINTS_REPORT_CHUNK_SIZE = env_int("POINTS_REPORT_CHUNK_SIZE", 750)
 POINTS_REPORT_PDF_CHUNK_SIZE = env_int("POINTS_REPORT_PDF_CHUNK_SIZE", 25)
 # Evidence a representative attaches to a claim: a photo or a PDF, at most this size.
 POINTS_EVIDENCE_MAX_BYTES = env_int("POINTS_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+
+# --- E-mail, error mails, HSTS and log files (issue #10, deploy) ---
+# SMTP as soon as a mail server is named; the console otherwise (make run, a fresh laptop).
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)  # STARTTLS, usually port 587
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # implicit TLS, usually port 465
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "EMAIL_USE_TLS and EMAIL_USE_SSL are exclusive: STARTTLS (587) or implicit TLS (465)."
+    )
+EMAIL_PORT = env_int("EMAIL_PORT", 465 if EMAIL_USE_SSL else 587 if EMAIL_USE_TLS else 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+# Seconds before a silent mail server gives up, so a worker is never stuck on it (the notice
+# stays in the database and is retried by the beat sweep).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@zhashui-rd.invalid")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)  # sender of the error mails
+
+
+def env_admins(name: str) -> list[tuple[str, str]]:
+    """ADMINS from "Name <a@b>, Other <c@d>" (or bare addresses)."""
+    admins = [(n or a, a) for n, a in getaddresses([env_str(name)]) if a]
+    for _name, address in admins:
+        if "@" not in address:
+            raise ImproperlyConfigured(f"{name}: {address!r} is not an e-mail address.")
+    return admins
+
+
+# Who gets a mail for every server error (500). Unset: nobody does.
+ADMINS = env_admins("ADMINS")
+# The error mails hide every POST value, cookie and frame variable, and redact tracking
+# links and mobile numbers from the rest (zhashui_rd/error_reports.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "zhashui_rd.error_reports.PrivateExceptionReporterFilter"
+
+# HSTS, only with HTTPS. A short max-age by default: a certificate mishap on a county server
+# must not lock citizens out for a year. Preload is hard to undo (weeks to leave the
+# browsers' lists), so it is an opt-in, and so are subdomains: a county site under gov.cn
+# must not impose HTTPS on its sibling sites.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_INCLUDE_SUBDOMAINS:
+    # security.W005 asks for includeSubDomains: off on purpose (above).
+    SILENCED_SYSTEM_CHECKS.append("security.W005")
+if not SECURE_HSTS_PRELOAD:
+    # security.W021 asks for preload: an opt-in on purpose (above).
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+
+# Private files (liaison/files.py): behind nginx, answered with X-Accel-Redirect to this
+# internal location of deploy/nginx/zhashui-rd.conf, which serves them from MEDIA_ROOT.
+PRIVATE_FILES_X_ACCEL = env_bool("PRIVATE_FILES_X_ACCEL", False)
+PRIVATE_FILES_X_ACCEL_PREFIX = env_str("PRIVATE_FILES_X_ACCEL_PREFIX", "/_protected/")
+
+# Logs: always the console (journald keeps it under systemd); with LOG_DIR also a file per
+# process kind (web.log, worker.log, beat.log, manage.log; gunicorn's own requests go to
+# gunicorn.log, see deploy/gunicorn.conf.py), a new file at midnight, kept
+# LOG_RETENTION_DAYS days (网络安全法 Art. 21: at least six months). Every handler passes
+# lines through zhashui_rd/logredact.py: no mobile number, no tracking link.
+LOG_DIR = env_str("LOG_DIR")
+LOG_RETENTION_DAYS = env_int("LOG_RETENTION_DAYS", 180)
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+# The level of the portal's own loggers (liaison, petitions, points, zhashui_rd).
+APP_LOG_LEVEL = env_str("APP_LOG_LEVEL", LOG_LEVEL)
+
+
+def _log_name() -> str:
+    """The log file of this process: one per kind, so the file is named by what wrote it."""
+    if env_str("LOG_NAME"):
+        return env_str("LOG_NAME")
+    if TESTING:
+        return f"tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    program = " ".join(sys.argv[:1]).replace("\\", "/")
+    if "gunicorn" in program:
+        return "web"
+    if "celery" in program:
+        return "beat" if "beat" in sys.argv else "worker"
+    return "manage"
+
+
+LOG_HANDLERS = ["console"]
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "redact": {"()": "zhashui_rd.logredact.RedactFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "line",
+            "filters": ["redact"],
+        },
+    },
+    "root": {"handlers": LOG_HANDLERS, "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own default handlers (console in debug, its mail_admins) are replaced:
+        # its records reach ours through the root, redacted.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs each rendering step of every year-end PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        **{app: {"level": APP_LOG_LEVEL} for app in ("liaison", "petitions", "points")},
+        "zhashui_rd": {"level": APP_LOG_LEVEL},
+    },
+}
+if LOG_DIR:
+    LOG_HANDLERS.append("file")
+    LOGGING["handlers"]["file"] = {
+        "class": "zhashui_rd.logredact.SharedTimedRotatingFileHandler",
+        "filename": str(Path(LOG_DIR) / f"{_log_name()}.log"),
+        "when": "midnight",
+        "backupCount": LOG_RETENTION_DAYS,
+        "encoding": "utf-8",
+        "formatter": "line",
+        "filters": ["redact"],
+    }
+if ADMINS:
+    LOGGING["handlers"]["mail_admins"] = {
+        "class": "django.utils.log.AdminEmailHandler",
+        "level": "ERROR",
+        # The HTML report shows every frame's source and more of the request: text only.
+        "include_html": False,
+        "reporter_class": "zhashui_rd.error_reports.PrivateExceptionReporter",
+        "filters": ["require_debug_false", "redact"],
+    }
+    LOGGING["loggers"]["django.request"] = {
+        "handlers": ["mail_admins"],
+        "level": "INFO",
+        "propagate": True,
+    }

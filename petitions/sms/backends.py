@@ -3,6 +3,7 @@ prints it, ``locmem`` keeps it in ``outbox`` for the tests, ``aliyun`` sends it 
 Alibaba Cloud (``aliyun.py``). A backend gets the number, the kind's registered template
 code and its parameters, and returns the provider's id of the message or raises."""
 
+import re
 import sys
 from dataclasses import dataclass
 
@@ -48,13 +49,19 @@ def render(template_setting: str, params: dict) -> str:
     return text
 
 
+# The tracking link's secret in an SMS's ``link`` parameter ("t/<token>/…").
+_LINK_TOKEN = re.compile(r"t/[A-Za-z0-9_-]+")
+
+
 class ConsoleBackend:
-    """Prints the message, its number masked: the console is a log too."""
+    """Prints the message, its number masked and its link's token cut out: the console is
+    a log too (journald keeps it, and the link alone opens the concern)."""
 
     def send(self, *, phone: str, template_setting: str, params: dict) -> str:
+        shown = {**params, "link": _LINK_TOKEN.sub("t/…", str(params.get("link", "")))}
         sys.stdout.write(
             f"SMS to {mask_phone(phone)} 【{settings.SMS_SIGN_NAME}】"
-            f"{render(template_setting, params)}\n"
+            f"{render(template_setting, shown)}\n"
         )
         sys.stdout.flush()
         return "console"
