@@ -307,3 +307,10 @@ POINTS_REPORT_CHUNK_SIZE = env_int("POINTS_REPORT_CHUNK_SIZE", 750)
 POINTS_REPORT_PDF_CHUNK_SIZE = env_int("POINTS_REPORT_PDF_CHUNK_SIZE", 25)
 # Evidence a representative attaches to a claim: a photo or a PDF, at most this size.
 POINTS_EVIDENCE_MAX_BYTES = env_int("POINTS_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+
+# --- Backups (issue #10, part F) ---
+# `make backup` (manage.py backup) writes one archive (tar.gz, mode 0600: it holds personal
+# data) to BACKUP_DIR and keeps the BACKUP_KEEP newest; `make restore FILE=…` reads one back.
+# Copy archives off the server, encrypted (README, "Backups").
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
+BACKUP_KEEP = max(1, env_int("BACKUP_KEEP", 14))
