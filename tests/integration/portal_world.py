@@ -1,5 +1,5 @@
-"""What the backup tests build and compare, in a database of its own (see backup_data.py,
-which runs these in a subprocess with DATABASE_URL and MEDIA_ROOT pointing at it)."""
+"""What the backup and fault tests build and compare in a portal of its own (portal_data.py
+runs these in a subprocess whose DATABASE_URL and MEDIA_ROOT point at it)."""
 
 import hashlib
 import json
@@ -14,9 +14,9 @@ from django.test.utils import setup_test_environment
 from django.utils import timezone
 
 from points import reports
-from tests.base import make_world, to_step
+from tests.base import make_representative, make_station, make_world, to_step
 from tests.helpers import jpeg_bytes, upload
-from tests.petitions.citizen_helpers import rep_url, submit
+from tests.petitions.citizen_helpers import category, rep_url, submit
 from tests.points.year_end_helpers import add_items, ensure_default_table, random_items
 
 # The rows a restore must bring back equal, and the files their rows name (compared by
@@ -57,6 +57,13 @@ def build() -> None:
     with transaction.atomic():
         reports.annual_report_build(year=year)
     # Tasks run in process here (no REDIS_URL): the build is done once it returns.
+
+
+def representative() -> dict:
+    """Migrate, then one representative at one station, whose QR page takes concerns."""
+    call_command("migrate", verbosity=0)
+    rep = make_representative(station=make_station())
+    return {"url": rep_url(rep), "category": category().pk}
 
 
 def _sha256(name: str) -> str:
