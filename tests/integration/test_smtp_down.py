@@ -1,7 +1,8 @@
 """SMTP down (issue #10, §6): a notice's e-mail sent by the real worker to a loopback port
 where nothing listens fails, stays pending and is retried by Celery; once a (tiny, real)
-SMTP server listens on that port, the next retry delivers it. No notice lost, none sent
-twice: the server receives exactly one message, and the sweep finds nothing left."""
+SMTP server listens on that port, the next retry delivers it. An outage longer than the
+task's retries leaves it pending for the sweep, which delivers it once the server is back.
+No notice lost, none sent twice: the server receives exactly one message for each."""
 
 import email
 import email.header
@@ -12,7 +13,7 @@ import time
 
 import pytest
 
-from petitions import notifications
+from petitions import notifications, tasks
 from petitions.models import Notification
 from tests.base import make_world, receive
 
@@ -62,9 +63,10 @@ class SMTPServer(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
     daemon_threads = True
 
-    def __init__(self, port: int):
+    def __init__(self, port: int, received: list[tuple[list[str], bytes]]):
         super().__init__(("127.0.0.1", port), _SMTPHandler)
-        self.received: list[tuple[list[str], bytes]] = []
+        # (recipients, message) of every message, kept across the server's restarts.
+        self.received = received
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
         self.thread.start()
 
@@ -93,8 +95,7 @@ def _subject(message: bytes) -> str:
     return str(email.header.make_header(email.header.decode_header(header)))
 
 
-def test_a_notice_waits_out_an_smtp_outage_and_goes_out_once(celery_worker_factory):
-    port = _closed_port()
+def _start_worker(celery_worker_factory, port: int) -> None:
     celery_worker_factory(
         env={
             "DJANGO_SETTINGS_MODULE": "tests.integration.fault_settings",
@@ -106,32 +107,65 @@ def test_a_notice_waits_out_an_smtp_outage_and_goes_out_once(celery_worker_facto
             "EMAIL_PORT": str(port),
         }
     )
+
+
+def _notice(world) -> Notification:
+    petition, _ = receive(world)
+    return Notification.objects.select_related("petition").get(
+        petition=petition, recipient=world.rep_a_user
+    )
+
+
+def _pending_after(notice: Notification, attempts: int):
+    def check():
+        notice.refresh_from_db()
+        return notice.email_attempts >= attempts and notice.email_status == "pending"
+
+    return check
+
+
+def test_a_notice_waits_out_an_smtp_outage_and_goes_out_once(celery_worker_factory):
+    port = _closed_port()
+    _start_worker(celery_worker_factory, port)
     world = make_world()
     world.rep_a_user.email = "rep-a@example.cn"
     world.rep_a_user.save(update_fields=["email"])
-    petition, _ = receive(world)
-    notice = Notification.objects.get(petition=petition, recipient=world.rep_a_user)
 
-    def failed_twice():
-        notice.refresh_from_db()
-        return notice.email_attempts >= 2 and notice.email_status == "pending"
-
-    # Nothing listens: two tries fail, and the notice is still waiting, not lost, not failed.
-    _wait(failed_twice, 60, "two failed tries")
-    assert notice.email_sent_at is None
-
-    server = SMTPServer(port)
+    # A short outage: nothing listens, two tries fail, the notice waits (not lost, not
+    # failed); a server comes up, and the task's next retry delivers it.
+    received: list[tuple[list[str], bytes]] = []
+    short = _notice(world)
+    _wait(_pending_after(short, 2), 60, "two failed tries")
+    assert short.email_sent_at is None
+    server = SMTPServer(port, received)
     try:
-        _wait(lambda: server.received, 30, "the retry to deliver")
-        notice.refresh_from_db()
-        assert notice.email_status == "sent" and notice.email_sent_at is not None
+        _wait(lambda: received, 30, "the retry to deliver")
+        time.sleep(1)
+    finally:
+        server.close()
+    short.refresh_from_db()
+    assert short.email_status == "sent" and short.email_sent_at is not None
+
+    # A long one: the task's retries are all spent (1 + max_retries tries) and the notice is
+    # still pending; once the server is back, the sweep (beat, every 5 minutes) sends it.
+    long = _notice(world)
+    tries = 1 + tasks.send_notification_email.max_retries
+    assert tries > notifications.MAX_EMAIL_ATTEMPTS
+    _wait(_pending_after(long, tries), 120, "the retries to be spent")
+    time.sleep(RETRY_SECONDS * 2)
+    long.refresh_from_db()
+    assert (long.email_status, long.email_attempts) == ("pending", tries)
+    server = SMTPServer(port, received)
+    try:
+        assert notifications.notifications_retry_pending(older_than_seconds=0) == 1
+        _wait(lambda: len(received) == 2, 30, "the sweep to deliver")
         # Nothing left for the sweep, and no second copy however long we wait for one.
         assert notifications.notifications_retry_pending(older_than_seconds=0) == 0
         time.sleep(RETRY_SECONDS * 2)
-        assert len(server.received) == 1
     finally:
         server.close()
-    recipients, message = server.received[0]
-    assert recipients == ["rep-a@example.cn"]
-    assert petition.tracking_no in _subject(message)
-    assert Notification.objects.filter(petition=petition, email_status="pending").count() == 0
+    assert [recipients for recipients, _ in received] == [["rep-a@example.cn"]] * 2
+    subjects = [_subject(message) for _, message in received]
+    assert short.petition.tracking_no in subjects[0]
+    assert long.petition.tracking_no in subjects[1]
+    assert not Notification.objects.filter(email_status="pending").exists()
