@@ -117,6 +117,19 @@ def _add(tar: tarfile.TarFile, path: Path, arcname: str, checksums: dict) -> Non
     checksums[arcname] = hashing.digest.hexdigest()
 
 
+def _private_dir(path: Path) -> Path:
+    """BACKUP_DIR, made if need be, readable by its owner only (it holds personal data)."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        os.chmod(path, 0o700)
+    except OSError as error:
+        raise BackupError(
+            f"Cannot use {path} as BACKUP_DIR ({error.strerror}): run as the portal's user, "
+            "or set BACKUP_DIR to a folder it owns."
+        ) from None
+    return path
+
+
 def _archive_name(now) -> str:
     return f"{PREFIX}{now.strftime('%Y%m%dT%H%M%SZ')}{SUFFIX}"
 
@@ -143,9 +156,7 @@ def backup_create(*, backup_dir: Path | None = None, keep: int | None = None) ->
     readable by its owner only, then keep the ``keep`` (BACKUP_KEEP) newest."""
     backup_dir = Path(backup_dir or settings.BACKUP_DIR)
     keep = settings.BACKUP_KEEP if keep is None else keep
-    backup_dir.mkdir(parents=True, exist_ok=True)
-    # The folder holds personal data: its owner only.
-    os.chmod(backup_dir, 0o700)
+    _private_dir(backup_dir)
     now = timezone.now().astimezone(datetime.UTC)
     target = backup_dir / _archive_name(now)
     if target.exists():
@@ -301,9 +312,10 @@ def backup_restore(*, path: Path, force: bool = False) -> RestoreResult:
                 "--force (make restore FILE=… FORCE=1) if that is what you want. Nothing was "
                 "restored."
             )
-        media_root.parent.mkdir(parents=True, exist_ok=True)
-        # Next to MEDIA_ROOT: on its file system, so the media move in by renaming.
-        work = Path(tempfile.mkdtemp(prefix=".restore-", dir=media_root.parent))
+        # In BACKUP_DIR: the portal's user may write there (not always beside MEDIA_ROOT),
+        # and only that user may read it (the extracted files hold personal data).
+        backup_dir = _private_dir(Path(settings.BACKUP_DIR))
+        work = Path(tempfile.mkdtemp(prefix=".restore-", dir=backup_dir))
         try:
             _extract_verified(tar, manifest, work)
             database_restore(dump=work / DATABASE_DIR / manifest["database"]["file"])

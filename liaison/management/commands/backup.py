@@ -22,4 +22,7 @@ class Command(BaseCommand):
             path = backup_create(backup_dir=dir or settings.BACKUP_DIR, keep=keep)
         except BackupError as error:
             raise CommandError(error.message) from None
+        except OSError as error:
+            # A full disk, a folder the portal's user may not write: said in one line.
+            raise CommandError(f"Backup failed: {error}") from None
         self.stdout.write(self.style.SUCCESS(f"{path} ({path.stat().st_size} bytes)"))

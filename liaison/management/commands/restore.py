@@ -26,6 +26,9 @@ class Command(BaseCommand):
             result = backup_restore(path=file, force=force)
         except BackupError as error:
             raise CommandError(error.message) from None
+        except OSError as error:
+            # A full disk, a folder the portal's user may not write: said in one line.
+            raise CommandError(f"Restore failed: {error}") from None
         manifest = result.manifest
         self.stdout.write(
             f"Backup of {manifest['created_at']} (code {manifest.get('app_version') or 'unknown'}, "
