@@ -107,14 +107,21 @@ def _media_files(root: Path) -> list[Path]:
     return found
 
 
-def _add(tar: tarfile.TarFile, path: Path, arcname: str, checksums: dict) -> None:
-    info = tar.gettarinfo(str(path), arcname=arcname)
-    info.uid = info.gid = 0
-    info.uname = info.gname = ""
-    with open(path, "rb") as f:
+def _add(tar: tarfile.TarFile, path: Path, arcname: str, checksums: dict) -> bool:
+    """Add one file, hashed as it is read; False if it went away since it was listed (the
+    retention job erases photos while a backup runs: its row is gone too)."""
+    try:
+        f = open(path, "rb")  # noqa: SIM115 - closed below, after tar has read it
+    except FileNotFoundError:
+        return False
+    with f:
+        info = tar.gettarinfo(arcname=arcname, fileobj=f)
+        info.uid = info.gid = 0
+        info.uname = info.gname = ""
         hashing = _Hashing(f)
         tar.addfile(info, hashing)
     checksums[arcname] = hashing.digest.hexdigest()
+    return True
 
 
 def _private_dir(path: Path) -> Path:
@@ -174,16 +181,17 @@ def backup_create(*, backup_dir: Path | None = None, keep: int | None = None) ->
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
             _add(tar, dump, f"{DATABASE_DIR}/{dump.name}", checksums)
-            for path in media:
-                rel = path.relative_to(media_root).as_posix()
-                _add(tar, path, f"{MEDIA_DIR}/{rel}", checksums)
+            added = sum(
+                _add(tar, path, f"{MEDIA_DIR}/{path.relative_to(media_root).as_posix()}", checksums)
+                for path in media
+            )
             manifest = {
                 "format": FORMAT,
                 "created_at": now.isoformat(),
                 "app_version": app_version(),
                 "database": {"vendor": database_vendor(), "file": dump.name},
                 "counts": counts,
-                "media_files": len(media),
+                "media_files": added,
                 "sha256": checksums,
             }
             body = json.dumps(manifest, indent=2, sort_keys=True).encode()
@@ -198,7 +206,7 @@ def backup_create(*, backup_dir: Path | None = None, keep: int | None = None) ->
         "Backup %s written: %s rows, %s media files, %s bytes",
         target.name,
         sum(counts.values()),
-        len(media),
+        added,
         target.stat().st_size,
     )
     backup_prune(backup_dir=backup_dir, keep=keep)
