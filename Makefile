@@ -86,3 +86,13 @@ audit: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) var/static
+
+# Backups (README, "Backups"): run them with the portal's own environment (DATABASE_URL,
+# MEDIA_ROOT, BACKUP_DIR…), as the user the portal runs as.
+.PHONY: backup restore
+backup:
+	$(PY) manage.py backup
+
+restore:
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/zhashui-backup-….tar.gz [FORCE=1]" >&2; exit 2; }
+	$(PY) manage.py restore "$(FILE)" $(if $(filter 1 yes true,$(FORCE)),--force)

@@ -10,6 +10,9 @@ citizen's name or phone: what a notice holds must be fit for whoever it went to,
 Whoever may still see the concern reads the rest on its page.
 """
 
+import smtplib
+import socket
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -136,15 +139,30 @@ def notification_send_email(*, notification_id: int) -> bool:
     n = Notification.objects.select_related("recipient").get(pk=notification_id)
     try:
         send_mail(n.subject, notice_email_body(n), settings.DEFAULT_FROM_EMAIL, [n.recipient.email])
-    except Exception:
+    except Exception as error:
         status = (
             Notification.EmailStatus.FAILED
-            if n.email_attempts >= MAX_EMAIL_ATTEMPTS
+            if n.email_attempts >= MAX_EMAIL_ATTEMPTS and not email_error_is_transient(error)
             else Notification.EmailStatus.PENDING
         )
         Notification.objects.filter(pk=n.pk).update(email_status=status, email_sent_at=None)
         raise
     return True
+
+
+def email_error_is_transient(error: Exception) -> bool:
+    """The mail server could not be reached, or said "try later" (a 4xx answer): nothing
+    wrong with this e-mail, which stays pending however long the outage lasts: once the
+    task's retries are spent, the sweep (every 5 minutes) tries again, so an SMTP outage
+    delays a notice's e-mail, never loses it. A refusal (5xx: no such recipient, a rejected
+    login) counts toward MAX_EMAIL_ATTEMPTS, then "failed"."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    return isinstance(
+        error, ConnectionError | TimeoutError | socket.gaierror | smtplib.SMTPServerDisconnected
+    )
 
 
 def notice_url(notification: Notification) -> str:

@@ -33,7 +33,6 @@ from petitions.tracking import hash_token, next_tracking_no, token_for_submit_ke
 # --- receiving a concern, by any channel ---------------------------------------------------
 
 
-@transaction.atomic
 def petition_receive(
     *,
     channel: str,
@@ -67,84 +66,89 @@ def petition_receive(
     it reached them, never later than today: the acceptance limit counts from it),
     ``source_activity`` and ``letters``: (file name, PDF bytes already checked, page count).
     """
-    actor = actor or entered_by
-    if submit_key is not None:
-        existing = Petition.objects.filter(submit_key=submit_key).first()
-        if existing is not None:
-            return existing, token_for_submit_key(submit_key), False
-        token = token_for_submit_key(submit_key)
-    else:
-        token = secrets.token_urlsafe(24)
-    if town is None:
-        if village is not None:
-            town = village.town
-        elif station is not None:
-            town = station.town
-    now = timezone.now()
-    today = timezone.localdate(now)
-    if received_on is None:
-        received_on = today
-    elif received_on > today:
-        # The form says so in words; this guards every other caller.
-        raise ValueError("a concern cannot be received in the future")
-    calendar = Calendar.from_db()
-    # The acceptance limit counts from the day the concern reached us (intake: perhaps
-    # before it was typed in).
-    collect_by = calendar.add_days(received_on, settings.PETITION_COLLECT_DAYS)
-    try:
-        with transaction.atomic():
-            petition = Petition.objects.create(
-                tracking_no=next_tracking_no(timezone.localdate(now).year),
-                token_hash=hash_token(token),
-                submit_key=submit_key,
-                channel=channel,
-                text=text,
-                representative=representative,
-                station=station,
-                category=category,
-                village=village,
-                town=town,
-                citizen_name=citizen_name,
-                citizen_phone=citizen_phone,
-                consent_at=now if consent else None,
-                received_on=received_on,
-                collect_by=collect_by,
-                collect_by_estimated=calendar.is_estimated(collect_by),
-                source_activity=source_activity,
-                accused_unit=accused_unit,
-                accused_representative=accused_representative,
-                visit=visit,
-            )
-    except IntegrityError:
-        # The same form, sent twice at the same moment: the other request created it.
-        if submit_key is None:
-            raise
-        return Petition.objects.get(submit_key=submit_key), token, False
     saved = []
     try:
-        for data in photos:
-            saved.append(save_photo(petition=petition, data=data).image)
-        for name, data, pages in letters:
-            letter = ScannedLetter(petition=petition, name=name[:120], pages=pages)
-            letter.file.save("letter.pdf", ContentFile(data), save=False)
-            saved.append(letter.file)
-            letter.save()
+        with transaction.atomic():
+            actor = actor or entered_by
+            if submit_key is not None:
+                existing = Petition.objects.filter(submit_key=submit_key).first()
+                if existing is not None:
+                    return existing, token_for_submit_key(submit_key), False
+                token = token_for_submit_key(submit_key)
+            else:
+                token = secrets.token_urlsafe(24)
+            if town is None:
+                if village is not None:
+                    town = village.town
+                elif station is not None:
+                    town = station.town
+            now = timezone.now()
+            today = timezone.localdate(now)
+            if received_on is None:
+                received_on = today
+            elif received_on > today:
+                # The form says so in words; this guards every other caller.
+                raise ValueError("a concern cannot be received in the future")
+            calendar = Calendar.from_db()
+            # The acceptance limit counts from the day the concern reached us (intake: perhaps
+            # before it was typed in).
+            collect_by = calendar.add_days(received_on, settings.PETITION_COLLECT_DAYS)
+            try:
+                with transaction.atomic():
+                    petition = Petition.objects.create(
+                        tracking_no=next_tracking_no(timezone.localdate(now).year),
+                        token_hash=hash_token(token),
+                        submit_key=submit_key,
+                        channel=channel,
+                        text=text,
+                        representative=representative,
+                        station=station,
+                        category=category,
+                        village=village,
+                        town=town,
+                        citizen_name=citizen_name,
+                        citizen_phone=citizen_phone,
+                        consent_at=now if consent else None,
+                        received_on=received_on,
+                        collect_by=collect_by,
+                        collect_by_estimated=calendar.is_estimated(collect_by),
+                        source_activity=source_activity,
+                        accused_unit=accused_unit,
+                        accused_representative=accused_representative,
+                        visit=visit,
+                    )
+            except IntegrityError:
+                # The same form, sent twice at the same moment: the other request created it.
+                if submit_key is None:
+                    raise
+                return Petition.objects.get(submit_key=submit_key), token, False
+            for data in photos:
+                saved.append(save_photo(petition=petition, data=data).image)
+            for name, data, pages in letters:
+                letter = ScannedLetter(petition=petition, name=name[:120], pages=pages)
+                letter.file.save("letter.pdf", ContentFile(data), save=False)
+                saved.append(letter.file)
+                letter.save()
+            event_append(
+                petition=petition,
+                kind=PetitionEvent.Kind.TRANSITION,
+                action="receive",
+                to_step=Step.RECEIVED,
+                actor=actor,
+                actor_kind=PetitionEvent.ActorKind.USER
+                if actor
+                else PetitionEvent.ActorKind.CITIZEN,
+                is_public=True,
+            )
+            notifications.petition_received(petition, actor=actor)
+            return petition, token, True
     except Exception:
-        # The transaction rolls the rows back; the files are ours to remove.
+        # The transaction rolled back: a failed statement, or its commit (the database went
+        # away: tests/integration/test_pg_restart.py). The files written for it name no row:
+        # ours to remove, or a citizen's photo stays on disk that no page shows or erases.
         for file in saved:
             file.delete(save=False)
         raise
-    event_append(
-        petition=petition,
-        kind=PetitionEvent.Kind.TRANSITION,
-        action="receive",
-        to_step=Step.RECEIVED,
-        actor=actor,
-        actor_kind=PetitionEvent.ActorKind.USER if actor else PetitionEvent.ActorKind.CITIZEN,
-        is_public=True,
-    )
-    notifications.petition_received(petition, actor=actor)
-    return petition, token, True
 
 
 # --- the overdue job: yellow and red cards ---------------------------------------------------

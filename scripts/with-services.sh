@@ -61,6 +61,9 @@ export DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/zhashui"
 export REDIS_URL="redis://127.0.0.1:$redis_port/0"
 # The outage test stops this redis-server and starts it again on the same port and pidfile.
 export TEST_REDIS_PIDFILE="$tmp/redis.pid" TEST_REDIS_DIR="$tmp"
+# The PostgreSQL restart test (marker pg_restart) restarts this cluster with pg_ctl, as the
+# user who owns it (postgres when run as root), and reads its tools (pg_dump…) from here.
+export TEST_PG_DATA="$tmp/pg" TEST_PG_BIN="$pg_bin"
 
 set +e
 "$@"

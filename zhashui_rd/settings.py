@@ -483,3 +483,9 @@ if ADMINS:
         "level": "INFO",
         "propagate": True,
     }
+# --- Backups (issue #10, part F) ---
+# `make backup` (manage.py backup) writes one archive (tar.gz, mode 0600: it holds personal
+# data) to BACKUP_DIR and keeps the BACKUP_KEEP newest; `make restore FILE=…` reads one back.
+# Copy archives off the server, encrypted (README, "Backups").
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
+BACKUP_KEEP = max(1, env_int("BACKUP_KEEP", 14))

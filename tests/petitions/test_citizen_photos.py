@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.uploadhandler import SkipFile
+from django.db import OperationalError
 from django.urls import reverse
 from PIL import Image
 
+from petitions import services
 from petitions.citizen_forms import PhotoUploadLimit
 from petitions.models import Petition, PetitionPhoto
 from tests.helpers import (
@@ -258,3 +260,25 @@ def test_a_photo_needs_a_valid_token(client):
     assert client.get(url).status_code == 404
     # No public URL reaches the file either.
     assert client.get(f"/media/{photo.image.name}").status_code == 404
+
+
+def test_a_concern_that_fails_after_its_photos_are_written_leaves_no_file(monkeypatch):
+    """The database may fail after the photos are on disk (its event, or the commit: the
+    PostgreSQL restart test): the rows roll back, and the files go with them."""
+    rep, station = rep_at_one_station()
+
+    def database_gone(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "event_append", database_gone)
+    with pytest.raises(OperationalError):
+        services.petition_receive(
+            channel=Petition.Channel.QR,
+            text="村口的道路破损严重，下雨天积水很深。",
+            representative=rep,
+            station=station,
+            photos=[jpeg_bytes(), jpeg_bytes(color=(10, 200, 10))],
+        )
+    assert Petition.objects.count() == 0
+    assert PetitionPhoto.objects.count() == 0
+    assert stored_files() == []

@@ -4,6 +4,7 @@ number, the action and a link, never the concern's text; a notice whose concern 
 user's hands says so in words, on the list and on its own page, instead of leading to a 404."""
 
 import re
+import smtplib
 
 import pytest
 from django.db import connection
@@ -207,6 +208,67 @@ def test_with_the_broker_down_a_notice_waits_for_the_sweep(
     notice.refresh_from_db()
     assert notice.email_status == Notification.EmailStatus.SENT
     assert [m.to for m in mailoutbox] == [["rep-a@example.cn"]]
+
+
+def _pending_email(world) -> Notification:
+    world.rep_a_user.email = "rep-a@example.cn"
+    world.rep_a_user.save(update_fields=["email"])
+    return Notification.objects.create(
+        recipient=world.rep_a_user, subject="ZS-2026-000001", email_status="pending"
+    )
+
+
+def _try_to_send(notice, times):
+    for _ in range(times):
+        with pytest.raises(OSError):
+            notifications.notification_send_email(notification_id=notice.pk)
+    notice.refresh_from_db()
+
+
+def test_with_the_mail_server_down_an_email_stays_pending_however_many_tries(world, monkeypatch):
+    """Issue 10: an SMTP outage outlasting the task's retries leaves the e-mail to the sweep,
+    never "failed" (tests/integration/test_smtp_down.py, on the real worker)."""
+    notice = _pending_email(world)
+
+    def server_down(*args, **kwargs):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr(notifications, "send_mail", server_down)
+    _try_to_send(notice, notifications.MAX_EMAIL_ATTEMPTS + 2)
+    assert notice.email_status == Notification.EmailStatus.PENDING
+    assert notice.email_attempts == notifications.MAX_EMAIL_ATTEMPTS + 2
+    assert notifications.notifications_retry_pending(older_than_seconds=0) == 1
+
+
+def test_an_email_the_server_refuses_fails_after_the_last_try(world, monkeypatch):
+    notice = _pending_email(world)
+
+    def refused(*args, **kwargs):
+        raise smtplib.SMTPRecipientsRefused({"rep-a@example.cn": (550, b"No such user")})
+
+    monkeypatch.setattr(notifications, "send_mail", refused)
+    _try_to_send(notice, notifications.MAX_EMAIL_ATTEMPTS - 1)
+    assert notice.email_status == Notification.EmailStatus.PENDING
+    _try_to_send(notice, 1)
+    assert notice.email_status == Notification.EmailStatus.FAILED
+    assert notifications.notifications_retry_pending(older_than_seconds=0) == 0
+
+
+@pytest.mark.parametrize(
+    "error, transient",
+    [
+        (ConnectionRefusedError(111, "refused"), True),
+        (TimeoutError("timed out"), True),
+        (smtplib.SMTPServerDisconnected("gone"), True),
+        (smtplib.SMTPDataError(451, b"try again later"), True),
+        (smtplib.SMTPRecipientsRefused({"a@example.cn": (450, b"mailbox busy")}), True),
+        (smtplib.SMTPRecipientsRefused({"a@example.cn": (550, b"no such user")}), False),
+        (smtplib.SMTPAuthenticationError(535, b"bad password"), False),
+        (smtplib.SMTPSenderRefused(553, b"not allowed", "noreply@example.cn"), False),
+    ],
+)
+def test_only_an_unreachable_server_or_a_try_later_answer_is_transient(error, transient):
+    assert notifications.email_error_is_transient(error) is transient
 
 
 # --- what a notice holds (issue 13) -------------------------------------------------------------
