@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
+    "import_export",
     "liaison",
     "petitions",
     "points",
@@ -307,3 +308,15 @@ POINTS_REPORT_CHUNK_SIZE = env_int("POINTS_REPORT_CHUNK_SIZE", 750)
 POINTS_REPORT_PDF_CHUNK_SIZE = env_int("POINTS_REPORT_PDF_CHUNK_SIZE", 25)
 # Evidence a representative attaches to a claim: a photo or a PDF, at most this size.
 POINTS_EVIDENCE_MAX_BYTES = env_int("POINTS_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+
+# --- Loading the real county from spreadsheets (issue #10) ---
+# django-import-export in the administration (liaison/import_admin.py): an import runs in one
+# transaction, rolled back on any row's problem; the dry run's file waits in a temporary
+# folder for the confirmation (IMPORT_EXPORT_TMP_STORAGE_CLASS: with several web hosts behind
+# one address, "import_export.tmp_storages.CacheStorage" keeps it in the shared Redis instead).
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+IMPORT_EXPORT_TMP_STORAGE_CLASS = env_str(
+    "IMPORT_EXPORT_TMP_STORAGE_CLASS", "import_export.tmp_storages.TempFolderStorage"
+)
+IMPORT_EXPORT_CHUNK_SIZE = env_int("IMPORT_EXPORT_CHUNK_SIZE", 500)
