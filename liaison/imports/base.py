@@ -1,11 +1,45 @@
 """What the five tables share (``CountyResource``) and their common columns."""
 
+from diff_match_patch import diff_match_patch
 from django.core.exceptions import MultipleObjectsReturned, ValidationError
+from django.utils.encoding import force_str
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
+from import_export.results import RowResult
 
 from liaison.imports.widgets import ByNameWidget, TextWidget, YesNoWidget, _text
 from liaison.models import Town
+
+
+class PreviewDiff(resources.Diff):
+    """The preview's before/after of each cell, marked with <ins> and <del> alone: the
+    library's own diff colours them with ``style`` attributes, which the portal's
+    Content-Security-Policy refuses; its import.css colours the bare tags."""
+
+    TAGS = {diff_match_patch.DIFF_INSERT: "ins", diff_match_patch.DIFF_DELETE: "del"}
+
+    def as_html(self):
+        cells = []
+        dmp = diff_match_patch()
+        for before, after in zip(self.left, self.right, strict=False):
+            if before != after and self.new:
+                before = ""
+            diff = dmp.diff_main(force_str(before), force_str(after))
+            dmp.diff_cleanupSemantic(diff)
+            cells.append(
+                format_html_join(
+                    "",
+                    "{}",
+                    (
+                        (format_html("<{0}>{1}</{0}>", self.TAGS[op], text),)
+                        if op in self.TAGS
+                        else (text,)
+                        for op, text in diff
+                    ),
+                )
+            )
+        return cells
 
 
 class CountyResource(resources.ModelResource):
@@ -23,6 +57,10 @@ class CountyResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.viewer = viewer
         self._seen_keys = {}
+
+    @classmethod
+    def get_diff_class(cls):
+        return PreviewDiff
 
     # The headers: the file must be one of ours.
     def before_import(self, dataset, **kwargs):
@@ -81,6 +119,8 @@ class CountyResource(resources.ModelResource):
         if any(f.attribute in errors for f in id_fields):
             return {}
         key = tuple(str(f.get_value(instance) or "") for f in id_fields)
+        if not all(key):
+            return {}  # a blank key is reported as a required cell, not as a repeat
         first = self._seen_keys.setdefault(key, row_number)
         if first != row_number:
             return {
@@ -90,6 +130,20 @@ class CountyResource(resources.ModelResource):
                 ]
             }
         return {}
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if original is None or original.pk is None:
+            # A new row is never "unchanged", even when every cell it fills holds a default.
+            return False
+        return super().skip_row(instance, original, row, import_validation_errors)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        if not any(_text(value) for value in row.values()):
+            # Excel keeps formatted but empty rows in a sheet: they are nobody's mistake.
+            row_result = self.get_row_result_class()()
+            row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+            return row_result
+        return super().import_row(row, instance_loader, **kwargs)
 
     def iter_queryset(self, queryset):
         # The whole table in one query (and one per prefetch), whatever its size: a

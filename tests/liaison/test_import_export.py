@@ -3,6 +3,8 @@ imported into an empty database through the administration's dry run and confirm
 reproduces it; importing it again changes nothing; a file with one bad row imports nothing
 and names the row and the reason, in Chinese."""
 
+import re
+
 import pytest
 import tablib
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
@@ -451,3 +453,44 @@ def test_an_export_shows_county_staff_the_full_mobile_and_records_each_view(staf
     )
     view = MobileView.objects.get()
     assert (view.representative, view.where) == (rep, "spreadsheet export")
+
+
+# --- the pages under the coming Content-Security-Policy ------------------------------------
+
+INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle=|\son[a-z]+=", re.IGNORECASE)
+
+
+def test_the_import_and_export_pages_carry_no_inline_script_or_style(staff_client, places):
+    make_representative("王春和", occupation="村党支部书记")
+    label = "liaison.Representative"
+    changed = sheet(RepresentativeResource, {**REP, "occupation": "种植合作社理事长"})
+    pages = {
+        "import": staff_client.get(admin_url(label, "import")),
+        "preview": preview(staff_client, label, changed),
+        "problems": preview(
+            staff_client, label, sheet(RepresentativeResource, {**REP, "level": "?"})
+        ),
+        "export": staff_client.get(admin_url(label, "export")),
+        "changelist": staff_client.get(admin_url(label, "changelist")),
+    }
+    preview_html = pages["preview"].content.decode()
+    assert "<del>村党支部书记</del>" in preview_html
+    assert "<ins>种植合作社理事长</ins>" in preview_html
+    for name, page in pages.items():
+        assert page.status_code == 200, name
+        assert not INLINE.findall(page.content.decode()), name
+
+
+def test_blank_rows_are_skipped_and_two_blank_names_are_each_a_missing_name(staff_client):
+    data = sheet(
+        TownResource, {"name": "上梁镇", "kind": "镇"}, {}, {"name": "下梁镇", "kind": "镇"}
+    )
+    result = load(staff_client, "liaison.Town", data)
+    assert (result.totals["new"], result.totals["skip"]) == (2, 1)
+
+    previewed = preview(
+        staff_client, "liaison.Town", sheet(TownResource, {"kind": "镇"}, {"kind": "街道"})
+    )
+    text = page_text(previewed)
+    assert text.count("此字段不能为空") == 2
+    assert "已有同一" not in text
