@@ -180,6 +180,8 @@ class CountyImportExportMixin(ImportExportMixin):
 
     def generate_log_entries(self, result, request):
         """One admin log entry per created or changed object, none for a skipped row."""
+        if self.get_skip_admin_log():
+            return
         flags = {
             RowResult.IMPORT_TYPE_NEW: (ADDITION, gettext("Added by a spreadsheet import.")),
             RowResult.IMPORT_TYPE_UPDATE: (CHANGE, gettext("Changed by a spreadsheet import.")),

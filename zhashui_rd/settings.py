@@ -315,8 +315,8 @@ POINTS_EVIDENCE_MAX_BYTES = env_int("POINTS_EVIDENCE_MAX_BYTES", 10 * 1024 * 102
 # folder for the confirmation (IMPORT_EXPORT_TMP_STORAGE_CLASS: with several web hosts behind
 # one address, "import_export.tmp_storages.CacheStorage" keeps it in the shared Redis instead).
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Each imported object gets its admin log entry, as a change by hand does.
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_TMP_STORAGE_CLASS = env_str(
     "IMPORT_EXPORT_TMP_STORAGE_CLASS", "import_export.tmp_storages.TempFolderStorage"
 )
-IMPORT_EXPORT_CHUNK_SIZE = env_int("IMPORT_EXPORT_CHUNK_SIZE", 500)
