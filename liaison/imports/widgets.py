@@ -108,7 +108,12 @@ class ChoiceWidget(widgets.Widget):
         )
 
     def render(self, value, obj=None, **kwargs):
-        return str(self.choices(value).label) if value else ""
+        if not value:
+            return ""
+        try:
+            return str(self.choices(value).label)
+        except ValueError:
+            return value  # a code no longer offered: written as it is, refused on import
 
 
 class ByNameWidget(widgets.Widget):

@@ -45,6 +45,7 @@ from tests.base import (
 )
 from tests.helpers import admin_url, in_site_language, page_text
 from tests.liaison.import_helpers import (
+    CSV,
     LOAD_ORDER,
     XLSX,
     county_tables,
@@ -494,3 +495,48 @@ def test_blank_rows_are_skipped_and_two_blank_names_are_each_a_missing_name(staf
     text = page_text(previewed)
     assert text.count("此字段不能为空") == 2
     assert "已有同一" not in text
+
+
+def test_a_row_that_fails_to_save_stops_the_preview_and_a_forged_confirmation(
+    staff_client, monkeypatch
+):
+    """Not a validation error but an exception while saving (a database refusal, say):
+    the library reports it apart; it stops everything all the same."""
+    make_town("下梁镇")
+    original = StationResource.before_save_instance
+
+    def refuse(self, instance, row, **kwargs):
+        if instance.name == "乙联络站":
+            raise RuntimeError("the database refused the row")
+        return original(self, instance, row, **kwargs)
+
+    monkeypatch.setattr(StationResource, "before_save_instance", refuse)
+    data = sheet(
+        StationResource,
+        _good_station("甲联络站"),
+        _good_station("乙联络站"),
+        _good_station("丙联络站"),
+    )
+
+    previewed = preview(staff_client, "liaison.Station", data)
+    assert previewed.context.get("confirm_form") is None
+    text = page_text(previewed)
+    assert "第 3 行" in text and "这一行无法保存" in text
+
+    storage = TempFolderStorage()
+    storage.save(data)
+    forged = staff_client.post(
+        process_import_url("liaison.Station"),
+        {"import_file_name": storage.name, "original_file_name": "c.xlsx", "format": XLSX},
+    )
+    assert "没有导入任何数据" in page_text(forged)
+    assert Station.objects.count() == 0
+
+
+def test_a_csv_export_imports_back_unchanged(staff_client):
+    make_town("上梁镇", order=2)
+    make_town("下梁镇", kind=Town.Kind.SUBDISTRICT)
+    response = staff_client.post(admin_url("liaison.Town", "export"), {"format": CSV})
+    assert "上梁镇" in response.content.decode("utf-8-sig")
+    previewed = preview(staff_client, "liaison.Town", response.content, name="towns.csv", fmt=CSV)
+    assert previewed.context["result"].totals["skip"] == 2
