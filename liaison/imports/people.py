@@ -6,15 +6,22 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
 from liaison.imports.base import CountyResource, _active_field
-from liaison.imports.widgets import ChoiceWidget, PhoneWidget, TextWidget, _text
+from liaison.imports.widgets import ChoiceWidget, PhoneWidget, TextWidget
 from liaison.models import MobileView, Representative, Station, StationMembership
 from liaison.privacy import may_see_full_phone
 from liaison.roles import roles_for
 
-# A representative's seats, one per line (or separated by ；): "station | role | duty hours",
-# the role and the hours optional (a plain member, no fixed hours).
-SEAT_SEPARATORS = re.compile(r"[\n;；]+")
+# A representative's seats, one per line: "station | role | duty hours", the role and the
+# hours optional (a plain member, no fixed hours). A cell typed without line breaks may
+# separate seats with ；instead; a cell with line breaks keeps ；for the hours' own text.
+LINE_BREAKS = re.compile(r"[\r\n]+")
+SEMICOLONS = re.compile(r"[;；]+")
 PART_SEPARATORS = re.compile(r"[|｜]")
+
+
+def _seat_entries(value) -> list[str]:
+    text = "" if value is None else str(value)
+    return LINE_BREAKS.split(text) if LINE_BREAKS.search(text) else SEMICOLONS.split(text)
 
 
 class SeatsField(fields.Field):
@@ -23,12 +30,16 @@ class SeatsField(fields.Field):
     def get_value(self, instance):
         if instance.pk is None:
             return ""
-        return "\n".join(
+        lines = [
             " | ".join(
                 part for part in (m.station.name, str(m.get_role_display()), m.duty_hours) if part
             )
             for m in sorted(instance.memberships.all(), key=lambda m: m.station.name)
-        )
+        ]
+        text = "\n".join(lines)
+        if len(lines) == 1 and SEMICOLONS.search(text):
+            text += "\n"  # a line break: the ；belongs to the hours, not between seats
+        return text
 
     def export(self, instance, **kwargs):
         return self.get_value(instance)
@@ -42,7 +53,7 @@ class SeatsField(fields.Field):
 def parse_seats(text: str):
     """``[(station, role, duty_hours)]`` from a cell, or ValueError with every problem."""
     seats, problems, names = [], [], set()
-    for entry in SEAT_SEPARATORS.split(_text(text)):
+    for entry in _seat_entries(text):
         parts = [p.strip() for p in PART_SEPARATORS.split(entry)]
         if not parts[0]:
             continue

@@ -540,3 +540,28 @@ def test_a_csv_export_imports_back_unchanged(staff_client):
     assert "上梁镇" in response.content.decode("utf-8-sig")
     previewed = preview(staff_client, "liaison.Town", response.content, name="towns.csv", fmt=CSV)
     assert previewed.context["result"].totals["skip"] == 2
+
+
+def test_seats_typed_on_one_line_or_with_semicolons_in_their_hours_read_back(staff_client, places):
+    other = make_station(Town.objects.get(name="下梁镇"), "下梁镇中心联络站")
+    load(
+        staff_client,
+        "liaison.Representative",
+        sheet(
+            RepresentativeResource,
+            {**REP, "seats": "石瓮社区联络站 | 站长；下梁镇中心联络站"},
+            {**REP, "name": "李秋实", "seats": "下梁镇中心联络站 | 副站长 | 周一；周三 上午\n"},
+        ),
+    )
+    seats = dict(
+        StationMembership.objects.filter(representative__name="王春和").values_list(
+            "station__name", "role"
+        )
+    )
+    assert seats == {"石瓮社区联络站": "head", other.name: "member"}
+    deputy = StationMembership.objects.get(representative__name="李秋实")
+    assert (deputy.role, deputy.duty_hours) == ("deputy_head", "周一；周三 上午")
+
+    exported = export(staff_client, "liaison.Representative")
+    result = load(staff_client, "liaison.Representative", exported)
+    assert result.totals["skip"] == 2
