@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import content_disposition_header
@@ -140,6 +141,22 @@ class CountyImportExportMixin(ImportExportMixin):
             resource = self.get_import_resource_classes(request)[0]()
             response.context_data["problems"] = import_problems(result, resource)
         return response
+
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except FileNotFoundError:
+            # The uploaded file is gone: this confirmation is a second click on the button
+            # (the first imported it) or it came to another web host. Never a 500.
+            messages.error(
+                request,
+                _(
+                    "This file was already imported or is no longer available: check the "
+                    "list, and upload it again if it is not there."
+                ),
+            )
+            app_label, model_name = self.get_model_info()
+            return redirect(f"{self.admin_site.name}:{app_label}_{model_name}_import")
 
     def add_data_read_fail_error_to_form(self, form, e):
         form.add_error(

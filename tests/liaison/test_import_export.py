@@ -48,6 +48,7 @@ from tests.liaison.import_helpers import (
     CSV,
     LOAD_ORDER,
     XLSX,
+    confirm,
     county_tables,
     export,
     load,
@@ -565,3 +566,17 @@ def test_seats_typed_on_one_line_or_with_semicolons_in_their_hours_read_back(sta
     exported = export(staff_client, "liaison.Representative")
     result = load(staff_client, "liaison.Representative", exported)
     assert result.totals["skip"] == 2
+
+
+def test_a_second_click_on_confirm_or_a_broken_confirmation_is_never_a_500(staff_client):
+    data = sheet(TownResource, {"name": "上梁镇", "kind": "镇"})
+    previewed = preview(staff_client, "liaison.Town", data)
+    assert confirm(staff_client, "liaison.Town", previewed).status_code == 302
+
+    again = confirm(staff_client, "liaison.Town", previewed)
+    assert again.status_code == 302
+    assert again.url == admin_url("liaison.Town", "import")
+    assert "此文件已经导入过" in page_text(staff_client.get(again.url))
+    assert Town.objects.count() == 1
+
+    assert staff_client.post(process_import_url("liaison.Town"), {}).status_code == 200
