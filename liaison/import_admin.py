@@ -143,11 +143,9 @@ class CountyImportExportMixin(ImportExportMixin):
         return response
 
     def process_import(self, request, **kwargs):
-        try:
-            return super().process_import(request, **kwargs)
-        except FileNotFoundError:
-            # The uploaded file is gone: this confirmation is a second click on the button
-            # (the first imported it) or it came to another web host. Never a 500.
+        if self.has_import_permission(request) and self._upload_is_gone(request):
+            # A second click on the button (the first imported the file and removed it), or
+            # a confirmation that reached another web host: a message, never a 500.
             messages.error(
                 request,
                 _(
@@ -157,6 +155,21 @@ class CountyImportExportMixin(ImportExportMixin):
             )
             app_label, model_name = self.get_model_info()
             return redirect(f"{self.admin_site.name}:{app_label}_{model_name}_import")
+        return super().process_import(request, **kwargs)
+
+    def _upload_is_gone(self, request) -> bool:
+        form = self.create_confirm_form(request)
+        if request.method != "POST" or not form.is_valid():
+            return False  # the library answers these itself
+        storage = self.get_tmp_storage_class()(
+            name=form.cleaned_data["import_file_name"],
+            read_mode="rb",
+            **self.get_tmp_storage_class_kwargs(),
+        )
+        try:
+            return storage.read() is None  # the cache's storage says "gone" so
+        except FileNotFoundError:
+            return True
 
     def add_data_read_fail_error_to_form(self, form, e):
         form.add_error(

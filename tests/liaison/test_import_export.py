@@ -568,7 +568,14 @@ def test_seats_typed_on_one_line_or_with_semicolons_in_their_hours_read_back(sta
     assert result.totals["skip"] == 2
 
 
-def test_a_second_click_on_confirm_or_a_broken_confirmation_is_never_a_500(staff_client):
+@pytest.mark.parametrize(
+    "storage",
+    ["import_export.tmp_storages.TempFolderStorage", "import_export.tmp_storages.CacheStorage"],
+)
+def test_a_second_click_on_confirm_or_a_broken_confirmation_is_never_a_500(
+    staff_client, settings, storage
+):
+    settings.IMPORT_EXPORT_TMP_STORAGE_CLASS = storage
     data = sheet(TownResource, {"name": "上梁镇", "kind": "镇"})
     previewed = preview(staff_client, "liaison.Town", data)
     assert confirm(staff_client, "liaison.Town", previewed).status_code == 302
