@@ -11,6 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from liaison import privacy, services
+from liaison.import_admin import CountyImportExportMixin
+from liaison.imports import (
+    HandlingUnitResource,
+    RepresentativeResource,
+    StationResource,
+    TownResource,
+    VillageResource,
+)
 from liaison.models import (
     HandlingUnit,
     MobileView,
@@ -36,7 +44,8 @@ class VillageInline(admin.TabularInline):
 
 
 @admin.register(Town)
-class TownAdmin(admin.ModelAdmin):
+class TownAdmin(CountyImportExportMixin, admin.ModelAdmin):
+    resource_classes = [TownResource]
     list_display = ["name", "kind", "order", "station_count"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -51,7 +60,8 @@ class TownAdmin(admin.ModelAdmin):
 
 
 @admin.register(Village)
-class VillageAdmin(admin.ModelAdmin):
+class VillageAdmin(CountyImportExportMixin, admin.ModelAdmin):
+    resource_classes = [VillageResource]
     list_display = ["name", "town", "kind"]
     list_filter = ["town", "kind"]
     search_fields = ["name", "town__name"]
@@ -81,7 +91,8 @@ def _print_cards_redirect(params):
 
 
 @admin.register(Station)
-class StationAdmin(admin.ModelAdmin):
+class StationAdmin(CountyImportExportMixin, admin.ModelAdmin):
+    resource_classes = [StationResource]
     list_display = [
         "name",
         "town",
@@ -148,7 +159,8 @@ class StationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Representative)
-class RepresentativeAdmin(admin.ModelAdmin):
+class RepresentativeAdmin(CountyImportExportMixin, admin.ModelAdmin):
+    resource_classes = [RepresentativeResource]
     list_display = [
         "name",
         "gender",
@@ -294,7 +306,8 @@ class RetiredQrTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(HandlingUnit)
-class HandlingUnitAdmin(admin.ModelAdmin):
+class HandlingUnitAdmin(CountyImportExportMixin, admin.ModelAdmin):
+    resource_classes = [HandlingUnitResource]
     list_display = ["name", "kind", "town", "email", "member_count", "is_active"]
     list_filter = ["kind", "town", "is_active"]
     search_fields = ["name", "email"]

@@ -18,6 +18,8 @@ VIEW_PLACES = [
     ("admin", _("concern's administration page")),
     ("admin change page", _("representative's administration page")),
 ]
+# A representative's mobile is also shown in full in the county's spreadsheet export.
+MOBILE_VIEW_PLACES = [*VIEW_PLACES, ("spreadsheet export", _("spreadsheet export"))]
 
 
 def mask_phone(phone: str) -> str:

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
+    "import_export",
     "liaison",
     "petitions",
     "points",
@@ -483,9 +484,22 @@ if ADMINS:
         "level": "INFO",
         "propagate": True,
     }
+
 # --- Backups (issue #10, part F) ---
 # `make backup` (manage.py backup) writes one archive (tar.gz, mode 0600: it holds personal
 # data) to BACKUP_DIR and keeps the BACKUP_KEEP newest; `make restore FILE=…` reads one back.
 # Copy archives off the server, encrypted (README, "Backups").
 BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
 BACKUP_KEEP = max(1, env_int("BACKUP_KEEP", 14))
+
+# --- Loading the real county from spreadsheets (issue #10) ---
+# django-import-export in the administration (liaison/import_admin.py): an import runs in one
+# transaction, rolled back on any row's problem; the dry run's file waits in a temporary
+# folder for the confirmation (IMPORT_EXPORT_TMP_STORAGE_CLASS: with several web hosts behind
+# one address, "import_export.tmp_storages.CacheStorage" keeps it in the shared Redis instead).
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Each imported object gets its admin log entry, as a change by hand does.
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+IMPORT_EXPORT_TMP_STORAGE_CLASS = env_str(
+    "IMPORT_EXPORT_TMP_STORAGE_CLASS", "import_export.tmp_storages.TempFolderStorage"
+)

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models.places import Representative, Station, Town
-from liaison.privacy import VIEW_PLACES
+from liaison.privacy import MOBILE_VIEW_PLACES
 
 
 class HandlingUnit(models.Model):
@@ -108,7 +108,7 @@ class MobileView(models.Model):
         verbose_name=_("representative"),
     )
     viewed_at = models.DateTimeField(_("time"), auto_now_add=True)
-    where = models.CharField(_("where"), max_length=40, choices=VIEW_PLACES)
+    where = models.CharField(_("where"), max_length=40, choices=MOBILE_VIEW_PLACES)
 
     class Meta:
         ordering = ["-viewed_at"]
