@@ -92,8 +92,12 @@ COUNTY_STAFF_PERMISSIONS = {
     },
     "liaison": {
         **TOWN_STAFF_PERMISSIONS["liaison"],
-        "station": ["view", "change"],
-        "representative": ["view", "change"],
+        # County staff keep the county's lists, and load them from spreadsheets (README,
+        # "Loading the real county"): an import adds and changes rows.
+        "town": ["view", "change", "add"],
+        "village": ["view", "change", "add"],
+        "station": ["view", "change", "add"],
+        "representative": ["view", "change", "add"],
         "stationmembership": ["view", "change", "add"],
         "stationrating": ["view", "change", "add"],
         "ratingscore": ["view", "change", "add"],
