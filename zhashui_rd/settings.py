@@ -241,6 +241,9 @@ AXES_LOCKOUT_CALLABLE = "zhashui_rd.lockout.lockout_response"
 # Axes logs usernames and addresses; a username that is a mobile number is masked.
 AXES_CLIENT_STR_CALLABLE = "zhashui_rd.lockout.client_str"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure kept for the audit, not just counts
+# Not the "AXES: BEGIN version …" banner at every start of every process; lock-outs and
+# failures are still logged.
+AXES_VERBOSE = False
 
 # django-ratelimit, on the default cache (Redis in production: with the in-memory cache
 # each gunicorn worker counts alone). Rates are "count/period", "5/5m" = 5 in 5 minutes.
