@@ -41,7 +41,11 @@ class SecondFactorAdmin(admin.ModelAdmin):
         return display_name(obj.user)
 
     def _allowed(self, request) -> bool:
-        return request.user.is_active and services.must_use_second_factor(request.user)
+        # Asked on every admin page (the menu lists the models): read from the session, noted
+        # at sign-in, so that it costs no query; the reset itself checks the rule afresh.
+        return request.user.is_active and (
+            services.requirement_for(request) == services.MUST and request.user.is_verified()
+        )
 
     def has_module_permission(self, request):
         return self._allowed(request)

@@ -50,12 +50,22 @@ def confirmed_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).order_by("-pk").first()
 
 
+MUST, CHOSEN = "must", "chosen"
+
+
+def requirement(user) -> str:
+    """Whether ``user`` must pass the second factor: MUST for those who may never go without
+    one, CHOSEN for anyone who enrolled (a code they set up protects them only if it is
+    asked for), "" for the others."""
+    if must_use_second_factor(user):
+        return MUST
+    if user.is_authenticated and user.is_active and confirmed_device(user) is not None:
+        return CHOSEN
+    return ""
+
+
 def second_factor_required(user) -> bool:
-    """Whether ``user`` must pass the second factor: those who must use one, and anyone who
-    chose to enrol (a code they set up protects them only if it is asked for)."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return must_use_second_factor(user) or confirmed_device(user) is not None
+    return bool(requirement(user))
 
 
 def remember_requirement(sender, request, user, **kwargs) -> None:
@@ -63,17 +73,18 @@ def remember_requirement(sender, request, user, **kwargs) -> None:
     pass the second factor. Read on a fresh copy of the user: ``roles_for`` caches who a user
     is on the object, and the caller keeps using its own."""
     fresh = type(user)._default_manager.get(pk=user.pk)
-    request.session[REQUIRED_SESSION_KEY] = second_factor_required(fresh)
+    request.session[REQUIRED_SESSION_KEY] = requirement(fresh)
 
 
-def requirement_for(request) -> bool:
-    """Whether the signed-in user of ``request`` must pass the second factor; a session that
-    began before two-factor sign-in existed is worked out once and noted."""
-    required = request.session.get(REQUIRED_SESSION_KEY)
-    if required is None:
-        required = second_factor_required(request.user)
-        request.session[REQUIRED_SESSION_KEY] = required
-    return required
+def requirement_for(request) -> str:
+    """Whether the signed-in user of ``request`` must pass the second factor (as
+    ``requirement``, noted at sign-in); a session that began before two-factor sign-in
+    existed is worked out once and noted."""
+    noted = request.session.get(REQUIRED_SESSION_KEY)
+    if noted is None:
+        noted = requirement(request.user)
+        request.session[REQUIRED_SESSION_KEY] = noted
+    return noted
 
 
 def recovery_codes_left(user) -> int:
@@ -141,7 +152,7 @@ def second_factor_verify(*, request, token: str) -> TOTPDevice | StaticDevice:
             else _("That recovery code is not right, or it was used already.")
         )
     django_otp.login(request, verified)
-    request.session[REQUIRED_SESSION_KEY] = True
+    request.session[REQUIRED_SESSION_KEY] = requirement(user)
     if kind == "recovery code":
         left = recovery_codes_left(user)
         logger.info("two-factor: recovery code used by user %s, %s left", user.pk, left)
@@ -182,7 +193,7 @@ def second_factor_enrol(*, request, device: TOTPDevice, token: str) -> list[str]
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     codes = _recovery_codes_replace(user)
     django_otp.login(request, device)
-    request.session[REQUIRED_SESSION_KEY] = True
+    request.session[REQUIRED_SESSION_KEY] = requirement(user)
     _audit(actor=user, user=user, message=_("Second factor enrolled"))
     logger.info("two-factor: enrolled user %s", user.pk)
     return codes
@@ -211,7 +222,7 @@ def second_factor_remove(*, request) -> None:
         )
     _forget(user)
     request.session.pop(django_otp.DEVICE_ID_SESSION_KEY, None)
-    request.session[REQUIRED_SESSION_KEY] = False
+    request.session[REQUIRED_SESSION_KEY] = ""
     _audit(actor=user, user=user, message=_("Second factor removed"))
     logger.info("two-factor: removed by user %s", user.pk)
 

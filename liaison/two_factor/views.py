@@ -53,7 +53,7 @@ def verify(request):
         if services.must_use_second_factor(user):
             return _to("two_factor:enrol", after)
         # Staff reset the second factor this person had chosen: the password is enough again.
-        request.session[services.REQUIRED_SESSION_KEY] = False
+        request.session[services.REQUIRED_SESSION_KEY] = ""
         return redirect(after)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
