@@ -3,9 +3,12 @@ sign-in and the browser's steps): a user's authenticator and its current code, c
 the phone would. Tests that sign in with ``client.force_login`` need none of this
 (tests/conftest.py marks those sessions verified)."""
 
+import time
+from base64 import b32decode
 from urllib.parse import parse_qs, urlsplit
 
 from django.urls import reverse
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from liaison.two_factor.services import confirmed_device, totp_code
@@ -29,6 +32,14 @@ def authenticator_for(user) -> TOTPDevice:
 
 def current_code(user) -> str:
     return totp_code(authenticator_for(user))
+
+
+def code_from_secret(secret: str) -> str:
+    """The code an authenticator app shows now for the base32 ``secret`` the set-up page
+    shows (as the app computes it: 30-second steps, 6 digits)."""
+    totp = TOTP(b32decode(secret.replace(" ", "")))
+    totp.time = time.time()
+    return f"{totp.token():06d}"
 
 
 def pass_second_factor(client, user, url: str):
