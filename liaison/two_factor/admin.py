@@ -29,6 +29,7 @@ class SecondFactorAdmin(admin.ModelAdmin):
     list_select_related = ["user__representative"]
     ordering = ["user__username", "pk"]
     actions = ["reset_second_factor"]
+    show_full_result_count = False
     fields = ["username", "person", "confirmed", "created_at", "last_used_at"]
     readonly_fields = fields
 
