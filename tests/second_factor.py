@@ -34,11 +34,11 @@ def current_code(user) -> str:
     return totp_code(authenticator_for(user))
 
 
-def code_from_secret(secret: str) -> str:
-    """The code an authenticator app shows now for the base32 ``secret`` the set-up page
-    shows (as the app computes it: 30-second steps, 6 digits)."""
+def code_from_secret(secret: str, at: float | None = None) -> str:
+    """The code an authenticator app shows at ``at`` (now) for the base32 ``secret`` the
+    set-up page shows (as the app computes it: 30-second steps, 6 digits)."""
     totp = TOTP(b32decode(secret.replace(" ", "")))
-    totp.time = time.time()
+    totp.time = time.time() if at is None else at
     return f"{totp.token():06d}"
 
 
