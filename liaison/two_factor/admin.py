@@ -44,6 +44,8 @@ class SecondFactorAdmin(admin.ModelAdmin):
     def _allowed(self, request) -> bool:
         # Asked on every admin page (the menu lists the models): read from the session, noted
         # at sign-in, so that it costs no query; the reset itself checks the rule afresh.
+        if not hasattr(request, "session") or not hasattr(request.user, "is_verified"):
+            return False  # a request that went through no middleware (a test's factory)
         return request.user.is_active and (
             services.requirement_for(request) == services.MUST and request.user.is_verified()
         )

@@ -5,9 +5,11 @@ in; others may choose it. Every test here signs in with the password alone
 
 import logging
 import re
+from io import StringIO
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -334,3 +336,20 @@ def test_the_second_factors_list_runs_in_constant_queries(
         response = client.get(reverse("admin:two_factor_secondfactor_changelist"))
     assert response.status_code == 200
     assert "person0" in response.content.decode()
+
+
+def test_a_superuser_without_anyone_to_reset_theirs_uses_the_command(client):
+    root = make_user("root", superuser=True)
+    authenticator_for(root)
+    out = StringIO()
+    call_command("two_factor_reset", "root", stdout=out)
+    assert "root" in out.getvalue()
+    assert not TOTPDevice.objects.filter(user=root).exists()
+    assert LogEntry.objects.get(object_id=str(root.pk)).user_id == root.pk
+    with pytest.raises(CommandError):
+        call_command("two_factor_reset", "nobody-here")
+
+
+def test_the_admin_offers_the_settings_page(client, world):
+    client.force_login(world.town_staff_a)
+    assert MANAGE in client.get("/admin/").content.decode()
