@@ -8,6 +8,7 @@ import time
 import pytest
 
 from tests.base import make_world
+from tests.helpers import axe_serious_violations
 from tests.second_factor import code_from_secret
 
 pytestmark = [pytest.mark.browser]
@@ -16,7 +17,10 @@ PASSWORD = "pw-for-tests-1"
 
 @pytest.fixture
 def desktop(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    # bypass_csp: axe-core is injected into the page (tests.helpers.axe_serious_violations).
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 800}, locale="zh-CN", bypass_csp=True
+    )
     # Printing is the browser's dialog: count the calls instead.
     context.add_init_script(
         "window.print = () => { window.__printed = (window.__printed || 0) + 1; };"
@@ -40,6 +44,7 @@ def test_a_new_county_staff_account_sets_up_its_phone_and_signs_in_with_it(live_
     assert "/accounts/two-factor/enrol/" in page.url
     assert page.locator(".two-factor-qr svg").is_visible()
     secret = page.locator("[data-testid=secret]").inner_text()
+    assert not axe_serious_violations(page)
 
     page.fill("input[name=code]", "000000")
     page.click("main form button[type=submit]")
@@ -52,6 +57,7 @@ def test_a_new_county_staff_account_sets_up_its_phone_and_signs_in_with_it(live_
     assert "/accounts/two-factor/codes/" in page.url
     codes = page.locator(".two-factor-code-list code").all_inner_texts()
     assert len(codes) == 10
+    assert not axe_serious_violations(page)
     page.click("button[data-print]")
     assert page.evaluate("window.__printed") == 1
     page.click("a[data-continue]")
@@ -63,6 +69,7 @@ def test_a_new_county_staff_account_sets_up_its_phone_and_signs_in_with_it(live_
     desktop.clear_cookies()
     _password(page, live_server, world.county)
     assert page.url.startswith(f"{live_server.url}/accounts/two-factor/?next=")
+    assert not axe_serious_violations(page)
     page.fill("input[name=code]", code_from_secret(secret, at=time.time() + 30))
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
