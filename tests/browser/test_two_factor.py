@@ -74,3 +74,41 @@ def test_a_new_county_staff_account_sets_up_its_phone_and_signs_in_with_it(live_
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
     assert page.url == f"{live_server.url}/admin/"
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(
+        viewport={"width": 375, "height": 667},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        bypass_csp=True,
+    )
+    yield context
+    context.close()
+
+
+def test_a_representative_turns_two_factor_sign_in_on_from_a_phone(live_server, phone):
+    world = make_world()
+    page = phone.new_page()
+    _password(page, live_server, world.rep_a_user, next_url="/accounts/two-factor/manage/")
+    assert page.url == f"{live_server.url}/accounts/two-factor/manage/"
+    assert "未开启" in page.locator("main").inner_text()
+    assert not axe_serious_violations(page)
+
+    page.click("main a[href^='/accounts/two-factor/enrol/']")
+    page.wait_for_load_state()
+    secret = page.locator("[data-testid=secret]").inner_text()
+    page.fill("input[name=code]", code_from_secret(secret))
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator(".two-factor-code-list code").count() == 10
+    page.click("a[data-continue]")
+    page.wait_for_load_state()
+    assert page.url == f"{live_server.url}/accounts/two-factor/manage/"
+    assert "还剩 10 个" in page.locator("main").inner_text()
+    assert not axe_serious_violations(page)
+    # Nothing on the page is wider than the phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
