@@ -176,7 +176,14 @@ def second_factor_enrol(*, request, device: TOTPDevice, token: str) -> list[str]
     one, fresh recovery codes replace the old, and the session is verified. Returns the new
     recovery codes (to be shown once)."""
     user = request.user
-    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
+    device = (
+        TOTPDevice.objects.select_for_update()
+        .filter(pk=device.pk, user=user, confirmed=False)
+        .first()
+    )
+    if device is None:
+        # The same form sent twice, or from two tabs: the first one set it up.
+        raise TwoFactorError(_("This authenticator is set up already: sign in with its code."))
     throttled = _throttled_message(device)
     if throttled:
         raise TwoFactorError(throttled)

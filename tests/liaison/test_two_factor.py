@@ -9,6 +9,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -17,6 +18,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from liaison.two_factor import services
 from liaison.two_factor.services import REQUIRED_SESSION_KEY, totp_code
 from tests.base import make_user, make_world
 from tests.helpers import page_text
@@ -353,3 +355,14 @@ def test_a_superuser_without_anyone_to_reset_theirs_uses_the_command(client):
 def test_the_admin_offers_the_settings_page(client, world):
     client.force_login(world.town_staff_a)
     assert MANAGE in client.get("/admin/").content.decode()
+
+
+def test_a_set_up_confirmed_twice_says_so_and_saves_nothing_more(rf, world):
+    device = services.enrolment_device(world.county)
+    request = rf.post(ENROL)
+    request.user, request.session = world.county, SessionStore()
+    services.second_factor_enrol(request=request, device=device, token=totp_code(device))
+    with pytest.raises(services.TwoFactorError):
+        services.second_factor_enrol(request=request, device=device, token=totp_code(device))
+    assert TOTPDevice.objects.filter(user=world.county).count() == 1
+    assert StaticToken.objects.filter(device__user=world.county).count() == 10
