@@ -7,7 +7,7 @@ from django.conf import settings
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 
-from liaison.two_factor.services import requirement_for
+from liaison.two_factor.services import MUST, REQUIRED_SESSION_KEY, requirement_for
 
 
 def _exempt_prefixes() -> tuple[str, ...]:
@@ -42,7 +42,19 @@ class SecondFactorMiddleware:
             else:
                 after = resolve_url(settings.LOGIN_REDIRECT_URL)
             return redirect(f"{reverse('two_factor:verify')}?{urlencode({'next': after})}")
-        return self.get_response(request)
+        response = self.get_response(request)
+        if getattr(request, "_two_factor_not_required", False):
+            self._notice_new_role(request)
+        return response
+
+    @staticmethod
+    def _notice_new_role(request):
+        """A user made county staff since signing in: the page just served asked who they are
+        anyway (roles_for caches it on the user), so, at no query, their next page asks for the
+        second factor instead of waiting for their next sign-in."""
+        roles = getattr(request.user, "_roles", None)
+        if roles is not None and roles.county:
+            request.session[REQUIRED_SESSION_KEY] = MUST
 
     def _must_stop(self, request) -> bool:
         if settings.SESSION_COOKIE_NAME not in request.COOKIES:
@@ -54,4 +66,11 @@ class SecondFactorMiddleware:
         user = request.user
         if not user.is_authenticated:
             return False
-        return requirement_for(request) and not user.is_verified()
+        required = requirement_for(request)
+        if not required and user.is_superuser:
+            # Made a superuser since signing in: the user is loaded already, so this is free.
+            required = request.session[REQUIRED_SESSION_KEY] = MUST
+        if not required:
+            request._two_factor_not_required = True
+            return False
+        return not user.is_verified()

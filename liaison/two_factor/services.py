@@ -21,8 +21,9 @@ from liaison.roles import roles_for
 logger = logging.getLogger("liaison.two_factor")
 
 # The session remembers, from the sign-in on, whether this user must pass the second factor:
-# the check then costs no query on any page (see the middleware), and a session that started
-# before an enrolment or a new role follows it from the next sign-in (8 hours at most).
+# the check then costs no query on any page (see the middleware, which also notices a user
+# made a superuser or county staff since, at no query); an enrolment made in another session
+# counts in this one from its next sign-in.
 REQUIRED_SESSION_KEY = "two_factor_required"
 # Recovery codes just made, kept in the session until the page that prints them shows them
 # once (a refresh of that page does not show them again).

@@ -18,6 +18,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from liaison.models import StaffScope
 from liaison.two_factor import services
 from liaison.two_factor.services import REQUIRED_SESSION_KEY, totp_code
 from tests.base import make_user, make_world
@@ -366,3 +367,20 @@ def test_a_set_up_confirmed_twice_says_so_and_saves_nothing_more(rf, world):
         services.second_factor_enrol(request=request, device=device, token=totp_code(device))
     assert TOTPDevice.objects.filter(user=world.county).count() == 1
     assert StaticToken.objects.filter(device__user=world.county).count() == 10
+
+
+def test_a_user_made_county_staff_or_superuser_while_signed_in_is_asked_at_once(client, world):
+    client.force_login(world.town_staff_a)
+    assert client.get("/admin/").status_code == 200
+    StaffScope.objects.filter(user=world.town_staff_a).update(
+        level=StaffScope.Level.COUNTY, town=None
+    )
+    # The page that first learns of it is served; the next one asks for the second factor.
+    client.get("/work/")
+    assert client.get("/admin/")["Location"].startswith(VERIFY)
+
+    client.force_login(world.rep_a_user)
+    assert client.get("/me/tasks/").status_code == 200
+    world.rep_a_user.is_superuser = True
+    world.rep_a_user.save(update_fields=["is_superuser"])
+    assert client.get("/me/tasks/")["Location"].startswith(VERIFY)
