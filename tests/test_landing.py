@@ -9,6 +9,7 @@ from django.urls import reverse
 from liaison.models import StaffScope
 from tests.base import make_staff, make_user, make_world, town_staff_group
 from tests.helpers import clear_own_cache, page_text, tr
+from tests.second_factor import TWO_FACTOR_URL, pass_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -62,12 +63,16 @@ def _sign_in(client, user, next_url=None):
 
 
 def _landing(client, user, next_url=None):
-    """Where signing in ends, following every redirect."""
+    """Where signing in ends, following every redirect (and answering the second factor,
+    for those who must pass one)."""
     response = _sign_in(client, user, next_url)
     assert response.status_code == 302
     url = response["Location"]
     for _hop in range(5):
-        response = client.get(url)
+        if url.startswith(TWO_FACTOR_URL):
+            response = pass_second_factor(client, user, url)
+        else:
+            response = client.get(url)
         if response.status_code != 302:
             return url, response
         url = response["Location"]

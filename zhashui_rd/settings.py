@@ -506,3 +506,33 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_TMP_STORAGE_CLASS = env_str(
     "IMPORT_EXPORT_TMP_STORAGE_CLASS", "import_export.tmp_storages.TempFolderStorage"
 )
+# --- Two-factor sign-in (issue #10) ---
+# django-otp: a TOTP code from an authenticator app, or a printed recovery code, after the
+# password. Always required for county staff and superusers (no switch: a setting that can
+# turn it off is a setting an attacker asks for), optional for everyone else
+# (liaison/two_factor/). OTPMiddleware marks the session verified; ours, right after it,
+# sends whoever must pass the second factor to it.
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # After django-otp's plugins: its admin takes theirs out of the administration.
+    "liaison.two_factor",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+    "liaison.two_factor.middleware.SecondFactorMiddleware",
+)
+# The account's label in the authenticator app.
+TWO_FACTOR_ISSUER = env_str("TWO_FACTOR_ISSUER", CONGRESS_NAME)
+OTP_TOTP_ISSUER = TWO_FACTOR_ISSUER
+# Seconds to wait after the first wrong code, doubled after each further one (django-otp's
+# throttle, per device; 0 turns it off, which only tests should do).
+OTP_TOTP_THROTTLE_FACTOR = env_int("TWO_FACTOR_THROTTLE_FACTOR", 1)
+OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR
+# Never show an authenticator's secret or a recovery code in the administration.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True

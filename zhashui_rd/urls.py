@@ -44,6 +44,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/welcome/", landing, name="landing"),
+    # Two-factor sign-in (issue #10): the step after the password, and its settings.
+    path("accounts/two-factor/", include("liaison.two_factor.urls")),
     path("", include("petitions.urls")),
     path("", include("points.urls")),
     # The site's URLconf knows every app, so it hands the liaison pages what they show from

@@ -2,20 +2,46 @@
 action's box on the work page, and carry an assigned concern to its close (the unit
 accepts and reports, the representative records the citizen's rating)."""
 
+from liaison.two_factor.services import must_use_second_factor
 from petitions.models import Petition, Step
+from tests.second_factor import TWO_FACTOR_URL, authenticator_for, code_from_secret, current_code
 
 PASSWORD = "pw-for-tests-1"
 
 
 def sign_in(context, live_server, user):
+    """The password, then, for county staff and superusers, the code of their authenticator
+    (set up beforehand, as if on their phone)."""
     context.clear_cookies()
+    if must_use_second_factor(type(user)._default_manager.get(pk=user.pk)):
+        authenticator_for(user)
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", PASSWORD)
     page.click("form button[type=submit]")
     page.wait_for_load_state()
+    pass_second_factor(page, user)
     return page
+
+
+def pass_second_factor(page, user):
+    """After the password: if the portal asks for the second factor, give it: the current
+    code of the user's authenticator or, on the set-up page, of the secret it shows (then
+    on past the recovery codes)."""
+    if TWO_FACTOR_URL not in page.url:
+        return
+    if "/enrol/" in page.url:
+        page.fill(
+            "input[name=code]", code_from_secret(page.locator("[data-testid=secret]").inner_text())
+        )
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state()
+        page.click("a[data-continue]")
+    else:
+        page.fill("input[name=code]", current_code(user))
+        page.click("main form button[type=submit]")
+    page.wait_for_load_state()
 
 
 def do(page, action, fill=None):

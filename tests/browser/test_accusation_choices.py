@@ -5,6 +5,7 @@ import pytest
 
 from petitions.models import Petition, Step
 from tests.base import make_representative, make_station, make_world, receive
+from tests.browser.steps import pass_second_factor
 
 pytestmark = [pytest.mark.browser]
 PASSWORD = "pw-for-tests-1"
@@ -36,6 +37,9 @@ def test_county_staff_name_the_accused_of_an_accusation_by_typing_part_of_a_name
     page.fill("input[name=username]", world.county.username)
     page.fill("input[name=password]", PASSWORD)
     page.click("form button[type=submit]")
+    page.wait_for_load_state()
+    # County staff set up and give their second factor (issue #10).
+    pass_second_factor(page, world.county)
     page.goto(f"{live_server.url}/work/petitions/{petition.pk}/")
     box = page.locator("details:has(form[action$='/do/collect/'])")
     box.locator("summary").click()

@@ -9,7 +9,7 @@ from django.urls import reverse
 from petitions import services
 from petitions.models import Petition
 from tests.base import make_world, receive, to_step
-from tests.browser.steps import do
+from tests.browser.steps import do, pass_second_factor
 from tests.helpers import tr
 
 pytestmark = [pytest.mark.browser]
@@ -23,6 +23,8 @@ def _sign_in(page, live_server, user):
     page.fill("input[name=password]", PASSWORD)
     page.click("form button[type=submit]")
     page.wait_for_load_state()
+    # County staff then give their second factor (issue #10).
+    pass_second_factor(page, user)
 
 
 def test_a_unit_asks_for_more_time_on_a_phone_and_county_staff_grant_fewer_days(

@@ -43,6 +43,7 @@ from tests.helpers import (
     tr,
 )
 from tests.helpers import tags as page_tags
+from tests.second_factor import SECOND_FACTOR
 
 pytestmark = pytest.mark.django_db
 
@@ -66,8 +67,8 @@ NO_ADD = [
 ROWS = [1, 50]
 # session and user; the count of entries (the filtered one only: a long list shows no
 # second, unfiltered count); the page of entries with their representatives and rules; the
-# first and last date for the year filter.
-ENTRY_LIST_QUERIES = 2 + 1 + 1 + 1
+# first and last date for the year filter; the superuser's second factor.
+ENTRY_LIST_QUERIES = 2 + 1 + 1 + 1 + SECOND_FACTOR
 
 
 def trn(singular: str, plural: str, count: int) -> str:

@@ -19,6 +19,7 @@ from points.models import (
 )
 from tests.base import make_representative, make_station, make_user
 from tests.helpers import admin_url
+from tests.second_factor import SECOND_FACTOR
 
 pytestmark = pytest.mark.django_db
 
@@ -27,22 +28,23 @@ ROWS = [1, 50]
 
 # --- queries --------------------------------------------------------------------------------------
 
-# Each list for a superuser: the session and the user; the count of the filtered rows (a
-# long list shows no second, unfiltered count); the page; and what each needs besides.
+# Each list for a superuser: the session and the user (and the device of their second factor,
+# SECOND_FACTOR); the count of the filtered rows (a long list shows no second, unfiltered
+# count); the page; and what each needs besides.
 QUERIES = {
     # the first and last date, for the year filter
-    "points.PointEntry": 2 + 1 + 1 + 1,
+    "points.PointEntry": 2 + SECOND_FACTOR + 1 + 1 + 1,
     # (no filter reads the database)
-    "points.Appeal": 2 + 1 + 1,
-    "points.PointAudit": 2 + 1 + 1,
-    "points.Attendance": 2 + 1 + 1,
+    "points.Appeal": 2 + SECOND_FACTOR + 1 + 1,
+    "points.PointAudit": 2 + SECOND_FACTOR + 1 + 1,
+    "points.Attendance": 2 + SECOND_FACTOR + 1 + 1,
     # the unfiltered count; the first and last date; the towns for the town filter
-    "liaison.Activity": 2 + 1 + 1 + 1 + 1 + 1,
+    "liaison.Activity": 2 + SECOND_FACTOR + 1 + 1 + 1 + 1 + 1,
     # the unfiltered count; the first and last date; the towns; the rosters
-    "liaison.DutyDay": 2 + 1 + 1 + 1 + 1 + 1 + 1,
+    "liaison.DutyDay": 2 + SECOND_FACTOR + 1 + 1 + 1 + 1 + 1 + 1,
     # the unfiltered count; the years, the grades (a table of one row a representative and
     # year: it grows by years, not by entries)
-    "points.AnnualReport": 2 + 1 + 1 + 1 + 1 + 1,
+    "points.AnnualReport": 2 + SECOND_FACTOR + 1 + 1 + 1 + 1 + 1,
 }
 
 

@@ -39,6 +39,7 @@ from tests.points.year_end_helpers import (
     noise,
     random_items,
 )
+from tests.second_factor import SECOND_FACTOR
 
 pytestmark = pytest.mark.django_db
 
@@ -750,8 +751,8 @@ def _finished_run(count):
 
 # session and user; the staff scope, the representative profile and the handling units
 # (roles_for); the run, the year's latest run, the count and the page of reports; the
-# user's and the groups' permissions for the admin's frame
-RUN_PAGE_QUERIES = 2 + 3 + 4 + 2
+# user's and the groups' permissions for the admin's frame; the county staff's second factor
+RUN_PAGE_QUERIES = 2 + 3 + 4 + 2 + SECOND_FACTOR
 
 
 @pytest.mark.parametrize("count", [1, 50])

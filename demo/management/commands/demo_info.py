@@ -11,6 +11,12 @@ from demo.logins import (
     DEMO_TOWN_STAFF,
     DEMO_UNIT,
 )
+from demo.two_factor import (
+    DEMO_TOTP_SECRETS,
+    demo_authenticator,
+    demo_recovery_codes,
+    secret_for_display,
+)
 from liaison.models import Representative, Station
 
 
@@ -45,5 +51,24 @@ class Command(BaseCommand):
             lines.append(f"  {rep.name}'s QR page: {base}{rep.get_absolute_url()}")
         if station:
             lines.append(f"  Station QR page:     {base}{station.get_qr_path()}")
+        lines += self._second_factors()
         lines.append("")
         self.stdout.write("\n".join(lines))
+
+    def _second_factors(self) -> list[str]:
+        """How the logins that must pass a second factor get their code (issue #10)."""
+        lines = [
+            "",
+            "  Two-factor sign-in: after the password, admin and xianrenda type a 6-digit code.",
+            "  Add the secret to an authenticator app, or print the current code with the",
+            "  command (or type one of the recovery codes, each once):",
+        ]
+        for username in DEMO_TOTP_SECRETS:
+            if demo_authenticator(username) is None:
+                continue  # set up with a phone of the judge's own, or not loaded
+            lines += [
+                f"    {username}: secret {secret_for_display(username)}",
+                f"      code now: .venv/bin/python manage.py demo_totp {username}",
+                f"      recovery codes: {' '.join(demo_recovery_codes(username))}",
+            ]
+        return lines

@@ -13,6 +13,7 @@ from django.db import transaction
 from demo import liaison as demo_liaison
 from demo import petitions as demo_petitions
 from demo import points as demo_points
+from demo import two_factor as demo_two_factor
 from liaison.models import Representative, Station
 from petitions.models import Petition
 
@@ -25,6 +26,8 @@ class Command(BaseCommand):
         towns = demo_liaison.county_load()
         units = demo_petitions.handling_units(towns)
         logins = demo_petitions.staff_logins(towns)
+        # The superuser and the county staff login must pass a second factor (issue #10).
+        demo_two_factor.second_factors_load()
         demo_petitions.PetitionDemo(units=units, **logins).load()
         self.stdout.write(
             self.style.SUCCESS(
