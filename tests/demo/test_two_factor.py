@@ -11,6 +11,7 @@ from demo.logins import DEMO_ADMIN, DEMO_COUNTY_STAFF, DEMO_REPRESENTATIVE, DEMO
 from demo.two_factor import demo_key, demo_recovery_codes, second_factors_load
 from liaison.two_factor.services import totp_code
 from tests.base import make_user
+from tests.helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,7 @@ def test_loading_them_again_adds_nothing():
 def test_demo_totp_prints_the_code_that_signs_county_staff_in(client, unverified_logins):
     code = _demo_totp(DEMO_COUNTY_STAFF[0])
     assert code == totp_code(TOTPDevice.objects.get(user__username=DEMO_COUNTY_STAFF[0]))
-    assert client.login(username=DEMO_COUNTY_STAFF[0], password=DEMO_COUNTY_STAFF[1])
+    assert sign_in(client, DEMO_COUNTY_STAFF[0], DEMO_COUNTY_STAFF[1])
     assert client.get("/admin/").status_code == 302
     response = client.post("/accounts/two-factor/", {"code": code, "next": "/admin/"})
     assert response["Location"] == "/admin/"
