@@ -90,6 +90,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so that every HTML answer (another middleware's too) carries the policy.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -198,6 +200,30 @@ BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 # Sign-in throttling: failures allowed per account and address, and the lock-out.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+
+# --- Content-Security-Policy (issue #10, django-csp) ---
+# Every resource comes from our own origin, and nothing inline runs or styles the page: no
+# inline <script>, <style>, style="…" or on…= handler in any template (tests/test_csp.py
+# sweeps the pages, the browser tests fail on any violation). No nonces: public pages are
+# cached whole, and a cached nonce would be a stale one. img-src allows data: because
+# Bootstrap's CSS draws the select arrow and the checkbox and radio marks as data: SVG
+# images. CSP_REPORT_URI (optional) is where browsers post the violations they block.
+CSP_REPORT_URI = env_str("CSP_REPORT_URI")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+        **({"report-uri": [CSP_REPORT_URI]} if CSP_REPORT_URI else {}),
+    },
+}
 
 # Cache: Redis when REDIS_URL is set, process memory otherwise.
 REDIS_URL = env_str("REDIS_URL")
