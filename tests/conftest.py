@@ -204,11 +204,16 @@ def watch_csp(browser) -> None:
     browser.new_context = watched_context
 
 
+def fail_on_csp_violations() -> None:
+    """Fail the test if the browser refused anything since the last call."""
+    found, CSP_VIOLATIONS[:] = list(CSP_VIOLATIONS), []
+    if found:
+        pytest.fail("The Content-Security-Policy refused:\n" + "\n".join(found))
+
+
 @pytest.fixture(autouse=True)
 def _no_csp_violation():
     """At teardown (after the test's own pages are closed): no refusal was recorded."""
     CSP_VIOLATIONS.clear()
     yield
-    found, CSP_VIOLATIONS[:] = list(CSP_VIOLATIONS), []
-    if found:
-        pytest.fail("The Content-Security-Policy refused:\n" + "\n".join(found))
+    fail_on_csp_violations()

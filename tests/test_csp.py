@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from petitions.models import Petition
+from tests import conftest
 from tests.base import make_user
 from tests.helpers import jpeg_bytes, upload
 from tests.petitions.citizen_helpers import rep_url, station_url, submit, tracking_path
@@ -170,3 +171,17 @@ def test_the_error_pages_carry_the_policy_and_nothing_inline(client, world):  # 
     response = Client(enforce_csrf_checks=True).post(reverse("login"), {"username": "x"})
     assert response.status_code == 403
     check(response, "403_csrf")
+
+
+def test_a_refusal_the_browser_reports_fails_the_test():
+    """The hook of the browser tests (tests/conftest.py): a console line about the policy is
+    recorded and fails the test at teardown; other console lines do not."""
+    conftest._csp_message("Failed to load resource: 404")
+    conftest.fail_on_csp_violations()
+    conftest._csp_message(
+        "Refused to apply inline style because it violates the following Content Security "
+        "Policy directive: \"style-src 'self'\"."
+    )
+    with pytest.raises(pytest.fail.Exception, match="Content-Security-Policy refused"):
+        conftest.fail_on_csp_violations()
+    assert conftest.CSP_VIOLATIONS == []
