@@ -8,9 +8,12 @@ a superuser, town staff, a representative and a unit, then walks the citizen's p
 error pages anonymously.
 """
 
+import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -185,3 +188,23 @@ def test_a_refusal_the_browser_reports_fails_the_test():
     with pytest.raises(pytest.fail.Exception, match="Content-Security-Policy refused"):
         conftest.fail_on_csp_violations()
     assert conftest.CSP_VIOLATIONS == []
+
+
+# Rendered by WeasyPrint into a PDF, never served as a page: its <style> is the PDF's.
+NOT_PAGES = {"points/report_pdf.html"}
+TEMPLATE_COMMENT = re.compile(r"\{#.*?#\}|\{% comment %\}.*?\{% endcomment %\}", re.DOTALL)
+
+
+def test_no_template_of_ours_holds_anything_inline():
+    """Every template, including those no sweep reaches (the library pages we override, such
+    as django-import-export's export page), read as HTML."""
+    root = Path(settings.BASE_DIR) / "templates"
+    found = {}
+    for path in sorted(root.rglob("*.html")):
+        name = path.relative_to(root).as_posix()
+        # Template comments are never sent: read the template without them.
+        text = TEMPLATE_COMMENT.sub("", path.read_text(encoding="utf-8"))
+        inline = inline_in(text)
+        if inline and name not in NOT_PAGES:
+            found[name] = inline
+    assert found == {}
