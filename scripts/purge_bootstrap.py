@@ -7,7 +7,8 @@ Citizens open the portal from a QR code on a weak connection, and their first lo
 under 40 KB compressed (issue #10, tests/test_page_weight.py); the whole of Bootstrap is
 31 KB of it. This keeps a rule only if every class its selector names is a word of the
 citizen pages' sources: their templates (from base_citizen.html and the pages extending it,
-with every template they include), the forms and views that draw them, and a short list of
+with every template they include, and those of crispy-bootstrap5 with which the sign-in page
+draws its form), the forms and views that draw them, and a short list of
 classes made at run time (``alert-{{ message.tags }}``). Words, not parsed classes: a word
 that merely looks like a class keeps a rule too (the safe direction, as PurgeCSS's default
 extractor). Element and attribute rules, the :root variables, @media and @supports blocks
@@ -45,20 +46,33 @@ CLASS = re.compile(r"\.(-?[_a-zA-Z][_a-zA-Z0-9-]*)")
 INCLUDE = re.compile(r"""\{%\s*(?:include|extends)\s+["']([^"']+)["']""")
 
 
-def citizen_templates() -> list[Path]:
-    """base_citizen.html, the templates extending it, and what they include, recursively."""
-    pages = [TEMPLATES / "base.html", TEMPLATES / "base_citizen.html"]
-    for path in sorted(TEMPLATES.rglob("*.html")):
-        if re.search(r"""\{%\s*extends\s+["']base_citizen\.html["']""", path.read_text()):
-            pages.append(path)
+def _with_includes(pages: list[Path], roots: list[Path]) -> list[Path]:
+    """``pages`` and every template they include or extend, by name under ``roots``."""
     seen: list[Path] = []
+    pages = list(pages)
     while pages:
         path = pages.pop()
         if path in seen or not path.exists():
             continue
         seen.append(path)
-        pages.extend(TEMPLATES / name for name in INCLUDE.findall(path.read_text()))
+        for name in INCLUDE.findall(path.read_text()):
+            pages.extend(root / name for root in roots if (root / name).exists())
     return sorted(seen)
+
+
+def citizen_templates() -> list[Path]:
+    """base_citizen.html, the templates extending it, what they include, recursively; and
+    crispy-bootstrap5's templates with which the sign-in page draws its form (|crispy: the
+    form, each field, their errors)."""
+    import crispy_bootstrap5  # here: only this build reads the package's templates
+
+    crispy = Path(crispy_bootstrap5.__file__).parent / "templates"
+    pages = [TEMPLATES / "base.html", TEMPLATES / "base_citizen.html"]
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        if re.search(r"""\{%\s*extends\s+["']base_citizen\.html["']""", path.read_text()):
+            pages.append(path)
+    pages += [crispy / "bootstrap5" / "uni_form.html", crispy / "bootstrap5" / "field.html"]
+    return _with_includes(pages, [TEMPLATES, crispy])
 
 
 def used_words() -> set[str]:

@@ -31,13 +31,32 @@ def _phone(browser):
     )
 
 
+def _wrong_password(page):
+    page.fill("input[name=username]", "nobody")
+    page.fill("input[name=password]", "wrong-password")
+    page.click("form button[type=submit]")
+
+
+def _too_short(page):
+    # Sent past the browser's own checks, to show the server's error messages.
+    page.evaluate("document.querySelector('form.cform').noValidate = true")
+    page.fill("textarea[name=text]", "短")
+    page.click("form.cform button[type=submit]")
+
+
 def _shot(context, url: str) -> bytes:
+    url, _, act = url.partition("#")
     page = context.new_page()
     page.goto(url)
+    if act:
+        ACTIONS[act](page)
     page.wait_for_load_state("networkidle")
     shot = page.screenshot(full_page=True, animations="disabled", caret="hide")
     page.close()
     return shot
+
+
+ACTIONS = {"wrong_password": _wrong_password, "too_short": _too_short}
 
 
 def test_the_subset_draws_every_citizen_page_as_the_whole_of_bootstrap(live_server, browser):
@@ -56,6 +75,8 @@ def test_the_subset_draws_every_citizen_page_as_the_whole_of_bootstrap(live_serv
         reverse("petitions:concern_to_station", args=[station.qr_token]),
         reverse("petitions:track", args=[token]),
         reverse("login"),
+        reverse("login") + "#wrong_password",
+        reverse("petitions:concern_to_representative", args=[rep.qr_token]) + "#too_short",
         "/no-such-page/",
     ]
     subset, whole = _phone(browser), _phone(browser)
@@ -77,4 +98,4 @@ def test_the_subset_draws_every_citizen_page_as_the_whole_of_bootstrap(live_serv
         whole.close()
     assert differ == []
     # The comparison was real: every page of the second phone had the whole of Bootstrap.
-    assert len(swapped) == len(paths)
+    assert len(swapped) >= len(paths)
