@@ -2,13 +2,17 @@
 exactly like the citizens' (issue #10, §8): upright, small, a fresh JPEG without EXIF or GPS,
 under a random name; a file that is no photo is an error in the form, and nothing is saved."""
 
+import importlib
 import io
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
 from PIL import Image
 
 from liaison.models import Representative, Station
-from tests.base import make_town
+from tests.base import make_representative, make_town
 from tests.helpers import admin_form_data, admin_url, gps_jpeg, page_text, tr, upload
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +98,20 @@ def test_a_file_that_is_no_photo_is_refused_in_the_form(admin_client):
     assert tr(
         "Upload a valid image. The file you uploaded was either not an image or a corrupted image."
     ) in page_text(response)
+
+
+def test_photos_stored_before_are_re_encoded_by_the_migration():
+    """liaison/migrations/0008: an old photo (as sent, GPS and all) is replaced by a clean one."""
+    from django.apps import apps  # here: the migration is handed the app registry
+
+    migration = importlib.import_module("liaison.migrations.0008_reencode_existing_public_photos")
+    rep = make_representative("旧照片代表")
+    rep.photo.save("old-photo.jpg", ContentFile(gps_jpeg()), save=True)
+    old_name = rep.photo.name
+    assert Image.open(rep.photo.path).getexif()
+    migration.reencode(apps, None)
+    rep.refresh_from_db()
+    assert rep.photo.name != old_name and "old-photo" not in rep.photo.name
+    image = _stored(rep.photo)
+    assert not image.getexif() and image.size == (100, 200)
+    assert not Path(settings.MEDIA_ROOT, old_name).exists()
