@@ -23,6 +23,7 @@ from tests.base import make_user
 from tests.helpers import jpeg_bytes, upload
 from tests.petitions.citizen_helpers import rep_url, station_url, submit, tracking_path
 from tests.test_phones import _admin_urls, _persona, _work_urls, world  # noqa: F401 (fixture)
+from tests.test_settings import PRODUCTION_ENV, _manage
 
 pytestmark = pytest.mark.django_db
 
@@ -208,3 +209,16 @@ def test_no_template_of_ours_holds_anything_inline():
         if inline and name not in NOT_PAGES:
             found[name] = inline
     assert found == {}
+
+
+def test_csp_report_uri_adds_the_report_uri_directive():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.CONTENT_SECURITY_POLICY['DIRECTIVES'].get('report-uri'))"
+    )
+    with_uri = _manage(
+        "shell", "-c", code, env={**PRODUCTION_ENV, "CSP_REPORT_URI": "/csp-reports/"}
+    )
+    assert with_uri.stdout.strip().splitlines()[-1] == "['/csp-reports/']", with_uri.stderr
+    without = _manage("shell", "-c", code, env=PRODUCTION_ENV)
+    assert without.stdout.strip().splitlines()[-1] == "None", without.stderr

@@ -207,8 +207,10 @@ LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 # sweeps the pages, the browser tests fail on any violation). No nonces: public pages are
 # cached whole, and a cached nonce would be a stale one. img-src allows data: because
 # Bootstrap's CSS draws the select arrow and the checkbox and radio marks as data: SVG
-# images. CSP_REPORT_URI (optional) is where browsers post the violations they block.
-CSP_REPORT_URI = env_str("CSP_REPORT_URI")
+# images. CSP_REPORT_URI (optional) is where browsers post the violations they block; read
+# into a lower-case name, not a setting: django-csp 4 takes a CSP_… setting for one of its
+# old-style ones and refuses to start when its app is installed.
+csp_report_uri = env_str("CSP_REPORT_URI")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -221,7 +223,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
-        **({"report-uri": [CSP_REPORT_URI]} if CSP_REPORT_URI else {}),
+        **({"report-uri": [csp_report_uri]} if csp_report_uri else {}),
     },
 }
 
