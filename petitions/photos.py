@@ -1,4 +1,7 @@
-"""Citizens' photos: checked by decoding, never by extension; re-encoded without metadata.
+"""Citizens' photos: checked by decoding, never by extension; re-encoded without metadata
+(the code is ``liaison/images.py``'s, shared with the representatives' and stations' own
+photos); and their thumbnails, which the tracking and work pages show instead of the
+2,048 px photos.
 
 A photo is accepted only if Pillow decodes it as JPEG, PNG or WebP within the size and
 pixel limits. It is then turned upright (EXIF orientation), shrunk to at most 2,048 px,
@@ -6,73 +9,25 @@ and re-encoded as a fresh JPEG that carries no EXIF, GPS, XMP or ICC data at all
 """
 
 import io
-import warnings
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
-from petitions.models import PetitionPhoto
+from liaison.images import PhotoRejected, clean_image, thumbnail_bytes
+from liaison.images import photo_too_big_message as _too_big
+from petitions.models import PetitionPhoto, thumbnail_upload_to
 
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
-
-
-class PhotoRejected(ValueError):
-    """The upload is not an acceptable photo; the message says why, in the user's language."""
-
-
-# Set once for the whole process (changing them per call would not be thread-safe):
-# Pillow refuses images above twice this many pixels, and warns above it; the warning is
-# turned into an error so that anything above the limit is refused.
-Image.MAX_IMAGE_PIXELS = settings.PETITION_PHOTO_MAX_PIXELS
-warnings.simplefilter("error", Image.DecompressionBombWarning)
+__all__ = ["PhotoRejected", "clean_photo", "clean_photo_uploads", "photo_thumbnail", "save_photo"]
 
 
 def photo_too_big_message() -> str:
-    return _("Each photo may be at most %(mb)d MB.") % {
-        "mb": settings.PETITION_PHOTO_MAX_BYTES // (1024 * 1024)
-    }
+    return _too_big(settings.PETITION_PHOTO_MAX_BYTES)
 
 
 def clean_photo(data: bytes) -> bytes:
     """Validate ``data`` and return the re-encoded JPEG bytes, or raise PhotoRejected."""
-    if len(data) > settings.PETITION_PHOTO_MAX_BYTES:
-        raise PhotoRejected(photo_too_big_message())
-    too_large = PhotoRejected(_("This image is too large to process."))
-    try:
-        image = Image.open(io.BytesIO(data), formats=sorted(ALLOWED_FORMATS))
-        if image.format not in ALLOWED_FORMATS:
-            raise PhotoRejected(_("Only JPEG, PNG or WebP photos are accepted."))
-        # Checked here too, whatever the process-wide setting says.
-        if image.width * image.height > settings.PETITION_PHOTO_MAX_PIXELS:
-            raise too_large
-        if image.format == "JPEG":
-            # Decode at a reduced scale when the photo is far bigger than we keep.
-            side = settings.PETITION_PHOTO_MAX_SIDE
-            image.draft("RGB", (side, side))
-        image.load()
-        image = ImageOps.exif_transpose(image)
-    except PhotoRejected:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise too_large from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-        raise PhotoRejected(_("Only JPEG, PNG or WebP photos are accepted.")) from None
-    if image.mode in ("RGBA", "LA", "P"):
-        image = image.convert("RGBA")
-        background = Image.new("RGB", image.size, (255, 255, 255))
-        background.paste(image, mask=image.getchannel("A"))
-        image = background
-    elif image.mode != "RGB":
-        image = image.convert("RGB")
-    image.thumbnail((settings.PETITION_PHOTO_MAX_SIDE, settings.PETITION_PHOTO_MAX_SIDE))
-    out = io.BytesIO()
-    # A new image object carries no info dict: no exif, no icc_profile, no xmp.
-    clean = Image.new("RGB", image.size)
-    clean.paste(image)
-    clean.save(out, format="JPEG", quality=85, optimize=True)
-    return out.getvalue()
+    return clean_image(data)
 
 
 def clean_photo_uploads(form, names, *, oversized=()) -> list[bytes]:
@@ -104,3 +59,32 @@ def save_photo(*, petition, data: bytes):
     photo.image.save("photo.jpg", ContentFile(data), save=False)
     photo.save()
     return photo
+
+
+def photo_thumbnail(*, photo, source: str = "image"):
+    """The thumbnail of ``photo`` (a concern's or a visit's photo, or a result attachment
+    that is an image: any model with a ``thumbnail`` file field), made from its ``source``
+    file on the first request and kept in the same private storage, behind the same views.
+    Lazily, not by a data migration: photos stored before thumbnails existed get theirs the
+    first time a page shows them, and a deployment does not wait on decoding every photo.
+    Two first requests at once: one name is kept (a conditional update), the other file
+    removed."""
+    if photo.thumbnail:
+        return photo.thumbnail
+    original = getattr(photo, source)
+    try:
+        with original.open("rb") as handle:
+            data = thumbnail_bytes(handle.read())
+    except (FileNotFoundError, ValueError):
+        # Missing from storage (or PhotoRejected, a ValueError, for a file that is no
+        # photo): the original answers, and its view says 404 when it is missing.
+        return original
+    storage = photo.thumbnail.storage
+    name = storage.save(thumbnail_upload_to(photo, "thumbnail.jpg"), ContentFile(data))
+    model = type(photo)
+    if model.objects.filter(pk=photo.pk, thumbnail="").update(thumbnail=name):
+        photo.thumbnail.name = name
+        return photo.thumbnail
+    storage.delete(name)
+    photo.thumbnail.name = model.objects.values_list("thumbnail", flat=True).get(pk=photo.pk)
+    return photo.thumbnail

@@ -258,6 +258,7 @@ def petitions_anonymise_expired() -> int:
     ids = list(expired.values_list("pk", flat=True).distinct()[:1000])
     for photo in PetitionPhoto.objects.filter(petition_id__in=ids):
         photo.image.delete(save=False)
+        photo.thumbnail.delete(save=False)  # the same photo, smaller
         photo.delete()
     # A letter carries the citizen's name and address in their own hand.
     for letter in ScannedLetter.objects.filter(petition_id__in=ids):

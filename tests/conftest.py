@@ -218,6 +218,7 @@ def browser():
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        watch_csp(browser)
         yield browser
         browser.close()
 
@@ -235,3 +236,44 @@ def phone_page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+# --- Content-Security-Policy in the browser tests (issue #10) ---
+# Every page the browser tests open runs under the site's policy, and a test fails when the
+# browser refused anything on its pages: an inline script, style or handler that slipped into a
+# template would otherwise only leave a line in a console nobody reads, and a page that looks
+# broken on a citizen's phone. Every context made from the ``browser`` fixture is watched.
+CSP_VIOLATIONS: list[str] = []
+
+
+def _csp_message(text: str) -> None:
+    if "Content Security Policy" in text or "Content-Security-Policy" in text:
+        CSP_VIOLATIONS.append(text)
+
+
+def watch_csp(browser) -> None:
+    """Record every console message and page error about the policy, in every context."""
+    new_context = browser.new_context
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.on("console", lambda message: _csp_message(message.text))
+        context.on("weberror", lambda error: _csp_message(str(error.error)))
+        return context
+
+    browser.new_context = watched_context
+
+
+def fail_on_csp_violations() -> None:
+    """Fail the test if the browser refused anything since the last call."""
+    found, CSP_VIOLATIONS[:] = list(CSP_VIOLATIONS), []
+    if found:
+        pytest.fail("The Content-Security-Policy refused:\n" + "\n".join(found))
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violation():
+    """At teardown (after the test's own pages are closed): no refusal was recorded."""
+    CSP_VIOLATIONS.clear()
+    yield
+    fail_on_csp_violations()

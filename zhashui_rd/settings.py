@@ -93,6 +93,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so that every HTML answer (another middleware's too) carries the policy.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -192,6 +194,32 @@ SESSION_COOKIE_HTTPONLY = True
 # Staff and representative sessions expire after a working day without a fresh login.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# --- Content-Security-Policy (issue #10, django-csp) ---
+# Every resource comes from our own origin, and nothing inline runs or styles the page: no
+# inline <script>, <style>, style="…" or on…= handler in any template (tests/test_csp.py
+# sweeps the pages, the browser tests fail on any violation). No nonces: public pages are
+# cached whole, and a cached nonce would be a stale one. img-src allows data: because
+# Bootstrap's CSS draws the select arrow and the checkbox and radio marks as data: SVG
+# images. CSP_REPORT_URI (optional) is where browsers post the violations they block; read
+# into a lower-case name, not a setting: django-csp 4 takes a CSP_… setting for one of its
+# old-style ones and refuses to start when its app is installed.
+csp_report_uri = env_str("CSP_REPORT_URI")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+        **({"report-uri": [csp_report_uri]} if csp_report_uri else {}),
+    },
+}
 
 # Cache: Redis when REDIS_URL is set, process memory otherwise.
 REDIS_URL = env_str("REDIS_URL")

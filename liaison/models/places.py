@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from liaison.photo_fields import CleanPhotoField
 from liaison.privacy import mask_phone
 
 # A mainland China mobile number: 11 digits starting 13–19.
@@ -115,7 +116,9 @@ class Station(models.Model):
         blank=True,
         help_text=_("The station's own way of working, shown on its public page."),
     )
-    photo = models.ImageField(_("photo"), upload_to="stations/", blank=True)
+    # Shown across the station's page (at most 640 CSS px wide, 220 high): 960 px is sharp
+    # on a phone and about 60–120 KB.
+    photo = CleanPhotoField(_("photo"), upload_to="stations/", blank=True, max_side=960)
     has_legal_service_room = models.BooleanField(_("has a legal-service room"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     qr_token = models.CharField(
@@ -177,7 +180,9 @@ class Representative(models.Model):
     level = models.CharField(_("level"), max_length=12, choices=Level.choices)
     term = models.CharField(_("term (届次)"), max_length=30, help_text=_("For example 第十九届."))
     occupation = models.CharField(_("unit and post"), max_length=100, blank=True)
-    photo = models.ImageField(_("photo"), upload_to="representatives/", blank=True)
+    # Shown at 84 × 104 CSS px on the QR page, the citizen's first load (≤ 40 KB in all,
+    # tests/test_page_weight.py): 256 px is sharp at a phone's pixel ratio of 2.5.
+    photo = CleanPhotoField(_("photo"), upload_to="representatives/", blank=True, max_side=256)
     bio = models.TextField(_("public biography"), blank=True)
     mobile = models.CharField(
         _("private mobile phone"),

@@ -27,6 +27,7 @@ from petitions.models.concern import (
     TrackingCounter,
     attachment_upload_to,
     photo_upload_to,
+    thumbnail_upload_to,
 )
 from petitions.models.records import (
     EVENT_ACTION_TITLES,
@@ -70,5 +71,6 @@ __all__ = [
     "VisitPhoto",
     "attachment_upload_to",
     "photo_upload_to",
+    "thumbnail_upload_to",
     "visit_photo_upload_to",
 ]

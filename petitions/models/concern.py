@@ -433,6 +433,19 @@ def photo_upload_to(instance, filename):
     return f"petitions/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.jpg"
 
 
+def thumbnail_upload_to(instance, filename):
+    # Beside the photos, as private as they are: served by the same views only.
+    return f"thumbnails/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.jpg"
+
+
+# A photo's small copy (320 px, petitions/photos.py photo_thumbnail), which the tracking and
+# work pages show; the photo itself opens from it. Made on the first request.
+def thumbnail_field():
+    return models.FileField(
+        _("thumbnail"), upload_to=thumbnail_upload_to, blank=True, editable=False
+    )
+
+
 def attachment_upload_to(instance, filename):
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     return f"results/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{ext[:5]}"
@@ -445,6 +458,7 @@ class PetitionPhoto(models.Model):
         Petition, on_delete=models.CASCADE, related_name="photos", verbose_name=_("concern")
     )
     image = models.FileField(_("photo"), upload_to=photo_upload_to)
+    thumbnail = thumbnail_field()
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -494,6 +508,8 @@ class ResultAttachment(models.Model):
     # The unit's choice: shown on the citizen's tracking page (an image re-encoded like the
     # citizens' photos, a PDF as a link), or only to staff, as every attachment was before.
     is_public = models.BooleanField(_("shown to the citizen"), default=False)
+    # Of an image shown on the tracking page (petitions/photos.py photo_thumbnail).
+    thumbnail = thumbnail_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import Representative, Town, Village
+from petitions.models.concern import thumbnail_field
 
 
 def visit_photo_upload_to(instance, filename):
@@ -100,6 +101,7 @@ class VisitPhoto(models.Model):
         Visit, on_delete=models.CASCADE, related_name="photos", verbose_name=_("visit")
     )
     image = models.FileField(_("photo"), upload_to=visit_photo_upload_to)
+    thumbnail = thumbnail_field()
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

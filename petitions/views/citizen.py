@@ -33,7 +33,7 @@ from petitions import access, services, workflow
 from petitions.citizen_forms import PHOTO_FIELDS, ConcernForm, PhotoUploadLimit, SurveyForm
 from petitions.errors import WorkflowError
 from petitions.models import Petition, PetitionEvent, PetitionPhoto, ResultAttachment, Step
-from petitions.photos import photo_too_big_message
+from petitions.photos import photo_thumbnail, photo_too_big_message
 from petitions.tracking import tracking_url
 from zhashui_rd.network import (
     Limit,
@@ -429,16 +429,17 @@ def track_qr(request, token):
 
 @_secret
 @require_GET
-def track_photo(request, token, photo_id):
-    """A photo of this petition, to the holder of its link only."""
+def track_photo(request, token, photo_id, thumb=False):
+    """A photo of this petition (or its thumbnail), to the holder of its link only."""
     petition = access.get_petition_by_token(token, Petition.objects.only("pk"))
     photo = get_object_or_404(PetitionPhoto, pk=photo_id, petition=petition)
-    return private_file_response(photo.image, content_type="image/jpeg")
+    file = photo_thumbnail(photo=photo) if thumb else photo.image
+    return private_file_response(file, content_type="image/jpeg")
 
 
 @_secret
 @require_GET
-def track_attachment(request, token, attachment_id):
+def track_attachment(request, token, attachment_id, thumb=False):
     """An attachment of the result its unit made public, to the holder of the link only: a
     photo (stored re-encoded) shown in the page, a PDF downloaded. The others are staff's."""
     petition = access.get_petition_by_token(token, Petition.objects.only("pk"))
@@ -446,7 +447,8 @@ def track_attachment(request, token, attachment_id):
         ResultAttachment, pk=attachment_id, petition=petition, is_public=True
     )
     if attachment.is_image:
-        return private_file_response(attachment.file, content_type="image/jpeg")
+        file = photo_thumbnail(photo=attachment, source="file") if thumb else attachment.file
+        return private_file_response(file, content_type="image/jpeg")
     return private_file_response(
         attachment.file,
         content_type="application/pdf",
@@ -467,8 +469,20 @@ urlpatterns = [
     path("t/<token:token>/qr.png", track_qr, name="track_qr"),
     path("t/<token:token>/photos/<int:photo_id>/", track_photo, name="track_photo"),
     path(
+        "t/<token:token>/photos/<int:photo_id>/thumb/",
+        track_photo,
+        {"thumb": True},
+        name="track_photo_thumb",
+    ),
+    path(
         "t/<token:token>/results/<int:attachment_id>/",
         track_attachment,
         name="track_attachment",
+    ),
+    path(
+        "t/<token:token>/results/<int:attachment_id>/thumb/",
+        track_attachment,
+        {"thumb": True},
+        name="track_attachment_thumb",
     ),
 ]

@@ -17,6 +17,7 @@ from liaison.files import private_file_response
 from petitions import access, outreach
 from petitions.errors import WorkflowError
 from petitions.models import Petition, Visit, VisitPhoto
+from petitions.photos import photo_thumbnail
 from petitions.representative_forms import VisitConcernAddForm, VisitConcernFormSet, VisitForm
 
 VISITS_PER_PAGE = 20
@@ -158,13 +159,14 @@ def visit_concern_new(request, pk, rep):
 @login_required
 @require_GET
 @access.representative_required(MY_VISITS)
-def visit_photo(request, pk, photo_pk, rep):
+def visit_photo(request, pk, photo_pk, rep, thumb=False):
     """A visit's photo, only for the representative who made the visit."""
     # The visit by its own key first: Django turns an id past the column's range into "no
     # such row" on a primary key, not on a foreign key (SQLite would raise an error).
     visit = _own_visit(rep, pk)
     photo = get_object_or_404(VisitPhoto, pk=photo_pk, visit=visit)
-    return private_file_response(photo.image, content_type="image/jpeg")
+    file = photo_thumbnail(photo=photo) if thumb else photo.image
+    return private_file_response(file, content_type="image/jpeg")
 
 
 urlpatterns = [
@@ -173,4 +175,10 @@ urlpatterns = [
     path("me/visits/<int:pk>/", visit_detail, name="visit_detail"),
     path("me/visits/<int:pk>/concerns/new/", visit_concern_new, name="visit_concern_new"),
     path("me/visits/<int:pk>/photos/<int:photo_pk>/", visit_photo, name="visit_photo"),
+    path(
+        "me/visits/<int:pk>/photos/<int:photo_pk>/thumb/",
+        visit_photo,
+        {"thumb": True},
+        name="visit_photo_thumb",
+    ),
 ]

@@ -17,6 +17,7 @@ from petitions import access, workflow
 from petitions.errors import WorkflowError
 from petitions.forms import ACTION_FORMS
 from petitions.models import Petition, PetitionEvent, PetitionPhoto, ResultAttachment
+from petitions.photos import photo_thumbnail
 
 
 def work_queryset():
@@ -135,11 +136,12 @@ def work_action(request, pk, action):
 
 @login_required
 @require_GET
-def work_photo(request, pk, photo_pk):
-    """A concern's photo, only for users who may see the concern."""
+def work_photo(request, pk, photo_pk, thumb=False):
+    """A concern's photo (or its thumbnail), only for users who may see the concern."""
     petition = access.get_petition_for_user(request.user, pk)
     photo = get_object_or_404(PetitionPhoto, pk=photo_pk, petition=petition)
-    return private_file_response(photo.image, content_type="image/jpeg")
+    file = photo_thumbnail(photo=photo) if thumb else photo.image
+    return private_file_response(file, content_type="image/jpeg")
 
 
 @login_required
@@ -155,6 +157,12 @@ urlpatterns = [
     path("work/petitions/<int:pk>/", work_detail, name="work_detail"),
     path("work/petitions/<int:pk>/do/<slug:action>/", work_action, name="work_action"),
     path("work/petitions/<int:pk>/photos/<int:photo_pk>/", work_photo, name="work_photo"),
+    path(
+        "work/petitions/<int:pk>/photos/<int:photo_pk>/thumb/",
+        work_photo,
+        {"thumb": True},
+        name="work_photo_thumb",
+    ),
     path(
         "work/petitions/<int:pk>/attachments/<int:attachment_pk>/",
         work_attachment,

@@ -30,7 +30,6 @@ def phone(browser):
         is_mobile=True,
         has_touch=True,
         locale="zh-CN",
-        bypass_csp=True,
     )
     yield context.new_page()
     context.close()
@@ -38,9 +37,7 @@ def phone(browser):
 
 @pytest.fixture
 def desktop(browser):
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 800}, locale="zh-CN", bypass_csp=True
-    )
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
     yield context
     context.close()
 

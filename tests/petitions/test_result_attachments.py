@@ -97,7 +97,10 @@ def test_a_public_photo_shows_on_the_tracking_page_re_encoded(client, world, han
 
     page = _track(client, token)
     url = _attachment_url(token, attachment)
-    assert url in [img.get("src") for img in tags(page, "img")]
+    # The page shows the thumbnail (issue #10, weight), which opens the photo itself.
+    thumb = reverse("petitions:track_attachment_thumb", args=[token, attachment.pk])
+    assert thumb in [img.get("src") for img in tags(page, "img")]
+    assert url in [a.get("href") for a in tags(page, "a")]
     served = client.get(url)
     assert served.status_code == 200
     assert served["Content-Type"] == "image/jpeg"
