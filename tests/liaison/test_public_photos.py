@@ -104,7 +104,7 @@ def test_photos_stored_before_are_re_encoded_by_the_migration():
     """liaison/migrations/0008: an old photo (as sent, GPS and all) is replaced by a clean one."""
     from django.apps import apps  # here: the migration is handed the app registry
 
-    migration = importlib.import_module("liaison.migrations.0008_reencode_existing_public_photos")
+    migration = importlib.import_module("liaison.migrations.0009_reencode_existing_public_photos")
     rep = make_representative("旧照片代表")
     rep.photo.save("old-photo.jpg", ContentFile(gps_jpeg()), save=True)
     old_name = rep.photo.name
