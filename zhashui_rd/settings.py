@@ -307,3 +307,9 @@ POINTS_REPORT_CHUNK_SIZE = env_int("POINTS_REPORT_CHUNK_SIZE", 750)
 POINTS_REPORT_PDF_CHUNK_SIZE = env_int("POINTS_REPORT_PDF_CHUNK_SIZE", 25)
 # Evidence a representative attaches to a claim: a photo or a PDF, at most this size.
 POINTS_EVIDENCE_MAX_BYTES = env_int("POINTS_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+
+# --- Public page cache (issue #10) ---
+# Seconds the home page, a station's page and a representative's page are kept for anonymous
+# visitors. Any change to what they show forgets them at once (liaison/public_cache.py): this
+# only bounds a change made while the cache was unreachable.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600)
