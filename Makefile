@@ -65,6 +65,7 @@ bench: $(VENV)/.installed-dev
 	scripts/with-services.sh $(PY) bench/staff_pages.py
 	scripts/with-services.sh $(PY) bench/citizen_pages.py
 	scripts/with-services.sh $(PY) bench/points_year_end.py
+	scripts/with-services.sh $(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) var/static
