@@ -42,7 +42,9 @@ afresh. A response that sets a cookie or used a CSRF token is not kept at all.
 
 **Never stale**: the version is a random token in the cache, replaced on every change (now,
 and again once the change is committed, so that a page drawn in between from the rows of
-before is left behind). A random token rather than a counter: if the key is lost (evicted,
+before is left behind). Each kept page carries the version read before it was drawn, and
+is served only while that is still the version: the version and the page are read in one
+round trip (``get_many``), and a stale copy is simply drawn again in its place. A random token rather than a counter: if the key is lost (evicted,
 Redis restarted) a counter would start again at 1 and could meet pages kept under an old 1;
 a fresh token never does. Entries also expire after ``PUBLIC_PAGE_CACHE_SECONDS``, which
 bounds the one case a change can be missed: the cache unreachable at the moment of the
@@ -62,6 +64,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db import transaction
@@ -128,9 +131,21 @@ def _key(request) -> str:
     # The path only, never the query string: these views ignore it, and random query
     # strings must not fill the cache with copies.
     path = hashlib.sha256(request.path.encode()).hexdigest()[:32]
-    version = cache.get_or_set(VERSION_KEY, _new_version, timeout=None)
     today = timezone.localdate().isoformat()
-    return f"liaison:public:{version}:{_release()}:{get_language()}:{today}:{path}"
+    return f"liaison:public:page:{_release()}:{get_language()}:{today}:{path}"
+
+
+def _read(key: str):
+    """(the current version, the page kept under ``key`` if it was drawn under it): one
+    round trip to the cache on the hit path."""
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:  # never set, or lost: a fresh token, which no kept page carries
+        version = cache.get_or_set(VERSION_KEY, _new_version, timeout=None)
+    entry = found.get(key)
+    if entry is not None and entry["version"] != version:
+        entry = None
+    return version, entry
 
 
 # --- who may be served from the cache ------------------------------------------------------
@@ -141,6 +156,12 @@ def _anonymous_and_quiet(request) -> bool:
     Costs no query for a visitor without a session cookie."""
     if request.method != "GET":
         return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME not in cookies and CookieStorage.cookie_name not in cookies:
+        # Without a session nobody is signed in and no message is kept for later, and
+        # without the messages cookie none is waiting: nothing to load (the QR page's
+        # usual visitor, a first scan, costs no look-up at all).
+        return True
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return False
@@ -155,7 +176,9 @@ def _keepable(request, response) -> bool:
         and not response.has_header("Set-Cookie")
         # A page that drew a CSRF token would hand it to everyone: never kept.
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        and _anonymous_and_quiet(request)
+        # Checked in full after the view: a message it queued would be lost in a kept page.
+        and not (getattr(request, "user", None) and request.user.is_authenticated)
+        and not len(get_messages(request))
     )
 
 
@@ -172,7 +195,7 @@ def _etag(body: bytes) -> str:
 
 
 def _from_entry(request, entry) -> HttpResponse:
-    if request.headers.get("If-None-Match") == entry["etag"]:
+    if request.META.get("HTTP_IF_NONE_MATCH") == entry["etag"]:
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(entry["body"], content_type=entry["content_type"])
@@ -195,7 +218,7 @@ def public_page(view):
             return view(request, *args, **kwargs)
         try:
             key = _key(request)
-            entry = cache.get(key)
+            version, entry = _read(key)
         except Exception:
             _cache_down("drawn")
             return view(request, *args, **kwargs)
@@ -206,7 +229,14 @@ def public_page(view):
         if not _keepable(request, response):
             return response
         body = response.content
-        entry = {"body": body, "content_type": response["Content-Type"], "etag": _etag(body)}
+        entry = {
+            # The version read before the page was drawn: a change committed meanwhile has
+            # replaced it, and this copy is never served.
+            "version": version,
+            "body": body,
+            "content_type": response["Content-Type"],
+            "etag": _etag(body),
+        }
         try:
             cache.set(key, entry, settings.PUBLIC_PAGE_CACHE_SECONDS)
         except Exception:

@@ -41,6 +41,18 @@ def landing(request):
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
+    # The site's URLconf knows every app, so it hands the liaison pages what they show from
+    # the points app. First after the health check: a QR page is the most requested URL,
+    # and Django tries the patterns in order (behind fifty others, resolving it cost more
+    # than serving it from the cache: bench/README.md). No liaison pattern matches another
+    # app's URL.
+    path(
+        "",
+        include(
+            (liaison_urlpatterns(published_record=published_report_for), "liaison"),
+            namespace="liaison",
+        ),
+    ),
     path("admin/", admin.site.urls),
     path(
         "accounts/login/",
@@ -51,15 +63,6 @@ urlpatterns = [
     path("accounts/welcome/", landing, name="landing"),
     path("", include("petitions.urls")),
     path("", include("points.urls")),
-    # The site's URLconf knows every app, so it hands the liaison pages what they show from
-    # the points app.
-    path(
-        "",
-        include(
-            (liaison_urlpatterns(published_record=published_report_for), "liaison"),
-            namespace="liaison",
-        ),
-    ),
 ]
 
 # The only folders of MEDIA_ROOT that are public: station and representative photos.

@@ -7,19 +7,18 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.messages import constants as message_levels
-from django.contrib.messages.storage.fallback import FallbackStorage
-from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.messages.constants import INFO
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.files.base import ContentFile
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.test import RequestFactory, override_settings
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from liaison import public_cache, services
 from liaison.models import DutyDay, DutyShift, Representative, Station, StationMembership
-from liaison.views import public
 from points import publication
 from points.services import duty_day_cancel
 from tests.base import (
@@ -348,17 +347,16 @@ def test_a_signed_in_user_never_gets_or_fills_the_cached_page(client, scene):
     assert _get(client, url)["X-Public-Cache"] == "hit"
 
 
-def test_a_visitor_with_a_message_waiting_is_drawn_the_page_with_it(scene):
+def test_a_visitor_with_a_message_waiting_is_drawn_the_page_with_it(client, rf, scene):
     """The message shows once, in a page drawn for that visitor, and is never kept."""
     url = scene["rep"].get_absolute_url()
-    request = RequestFactory().get(url)
-    request.session = SessionStore()
-    request._messages = FallbackStorage(request)
-    request._messages.add(message_levels.INFO, "感谢您的反映")
-    request.user = AnonymousUser()
-    response = public.representative_detail(request, scene["rep"].qr_token)
+    _warm(client, url)
+    storage = CookieStorage(rf.get(url))
+    client.cookies[CookieStorage.cookie_name] = storage._encode([Message(INFO, "感谢您的反映")])
+    response = _get(client, url)
     assert "感谢您的反映" in response.content.decode()
     assert "X-Public-Cache" not in response
+    assert "感谢您的反映" not in _get(client, url).content.decode()  # shown once
 
 
 def test_a_page_that_drew_a_csrf_token_is_not_kept(rf, scene):
@@ -412,14 +410,14 @@ def test_an_edit_with_the_cache_down_still_saves(client, scene, cache_down):
 
 def test_an_outage_is_tried_once_then_left_alone_for_a_moment(client, scene, cache_down):
     calls = []
-    real = public_cache.cache.get_or_set
+    real = public_cache.cache.get_many
 
     def counting(*args, **kwargs):
         calls.append(args)
         return real(*args, **kwargs)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(public_cache.cache, "get_or_set", counting)
+        mp.setattr(public_cache.cache, "get_many", counting)
         for _ in range(3):
             _get(client, scene["rep"].get_absolute_url())
     assert len(calls) == 1
