@@ -214,7 +214,11 @@ def public_page(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not _anonymous_and_quiet(request) or time.monotonic() < _skip_until:
+        if (
+            settings.PUBLIC_PAGE_CACHE_SECONDS <= 0  # turned off
+            or time.monotonic() < _skip_until
+            or not _anonymous_and_quiet(request)
+        ):
             return view(request, *args, **kwargs)
         try:
             key = _key(request)

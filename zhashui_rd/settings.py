@@ -311,5 +311,5 @@ POINTS_EVIDENCE_MAX_BYTES = env_int("POINTS_EVIDENCE_MAX_BYTES", 10 * 1024 * 102
 # --- Public page cache (issue #10) ---
 # Seconds the home page, a station's page and a representative's page are kept for anonymous
 # visitors. Any change to what they show forgets them at once (liaison/public_cache.py): this
-# only bounds a change made while the cache was unreachable.
+# only bounds a change made while the cache was unreachable. 0 turns the cache off.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600)

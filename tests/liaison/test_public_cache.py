@@ -138,6 +138,14 @@ def test_pages_are_kept_per_day(client, monkeypatch):
     assert _get(client, station.get_absolute_url())["X-Public-Cache"] == "miss"
 
 
+def test_the_cache_can_be_turned_off(client, settings, django_assert_num_queries):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    rep = make_representative(station=make_station())
+    for _ in range(2):
+        with django_assert_num_queries(REPRESENTATIVE_PAGE_QUERIES):
+            assert "X-Public-Cache" not in _get(client, rep.get_absolute_url())
+
+
 def test_a_replaced_code_is_never_kept(client):
     rep = make_representative(station=make_station())
     old = rep.get_absolute_url()
