@@ -338,7 +338,7 @@ def main():
         print(line(f"  representative's QR page, round {index + 1}", results["qr"][index]))
     bare, qr = mean(results["bare"]), mean(results["qr"])
     print(line("bare view (/healthz/)", bare))
-    print(line(f"representative's QR page (cache: {cache_state})", qr))
+    print(line(f"representative's QR page (cache: {cache_state or 'off'})", qr))
     print(line("station's QR page", station))
     print(line("tracking page", track))
     print(line("text-only submission (POST)", submit))
