@@ -88,10 +88,14 @@ _release_cache: list[str] = []
 # --- the version ---------------------------------------------------------------------------
 
 
+def _new_version() -> str:
+    return secrets.token_hex(8)
+
+
 def public_pages_forget() -> None:
     """Every cached public page is stale from now on."""
     try:
-        cache.set(VERSION_KEY, secrets.token_hex(8), timeout=None)
+        cache.set(VERSION_KEY, _new_version(), timeout=None)
     except Exception:  # the cache is down: nothing can be read from it either
         log.warning("public page cache unreachable: not invalidated")
 
@@ -102,10 +106,6 @@ def public_pages_changed(**_kwargs) -> None:
     in between, before the change was visible, shows the rows of before)."""
     public_pages_forget()
     transaction.on_commit(public_pages_forget)
-
-
-def _new_version() -> str:
-    return secrets.token_hex(8)
 
 
 def _release() -> str:

@@ -19,7 +19,8 @@ class PointsConfig(AppConfig):
 
     def ready(self):
         # Automatic entries follow their sources (concerns reaching "reported"); a started
-        # year-end run is queued by the tasks module, which listens to run_queued.
+        # year-end run is queued by the tasks module, which listens to run_queued. Imported
+        # here, once the models are loaded (these modules import them).
         from django.db.models.signals import post_delete, post_save
 
         from points import signals, tasks  # noqa: F401
