@@ -204,7 +204,8 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's own, with one client per pool instead of one per call (cache.py).
+            "BACKEND": "zhashui_rd.cache.RedisCache",
             "LOCATION": REDIS_URL,
             # Two portals sharing one Redis (two counties, or the tests' two processes, each
             # on its own database) must not read each other's cached figures.
