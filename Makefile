@@ -67,6 +67,7 @@ bench: $(VENV)/.installed-dev
 	scripts/with-services.sh $(PY) bench/staff_pages.py
 	scripts/with-services.sh $(PY) bench/citizen_pages.py
 	scripts/with-services.sh $(PY) bench/points_year_end.py
+	scripts/with-services.sh $(PY) bench/load.py
 	$(PY) bench/page_weight.py
 
 # Re-make both locks from requirements.in and requirements-dev.in, keeping every pin that

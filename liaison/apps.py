@@ -6,3 +6,47 @@ class LiaisonConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "liaison"
     verbose_name = _("Liaison stations and representatives")
+
+    def ready(self):
+        # Imported here, once the models are loaded (the modules below import them).
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from liaison import public_cache
+        from liaison.models import (
+            DutyDay,
+            DutyShift,
+            Representative,
+            Station,
+            StationMembership,
+            StationRating,
+            Town,
+            Village,
+        )
+
+        # The public pages served from the cache show these rows (the list is in
+        # liaison/public_cache.py): any save or delete of one forgets every cached page.
+        # Duty days cancelled by a queryset update send no signal: points/apps.py hears
+        # those through their audit row.
+        watched = (
+            Town,
+            Village,
+            Station,
+            Representative,
+            StationMembership,
+            StationRating,
+            DutyDay,
+            DutyShift,
+        )
+        for model in watched:
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    public_cache.public_pages_changed,
+                    sender=model,
+                    dispatch_uid=f"public-pages-{signal is post_save}-{model.__name__}",
+                )
+        # representative.stations.add(…) writes memberships without saving each one.
+        m2m_changed.connect(
+            public_cache.public_pages_changed,
+            sender=Representative.stations.through,
+            dispatch_uid="public-pages-m2m-stations",
+        )

@@ -45,6 +45,16 @@ def _fresh_statistics():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_public_pages():
+    """No test is served a public page another test cached (its rows were rolled back,
+    their ids and tokens come again)."""
+    # Imported here: the app registry is ready only once the tests run.
+    from liaison.public_cache import public_pages_forget
+
+    public_pages_forget()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     # PBKDF2's deliberate slowness is for attackers, not for a test suite.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

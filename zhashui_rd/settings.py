@@ -226,7 +226,8 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's own, with one client per pool instead of one per call (cache.py).
+            "BACKEND": "zhashui_rd.cache.RedisCache",
             "LOCATION": REDIS_URL,
             # Two portals sharing one Redis (two counties, or the tests' two processes, each
             # on its own database) must not read each other's cached figures.
@@ -564,3 +565,8 @@ OTP_TOTP_THROTTLE_FACTOR = env_int("TWO_FACTOR_THROTTLE_FACTOR", 1)
 OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR
 # Never show an authenticator's secret or a recovery code in the administration.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# --- Public page cache (issue #10) ---
+# Seconds the home page, a station's page and a representative's page are kept for anonymous
+# visitors. Any change to what they show forgets them at once (liaison/public_cache.py): this
+# only bounds a change made while the cache was unreachable. 0 turns the cache off.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600)

@@ -39,6 +39,18 @@ def landing(request):
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
+    # The site's URLconf knows every app, so it hands the liaison pages what they show from
+    # the points app. First after the health check: a QR page is the most requested URL,
+    # and Django tries the patterns in order (behind fifty others, resolving it cost more
+    # than serving it from the cache: bench/README.md). No liaison pattern matches another
+    # app's URL.
+    path(
+        "",
+        include(
+            (liaison_urlpatterns(published_record=published_report_for), "liaison"),
+            namespace="liaison",
+        ),
+    ),
     path("admin/", admin.site.urls),
     # Django's own sign-in forms; django-axes (settings.py) locks a username out per address.
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -48,15 +60,6 @@ urlpatterns = [
     path("accounts/two-factor/", include("liaison.two_factor.urls")),
     path("", include("petitions.urls")),
     path("", include("points.urls")),
-    # The site's URLconf knows every app, so it hands the liaison pages what they show from
-    # the points app.
-    path(
-        "",
-        include(
-            (liaison_urlpatterns(published_record=published_report_for), "liaison"),
-            namespace="liaison",
-        ),
-    ),
 ]
 
 # The only folders of MEDIA_ROOT that are public: station and representative photos.

@@ -1,4 +1,9 @@
-"""Public pages: no login, phone first, no JavaScript needed."""
+"""Public pages: no login, phone first, no JavaScript needed.
+
+The home page, a station's page and a representative's page are served to anonymous
+visitors from the cache (liaison/public_cache.py says what they read and how a change
+reaches them); the station list, filtered by its query string, and the QR images (kept by
+browsers for an hour) are not."""
 
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
@@ -10,6 +15,7 @@ from liaison import qrcodes
 from liaison.access import QrTokenReplaced, get_representative_by_token, get_station_by_token
 from liaison.forms import StationFilterForm
 from liaison.models import DutyDay, DutyShift, Representative, Station, StationMembership, Town
+from liaison.public_cache import public_page
 from liaison.services import latest_stars_subquery, stations_with_stars
 from zhashui_rd.network import limit_per_address
 
@@ -22,6 +28,7 @@ def _replaced(request):
 
 
 @require_GET
+@public_page
 def home(request):
     towns = Town.objects.prefetch_related(
         Prefetch("stations", queryset=stations_with_stars(), to_attr="active_stations")
@@ -84,6 +91,7 @@ def _next_duty_days(station) -> list:
 
 
 @require_GET
+@public_page
 def station_detail(request, slug):
     station = get_object_or_404(
         Station.objects.active().select_related("town", "village"), slug=slug
@@ -92,6 +100,7 @@ def station_detail(request, slug):
 
 
 @require_GET
+@public_page
 def station_qr_page(request, token):
     try:
         station = get_station_by_token(token)
@@ -101,6 +110,7 @@ def station_qr_page(request, token):
 
 
 @require_GET
+@public_page
 def representative_detail(request, token, published_record=None):
     """A representative's public page. ``published_record(rep)`` gives their published yearly
     records: the points app keeps them, and the site's URLconf, which knows both apps, passes
