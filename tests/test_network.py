@@ -1,5 +1,5 @@
 """The client's address behind the configured number of trusted proxies
-(zhashui_rd/network.py): what axes locks and ratelimit counts by."""
+(liaison/network.py): what axes locks and ratelimit counts by."""
 
 import subprocess
 import sys
@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import RequestFactory
 
-from zhashui_rd.network import client_ip, client_network
+from liaison.network import client_ip, client_network
 
 NGINX = "192.168.0.2"
 

@@ -6,8 +6,8 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from liaison.network import minutes
 from liaison.privacy import mask_phone
-from zhashui_rd.network import minutes
 
 # Axes answers a lock-out with 429 Too Many Requests; the page says the same in words.
 LOCKED_OUT_STATUS = 429

@@ -240,7 +240,7 @@ else:
 # --- Proxies, sign-in lock-out and rate limits (issue #10, part A) ---
 # How many reverse proxies we trust in front of gunicorn: 0 = none (REMOTE_ADDR is the
 # client); nginx alone = 1; a government-cloud WAF in front of nginx = 2. The client is the
-# N-th address from the right of X-Forwarded-For (zhashui_rd/network.py). BEHIND_PROXY=1,
+# N-th address from the right of X-Forwarded-For (liaison/network.py). BEHIND_PROXY=1,
 # the older variable, still means one proxy.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if env_bool("BEHIND_PROXY", False) else 0)
 if TRUSTED_PROXY_COUNT > 0:  # the proxy terminates TLS and says so in X-Forwarded-Proto
@@ -264,7 +264,7 @@ AXES_FAILURE_LIMIT = LOGIN_MAX_FAILURES
 AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_LOCKOUT_SECONDS)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True  # a right password clears that username's failures there
-AXES_CLIENT_IP_CALLABLE = "zhashui_rd.network.client_ip"
+AXES_CLIENT_IP_CALLABLE = "liaison.network.client_ip"
 # The sign-in form again, with a Chinese message, instead of axes' bare English text.
 AXES_LOCKOUT_CALLABLE = "zhashui_rd.lockout.lockout_response"
 # Axes logs usernames and addresses; a username that is a mobile number is masked.
@@ -277,14 +277,14 @@ AXES_VERBOSE = False
 # django-ratelimit, on the default cache (Redis in production: with the in-memory cache
 # each gunicorn worker counts alone). Rates are "count/period", "5/5m" = 5 in 5 minutes.
 # A citizen's concerns per client address: SHORT per fixed window, LONG within any 5
-# minutes (zhashui_rd/network.py, SlidingLimit, says why); only concerns actually made
+# minutes (liaison/network.py, SlidingLimit, says why); only concerns actually made
 # count. Per representative's or station's page (a flood from many addresses), loose enough
 # for a village meeting where dozens post to the same representative. QR images per address.
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 # A cache outage lets requests through rather than silencing every citizen.
 RATELIMIT_FAIL_OPEN = True
 # Its own "ip" key, should a view use it, reads the address where everything else does.
-RATELIMIT_IP_META_KEY = "zhashui_rd.network.client_ip"
+RATELIMIT_IP_META_KEY = "liaison.network.client_ip"
 SUBMISSION_RATE_SHORT = env_str("SUBMISSION_RATE_SHORT", "1/m")
 SUBMISSION_RATE_LONG = env_str("SUBMISSION_RATE_LONG", "5/5m")
 # Every POST of the form per address, valid or not: each may carry 6 photos to decode.

@@ -15,9 +15,9 @@ from liaison import qrcodes
 from liaison.access import QrTokenReplaced, get_representative_by_token, get_station_by_token
 from liaison.forms import StationFilterForm
 from liaison.models import DutyDay, DutyShift, Representative, Station, StationMembership, Town
+from liaison.network import limit_per_address
 from liaison.public_cache import public_page
 from liaison.services import latest_stars_subquery, stations_with_stars
-from zhashui_rd.network import limit_per_address
 
 QR_CACHE_SECONDS = 3600
 STATION_DUTY_DAYS_SHOWN = 4  # the next few reception days of a monthly roster

@@ -29,13 +29,7 @@ from liaison import qrcodes
 from liaison.access import QrTokenReplaced, get_representative_by_token, get_station_by_token
 from liaison.files import private_file_response
 from liaison.models import Village
-from petitions import access, services, workflow
-from petitions.citizen_forms import PHOTO_FIELDS, ConcernForm, PhotoUploadLimit, SurveyForm
-from petitions.errors import WorkflowError
-from petitions.models import Petition, PetitionEvent, PetitionPhoto, ResultAttachment, Step
-from petitions.photos import photo_thumbnail, photo_too_big_message
-from petitions.tracking import tracking_url
-from zhashui_rd.network import (
+from liaison.network import (
     Limit,
     SlidingLimit,
     client_network,
@@ -43,6 +37,12 @@ from zhashui_rd.network import (
     minutes,
     seconds_to_wait,
 )
+from petitions import access, services, workflow
+from petitions.citizen_forms import PHOTO_FIELDS, ConcernForm, PhotoUploadLimit, SurveyForm
+from petitions.errors import WorkflowError
+from petitions.models import Petition, PetitionEvent, PetitionPhoto, ResultAttachment, Step
+from petitions.photos import photo_thumbnail, photo_too_big_message
+from petitions.tracking import tracking_url
 
 # The six steps (六步工作法) a citizen follows on the tracking page.
 SIX_STEPS = (

@@ -7,10 +7,10 @@ import pytest
 from django.test import override_settings
 from django_ratelimit import core
 
+from liaison import network
 from petitions.models import Petition
 from tests.base import make_representative, make_station, make_town, make_village
 from tests.helpers import clear_own_cache, jpeg_bytes, tr
-from zhashui_rd import network
 
 pytestmark = [pytest.mark.browser]
 

@@ -6,6 +6,7 @@ and it says so), and nothing is created."""
 import pytest
 from django_ratelimit import core
 
+from liaison import network
 from petitions.models import Petition, PetitionEvent, PetitionPhoto
 from tests.helpers import clear_own_cache, jpeg_bytes, page_text, stored_files, tr, upload
 from tests.petitions.citizen_helpers import (
@@ -15,7 +16,6 @@ from tests.petitions.citizen_helpers import (
     rep_url,
     station_url,
 )
-from zhashui_rd import network
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ NEIGHBOUR = "10.0.0.2"
 
 class Clock:
     """The limits' clock: django-ratelimit's (fixed windows, each key's shifted by a
-    jitter) and the sliding five minutes' (zhashui_rd/network.py)."""
+    jitter) and the sliding five minutes' (liaison/network.py)."""
 
     def __init__(self, now: int):
         self.now = now
