@@ -19,12 +19,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
-from import_export.forms import ExportForm
+from import_export.forms import ExportForm, ImportForm
 from import_export.results import RowResult
 
 from liaison.imports import sheet_row
@@ -62,12 +63,46 @@ def import_problems(result, resource) -> list[tuple[int | None, str, str]]:
     return sorted(problems, key=lambda p: p[0] or 0)
 
 
+class CountyImportForm(ImportForm):
+    """XLSX chosen already (the first format): it is what the templates and Excel or WPS
+    give; CSV stays one click away."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.fields["format"].initial = "0"
+
+
+class CountyExportForm(ExportForm):
+    """XLSX chosen already, as for the import."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.fields["format"].initial = "0"
+
+
 class CountyImportExportMixin(ImportExportMixin):
     """The mixin for the admins of the five tables a county loads from spreadsheets."""
 
     formats = [XLSX, CSV]
+    import_form_class = CountyImportForm
     # Every column, always: an export is the file a re-import reads.
-    export_form_class = ExportForm
+    export_form_class = CountyExportForm
+
+    def get_export_filename(self, request, queryset, file_format):
+        """The table's Chinese name and the day, as staff file it (镇（街道）-2026-12-02.xlsx),
+        not the model's class name."""
+        table = self.model._meta.verbose_name_plural
+        return f"{table}-{timezone.localdate().isoformat()}.{file_format.get_extension()}"
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        """The library writes ``filename="…"`` as is, which a Chinese name does not survive
+        (RFC 6266 wants ``filename*`` for it): the header again, the way Django writes it."""
+        response = super()._do_file_export(file_format, request, queryset, export_form)
+        response["Content-Disposition"] = content_disposition_header(
+            True, self.get_export_filename(request, queryset, file_format)
+        )
+        return response
+
     import_template_name = "admin/liaison/import.html"
 
     # --- who may ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import pytest
 import tablib
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 from import_export.tmp_storages import TempFolderStorage
 
 from demo.liaison import county_load
@@ -615,3 +616,19 @@ def test_a_second_click_on_confirm_or_a_broken_confirmation_is_never_a_500(
     assert Town.objects.count() == 1
 
     assert staff_client.post(process_import_url("liaison.Town"), {}).status_code == 200
+
+
+def test_an_export_is_named_by_the_tables_chinese_name_and_the_day(staff_client):
+    response = staff_client.post(
+        admin_url("liaison.Town", "export"), {"format": XLSX, "resource": "0"}
+    )
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''%E9%95%87%EF%BC%88%E8%A1%97%E9%81%93%EF%BC%89-"
+        f"{timezone.localdate().isoformat()}.xlsx"
+    )
+
+
+def test_the_import_and_export_forms_offer_xlsx_first(staff_client):
+    for name in ("import", "export"):
+        page = staff_client.get(admin_url("liaison.Town", name)).content.decode()
+        assert '<option value="0" selected>xlsx</option>' in page
