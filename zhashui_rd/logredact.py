@@ -54,6 +54,12 @@ class SharedTimedRotatingFileHandler(TimedRotatingFileHandler):
     first process to pass midnight rotates and prunes, and the others find the dated file
     and only reopen the fresh one."""
 
+    def __init__(self, filename, *args, **kwargs):
+        # A LOG_DIR that is not there yet is made (a first start, a bench's temporary one);
+        # one the process may not write still fails at start, saying which.
+        os.makedirs(os.path.dirname(os.path.abspath(filename)), exist_ok=True)
+        super().__init__(filename, *args, **kwargs)
+
     def doRollover(self) -> None:
         # China keeps no daylight saving time, so the period start is plain local time.
         period_start = time.localtime(self.rolloverAt - self.interval)
