@@ -384,3 +384,18 @@ def test_a_user_made_county_staff_or_superuser_while_signed_in_is_asked_at_once(
     world.rep_a_user.is_superuser = True
     world.rep_a_user.save(update_fields=["is_superuser"])
     assert client.get("/me/tasks/")["Location"].startswith(VERIFY)
+
+
+def test_before_the_second_factor_the_header_offers_only_signing_out(client, world):
+    """Every other link would lead back to the two-factor page, and the unread notices'
+    count is not shown to someone who has only typed a password."""
+    authenticator_for(world.county)
+    client.force_login(world.county)
+    first_time = client.__class__()
+    first_time.force_login(make_user("root", superuser=True))  # no authenticator yet
+    for browser, url in ((client, VERIFY), (first_time, ENROL)):
+        response = browser.get(url)
+        assert response.status_code == 200
+        header = response.content.decode().split("</header>")[0]
+        assert reverse("admin:index") not in header and reverse("petitions:notices") not in header
+        assert MANAGE not in header and reverse("logout") in header
