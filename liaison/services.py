@@ -1,11 +1,13 @@
-"""Business rules of the liaison app: star ratings, QR token rotation, and the record of who
-saw a representative's full mobile number."""
+"""Business rules of the liaison app: star ratings, QR token rotation, the record of who
+saw a representative's full mobile number, and how long sign-in records are kept."""
 
 from decimal import Decimal
 
+from axes.models import AccessFailureLog, AccessLog
 from django.conf import settings
 from django.db import transaction
 from django.db.models import OuterRef, Subquery, Sum
+from django.utils import timezone
 
 from liaison.models import (
     MobileView,
@@ -103,3 +105,15 @@ def station_rotate_qr_token(*, station: Station) -> Station:
 def mobile_view_record(*, user, representative: Representative, where: str) -> MobileView:
     """Record that ``user`` was shown ``representative``'s full mobile number."""
     return MobileView.objects.create(user=user, representative=representative, where=where[:40])
+
+
+def sign_in_records_prune(*, days: int | None = None) -> int:
+    """Delete django-axes' records of sign-ins and failed sign-ins older than ``days``
+    (LOG_RETENTION_DAYS by default): kept as long as the log files (网络安全法 Art. 21: six
+    months), then gone, as a username and an address are personal data. Lock-outs in force
+    are AccessAttempt rows, which axes expires itself, and are never touched here."""
+    days = settings.LOG_RETENTION_DAYS if days is None else days
+    before = timezone.now() - timezone.timedelta(days=days)
+    logs, _ = AccessLog.objects.filter(attempt_time__lt=before).delete()
+    failures, _ = AccessFailureLog.objects.filter(attempt_time__lt=before).delete()
+    return logs + failures
