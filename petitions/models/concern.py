@@ -451,20 +451,30 @@ def attachment_upload_to(instance, filename):
     return f"results/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{ext[:5]}"
 
 
-class PetitionPhoto(models.Model):
-    """A photo sent with a concern, re-encoded, metadata stripped, served only by a view."""
+class StoredPhoto(models.Model):
+    """What every stored photo has (a concern's, a visit's): re-encoded without metadata by
+    petitions/photos.py, its size, and its thumbnail; served only by a view after the access
+    check. Each kind adds what it belongs to and where its ``image`` is kept."""
 
-    petition = models.ForeignKey(
-        Petition, on_delete=models.CASCADE, related_name="photos", verbose_name=_("concern")
-    )
-    image = models.FileField(_("photo"), upload_to=photo_upload_to)
     thumbnail = thumbnail_field()
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        abstract = True
         ordering = ["pk"]
+
+
+class PetitionPhoto(StoredPhoto):
+    """A photo sent with a concern."""
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="photos", verbose_name=_("concern")
+    )
+    image = models.FileField(_("photo"), upload_to=photo_upload_to)
+
+    class Meta(StoredPhoto.Meta):
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
 

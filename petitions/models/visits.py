@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import Representative, Town, Village
-from petitions.models.concern import thumbnail_field
+from petitions.models.concern import StoredPhoto
 
 
 def visit_photo_upload_to(instance, filename):
@@ -94,20 +94,15 @@ class Visit(models.Model):
         return f"{self.date:%Y-%m-%d} {self.place}"
 
 
-class VisitPhoto(models.Model):
+class VisitPhoto(StoredPhoto):
     """A photo of a visit, re-encoded like a concern's (``petitions/photos.py``)."""
 
     visit = models.ForeignKey(
         Visit, on_delete=models.CASCADE, related_name="photos", verbose_name=_("visit")
     )
     image = models.FileField(_("photo"), upload_to=visit_photo_upload_to)
-    thumbnail = thumbnail_field()
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["pk"]
+    class Meta(StoredPhoto.Meta):
         verbose_name = _("visit photo")
         verbose_name_plural = _("visit photos")
 
