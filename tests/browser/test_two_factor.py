@@ -17,10 +17,8 @@ PASSWORD = "pw-for-tests-1"
 
 @pytest.fixture
 def desktop(browser):
-    # bypass_csp: axe-core is injected into the page (tests.helpers.axe_serious_violations).
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 800}, locale="zh-CN", bypass_csp=True
-    )
+    # Under the site's policy, as every browser test (tests/conftest.py, watch_csp).
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
     # Printing is the browser's dialog: count the calls instead.
     context.add_init_script(
         "window.print = () => { window.__printed = (window.__printed || 0) + 1; };"
@@ -76,23 +74,9 @@ def test_a_new_county_staff_account_sets_up_its_phone_and_signs_in_with_it(live_
     assert page.url == f"{live_server.url}/admin/"
 
 
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(
-        viewport={"width": 375, "height": 667},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="zh-CN",
-        bypass_csp=True,
-    )
-    yield context
-    context.close()
-
-
-def test_a_representative_turns_two_factor_sign_in_on_from_a_phone(live_server, phone):
+def test_a_representative_turns_two_factor_sign_in_on_from_a_phone(live_server, phone_page):
     world = make_world()
-    page = phone.new_page()
+    page = phone_page
     _password(page, live_server, world.rep_a_user, next_url="/accounts/two-factor/manage/")
     assert page.url == f"{live_server.url}/accounts/two-factor/manage/"
     assert "未开启" in page.locator("main").inner_text()
