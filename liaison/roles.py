@@ -4,7 +4,9 @@ what a role may see or do lives here (that is each app's own access module)."""
 
 from dataclasses import dataclass, field
 
-from liaison.models import StaffScope
+from django.db.models import Value
+
+from liaison.models import StaffScope, StationMembership, Village
 
 
 @dataclass(frozen=True)
@@ -15,6 +17,13 @@ class Roles:
     representative_id: int | None = None
     rep_station_ids: frozenset[int] = field(default_factory=frozenset)
     unit_ids: frozenset[int] = field(default_factory=frozenset)
+    # The villages of the active grids a representative looks after (网格): their concerns
+    # are offered to the representative.
+    grid_village_ids: frozenset[int] = field(default_factory=frozenset)
+    # A legal worker (法律工作者), at a station's legal-service room (``legal_station_id``)
+    # or at the county petition hall (``legal_station_id`` None).
+    legal_worker: bool = False
+    legal_station_id: int | None = None
 
     @property
     def is_staff_member(self) -> bool:
@@ -22,7 +31,33 @@ class Roles:
 
     @property
     def is_anyone(self) -> bool:
-        return self.is_staff_member or self.representative_id is not None or bool(self.unit_ids)
+        return (
+            self.is_staff_member
+            or self.representative_id is not None
+            or bool(self.unit_ids)
+            or self.legal_worker
+        )
+
+
+def _places_of(rep) -> tuple[list[int], list[int]]:
+    """The stations a representative belongs to and the villages of the active grids they
+    look after, in one query (a UNION): every page a representative opens asks who they are."""
+    stations = (
+        StationMembership.objects.filter(representative=rep)
+        .annotate(place=Value(0))
+        .order_by()
+        .values_list("place", "station_id")
+    )
+    villages = (
+        Village.objects.filter(grids__representatives=rep, grids__is_active=True)
+        .annotate(place=Value(1))
+        .order_by()
+        .values_list("place", "pk")
+    )
+    station_ids, village_ids = [], []
+    for place, pk in stations.union(villages, all=True):
+        (village_ids if place else station_ids).append(pk)
+    return station_ids, village_ids
 
 
 def roles_for(user) -> Roles:
@@ -36,17 +71,22 @@ def roles_for(user) -> Roles:
     scope = StaffScope.objects.filter(user=user).first()
     county = user.is_superuser or (scope is not None and scope.level == StaffScope.Level.COUNTY)
     rep = getattr(user, "representative", None) if hasattr(user, "representative") else None
-    rep_station_ids = (
-        frozenset(rep.memberships.values_list("station_id", flat=True)) if rep else frozenset()
-    )
+    rep_station_ids, grid_village_ids = _places_of(rep) if rep else ((), ())
+    if rep is not None and not rep.is_active:
+        rep_station_ids, grid_village_ids = (), ()
     unit_ids = frozenset(user.handling_units.filter(is_active=True).values_list("pk", flat=True))
     roles = Roles(
         county=county,
         town_id=scope.town_id if scope and scope.level == StaffScope.Level.TOWN else None,
         station_id=scope.station_id if scope and scope.level == StaffScope.Level.STATION else None,
         representative_id=rep.pk if rep and rep.is_active else None,
-        rep_station_ids=rep_station_ids if rep and rep.is_active else frozenset(),
+        rep_station_ids=frozenset(rep_station_ids),
         unit_ids=unit_ids,
+        grid_village_ids=frozenset(grid_village_ids),
+        legal_worker=scope is not None and scope.level == StaffScope.Level.LEGAL,
+        legal_station_id=scope.station_id
+        if scope and scope.level == StaffScope.Level.LEGAL
+        else None,
     )
     user._roles = roles
     return roles

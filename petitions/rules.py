@@ -13,7 +13,8 @@ be annotated as a boolean (``Case(When(q))``) to judge every action of a concern
 
 Scopes (issue #3): county congress staff see all; town congress staff their town; station
 staff their station, including the concerns addressed to its representatives; a
-representative the concerns addressed to them or received at their stations; a handling
+representative the concerns addressed to them, received at their stations or from the villages
+of their grids (issue #11); a legal worker those received where they serve; a handling
 unit those assigned to it. An accusation (检举控告) is seen only by county staff and the unit
 they assign it to, never by the unit or representative it accuses, whatever else would let
 them see it. Nobody may act on a concern they may not see.
@@ -117,13 +118,26 @@ def _station_area(roles) -> Q:
 
 
 def _representative_area(roles) -> Q:
-    """Addressed to the representative, or received at one of their stations."""
+    """Addressed to the representative, received at one of their stations, or from a village
+    of a grid they look after (网格: offered to the grid's representatives)."""
     if roles.representative_id is None:
         return NOBODY
     q = Q(representative_id=roles.representative_id)
     if roles.rep_station_ids:
         q |= Q(station_id__in=roles.rep_station_ids)
+    if roles.grid_village_ids:
+        q |= Q(village_id__in=roles.grid_village_ids)
     return q
+
+
+def _legal_area(roles) -> Q:
+    """A legal worker's: the concerns received at their station's legal-service room, or, at
+    the county petition hall, those that came in there."""
+    if not roles.legal_worker:
+        return NOBODY
+    if roles.legal_station_id is not None:
+        return Q(station_id=roles.legal_station_id)
+    return Q(channel=Petition.Channel.PETITION_HALL)
 
 
 def _work_area(roles) -> Q:
@@ -164,7 +178,7 @@ def may_see(roles) -> Q:
         # An accusation is confidential (信访工作条例 Art. 30): county staff see it, and the
         # unit they deliberately assign it to.
         scope = _all(
-            _any(_work_area(roles), _unit_area(roles)),
+            _any(_work_area(roles), _unit_area(roles), _legal_area(roles)),
             _any(~_accusation(), _unit_area(roles)),
         )
     # Never the unit or the representative it accuses, whatever else would let them see it.
@@ -216,6 +230,11 @@ def escalator(roles) -> Q:
 def flagger(roles) -> Q:
     """挂牌督办: as ``escalator``, once per concern."""
     return _all(escalator(roles), Q(is_flagged=False))
+
+
+def legal_adviser(roles) -> Q:
+    """A legal worker, on the concerns where they serve (never an accusation: ``may_see``)."""
+    return _legal_area(roles)
 
 
 def unit(roles) -> Q:

@@ -179,6 +179,11 @@ class PointEntry(models.Model):
         DUTY = "duty", _("duty day")
         PETITION = "petition", _("concern carried to a result")
         VISIT = "visit", _("outreach visit")
+        # Issue #11, the stations' own work: each kept in step by its app's signal.
+        MEDIATION = "mediation", _("successful mediation")
+        KEY_ISSUE = "key_issue", _("key issue with a result")
+        CONTACT = "contact", _("contact logged (五联系)")
+        STUDY = "study", _("study material read")
 
     representative = models.ForeignKey(
         Representative,

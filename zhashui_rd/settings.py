@@ -87,6 +87,11 @@ INSTALLED_APPS = [
     "import_export",
     "liaison",
     "petitions",
+    # The stations' own work (issue #11), a floor between petitions and points: each reads
+    # liaison and petitions, points counts their results.
+    "mediation",
+    "keyissues",
+    "study",
     "points",
     "demo",
 ]

@@ -59,6 +59,9 @@ urlpatterns = [
     # Two-factor sign-in (issue #10): the step after the password, and its settings.
     path("accounts/two-factor/", include("liaison.two_factor.urls")),
     path("", include("petitions.urls")),
+    path("", include("mediation.urls")),
+    path("", include("keyissues.urls")),
+    path("", include("study.urls")),
     path("", include("points.urls")),
 ]
 

@@ -1,7 +1,8 @@
 """The ground floor's data: places and people (``places.py``), star ratings (``ratings.py``),
-who a user is (``scopes.py``) and what representatives attend: duty rosters and congress
+who a user is (``scopes.py``), grids (``grids.py``) and what representatives attend: duty rosters and congress
 activities (``rosters.py``). Everything is imported from here."""
 
+from liaison.models.grids import Deputy, Grid
 from liaison.models.places import (
     Representative,
     RepresentativeQuerySet,
@@ -20,8 +21,10 @@ from liaison.models.scopes import HandlingUnit, MobileView, StaffScope
 
 __all__ = [
     "Activity",
+    "Deputy",
     "DutyDay",
     "DutyShift",
+    "Grid",
     "HandlingUnit",
     "MobileView",
     "RatingCriterion",

@@ -120,6 +120,12 @@ class Station(models.Model):
     # on a phone and about 60–120 KB.
     photo = CleanPhotoField(_("photo"), upload_to="stations/", blank=True, max_side=960)
     has_legal_service_room = models.BooleanField(_("has a legal-service room"), default=False)
+    legal_room_hours = models.CharField(
+        _("legal-service room opening hours"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown on the public page when the station has a legal-service room."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     qr_token = models.CharField(
         _("QR token"), max_length=64, unique=True, default=new_qr_token, editable=False

@@ -76,6 +76,11 @@ class Activity(models.Model):
         BRIEFING = "briefing", _("work briefing")
         OUTREACH = "outreach", _("outreach visit")
         DUTY_REPORT = "duty_report", _("report to voters")
+        # The monthly joint reception of petitioners at the county petition hall (a
+        # vice-director, a representative, a legal worker and the department heads).
+        JOINT_RECEPTION = "joint_reception", _("joint reception at the petition hall")
+        # A town's stations' monthly collective study (每月一次代表集体学习).
+        COLLECTIVE_STUDY = "collective_study", _("collective study")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=120)

@@ -53,12 +53,17 @@ class HandlingUnit(models.Model):
 
 
 class StaffScope(models.Model):
-    """Which petitions a staff member works on: the whole county, one town or one station."""
+    """Which petitions a staff member works on: the whole county, one town or one station; or
+    a legal worker's post (a station, or the county petition hall when none)."""
 
     class Level(models.TextChoices):
         COUNTY = "county", _("county congress staff")
         TOWN = "town", _("town congress staff")
         STATION = "station", _("station staff")
+        # 法律工作者 (凤凰镇's "信访+法律咨询"): a station's legal-service room, or, with no
+        # station, the county petition hall's monthly joint reception. Not congress staff:
+        # they see the concerns received where they serve and write legal advice on them.
+        LEGAL = "legal", _("legal worker")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -82,7 +87,8 @@ class StaffScope(models.Model):
             models.CheckConstraint(
                 condition=Q(level="county", town__isnull=True, station__isnull=True)
                 | Q(level="town", town__isnull=False, station__isnull=True)
-                | Q(level="station", station__isnull=False),
+                | Q(level="station", station__isnull=False)
+                | Q(level="legal", town__isnull=True),
                 name="staffscope_fields_match_level",
             )
         ]

@@ -40,6 +40,13 @@ class Category(models.Model):
         ),
     )
 
+    # 矛盾纠纷: a concern of such a category can open a mediation (人大代表+和事佬).
+    is_dispute = models.BooleanField(
+        _("dispute (矛盾纠纷)"),
+        default=False,
+        help_text=_("Concerns of this kind can be mediated by representatives."),
+    )
+
     class Meta:
         ordering = ["order", "name"]
         verbose_name = _("category")
@@ -343,6 +350,8 @@ class Petition(models.Model):
     rating = models.CharField(
         _("latest rating"), max_length=12, choices=Rating.choices, blank=True, editable=False
     )
+    # 微实事: a small matter solved within its grid (乾佑街道's 网格), counted per grid.
+    is_micro_matter = models.BooleanField(_("small matter (微实事)"), default=False)
     # The text's two-character pieces, for the search index (``petitions/search.py``).
     search_bigrams = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)

@@ -35,6 +35,8 @@ class PetitionEvent(models.Model):
         ESCALATION = "escalation", _("escalation (督办)")
         WARNING = "warning", _("deadline warning")
         SURVEY = "survey", _("satisfaction survey")
+        # A legal worker's advice (法律咨询), shown to the citizen when marked public.
+        LEGAL_ADVICE = "legal_advice", _("legal advice")
 
     class ActorKind(models.TextChoices):
         USER = "user", _("user")

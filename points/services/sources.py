@@ -39,6 +39,8 @@ ACTIVITY_RULES = {
     Activity.Kind.LAW_CHECK: "inspection",
     Activity.Kind.OUTREACH: "duty",
     Activity.Kind.DUTY_REPORT: "report",
+    Activity.Kind.JOINT_RECEPTION: "duty",
+    Activity.Kind.COLLECTIVE_STUDY: "training",
 }
 ABSENCE_DEDUCTED = {
     Activity.Kind.SESSION,

@@ -1,0 +1,1 @@
+"""keyissues models: filled by issue #11."""

@@ -1,0 +1,4 @@
+"""Routes of the keyissues pages."""
+
+app_name = "keyissues"
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""mediation models: filled by issue #11."""

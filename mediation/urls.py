@@ -1,0 +1,4 @@
+"""Routes of the mediation pages."""
+
+app_name = "mediation"
+urlpatterns = []

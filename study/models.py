@@ -1,0 +1,1 @@
+"""study models: filled by issue #11."""

@@ -1,0 +1,4 @@
+"""Routes of the study pages."""
+
+app_name = "study"
+urlpatterns = []
