@@ -1,4 +1,5 @@
 """Routes of the mediation pages."""
 
+from mediation.views import urlpatterns  # noqa: F401
+
 app_name = "mediation"
-urlpatterns = []

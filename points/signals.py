@@ -10,6 +10,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from liaison.models import DutyShift
+from mediation.signals import mediation_closed
 from petitions.models import Visit
 from petitions.signals import petition_step_changed
 from points import services
@@ -46,3 +47,8 @@ def _visit_saved(sender, instance, raw=False, **kwargs):
 @receiver(post_delete, sender=Visit, dispatch_uid="points_visit_deleted")
 def _visit_deleted(sender, instance, **kwargs):
     _remove_source_entry(PointEntry.Source.VISIT, instance)
+
+
+@receiver(mediation_closed, dispatch_uid="points_mediation_closed")
+def _mediation_closed(sender, mediation, **kwargs):
+    services.mediation_sync(mediation=mediation)
