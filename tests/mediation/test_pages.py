@@ -346,3 +346,16 @@ def test_the_list_hides_other_towns_and_refuses_anyone_without_a_role(client, mw
     assert mw.petition.tracking_no not in page_text(client.get(reverse("mediation:list")))
     client.force_login(make_user("nobody"))
     assert client.get(reverse("mediation:list")).status_code == 404
+
+
+def test_no_public_page_shows_a_party(client, mw, mediation):
+    """The station's and the representative's public pages, and the mediation's own for an
+    anonymous visitor (sent to sign in), never name a party."""
+    for url in (
+        mw.world.station_a.get_absolute_url(),
+        mw.world.rep_a.get_absolute_url(),
+        _detail(mediation),
+        reverse("mediation:list"),
+    ):
+        page = client.get(url).content.decode()
+        assert "张三丰" not in page and "张**" not in page
