@@ -9,7 +9,8 @@ modules here feed it from the database:
 - ``table``: the year's rules, caps and grade bands, and the totals (read only);
 - ``entries``: claims and staff entries, review, appeals, deletion, the audit rows;
 - ``sources``: automatic entries following attendance, duty shifts, concerns and outreach
-  visits, and the changes to those sources (cancelling, excuses).
+  visits, and the changes to those sources (cancelling, excuses);
+- ``study_sources``: automatic entries following the study materials representatives read.
 """
 
 from points import scoring
@@ -49,6 +50,7 @@ from points.services.sources import (
     point_entry_withdraw,
     visit_sync,
 )
+from points.services.study_sources import material_read_sync
 from points.services.table import (
     Category,
     category_caps_for_year,
@@ -88,6 +90,7 @@ __all__ = [
     "duty_shift_sync",
     "excuse_approve",
     "grade_bands_for_year",
+    "material_read_sync",
     "pending_q",
     "petition_sync",
     "visit_sync",
