@@ -47,9 +47,12 @@ def _audience_sizes(materials) -> None:
     active = Representative.objects.filter(is_active=True)
     everyone = active.count()
     by_level = dict(active.values_list("level").annotate(n=Count("pk")).order_by())
-    station_ids = {m.station_id for m in materials if m.station_id}
+    # The page's stations by a subquery: one query whether any row is for a station or none.
+    stations = Material.objects.filter(
+        pk__in=[m.pk for m in materials], station__isnull=False
+    ).values("station_id")
     by_station = dict(
-        StationMembership.objects.filter(station_id__in=station_ids, representative__is_active=True)
+        StationMembership.objects.filter(station_id__in=stations, representative__is_active=True)
         .values_list("station_id")
         .annotate(n=Count("representative_id", distinct=True))
         .order_by()
