@@ -4,7 +4,7 @@ address whom are study.services'."""
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from liaison.models import Representative
 from study.models import MATERIAL_FILE_TYPES, Material, web_url_validator
@@ -28,7 +28,7 @@ class MaterialForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Material.Kind.choices)
     summary = forms.CharField(
-        label=gettext_lazy("Summary"),
+        label=pgettext_lazy("study material", "Summary"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -10,6 +10,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from liaison.models import Representative, Station
 
@@ -88,7 +89,7 @@ class Material(models.Model):
         verbose_name=_("station"),
     )
     # Null while a draft; set by material_publish, cleared by material_unpublish.
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -175,10 +176,10 @@ class MaterialEvent(models.Model):
     """What staff did to a material. Appended, never changed, never deleted."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", _("created")
-        EDITED = "edited", _("edited")
-        PUBLISHED = "published", _("published")
-        UNPUBLISHED = "unpublished", _("unpublished")
+        CREATED = "created", pgettext_lazy("study material event", "created")
+        EDITED = "edited", pgettext_lazy("study material event", "edited")
+        PUBLISHED = "published", pgettext_lazy("study material event", "published")
+        UNPUBLISHED = "unpublished", pgettext_lazy("study material event", "unpublished")
 
     material = models.ForeignKey(
         Material, on_delete=models.PROTECT, related_name="events", verbose_name=_("material")
