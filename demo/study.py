@@ -150,14 +150,13 @@ def _collective_study() -> int:
         members = StationMembership.objects.filter(
             station=station, representative__is_active=True
         ).select_related("representative")
-        for index, membership in enumerate(members.order_by("pk")):
-            # One in five away, excused: a training's absence costs nothing.
-            status = Attendance.Status.EXCUSED if index % 5 == 4 else Attendance.Status.PRESENT
+        for membership in members.order_by("pk"):
+            # Everyone present: the study is held on the station's duty day, and the points
+            # demo's attendance already shows leave and absence.
             attendance = Attendance.objects.create(
                 activity=activity,
                 representative=membership.representative,
-                status=status,
-                excuse="外出务工" if status == Attendance.Status.EXCUSED else "",
+                status=Attendance.Status.PRESENT,
             )
             points.attendance_sync(attendance=attendance)
     return made
