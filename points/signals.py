@@ -15,6 +15,8 @@ from petitions.models import Visit
 from petitions.signals import petition_step_changed
 from points import services
 from points.models import Attendance, PointEntry
+from study.models import MaterialRead
+from study.signals import material_read
 
 
 @receiver(petition_step_changed, dispatch_uid="points_petition_sync")
@@ -52,3 +54,13 @@ def _visit_deleted(sender, instance, **kwargs):
 @receiver(mediation_closed, dispatch_uid="points_mediation_closed")
 def _mediation_closed(sender, mediation, **kwargs):
     services.mediation_sync(mediation=mediation)
+
+
+@receiver(material_read, dispatch_uid="points_material_read")
+def _material_read(sender, read, **kwargs):
+    services.material_read_sync(read=read)
+
+
+@receiver(post_delete, sender=MaterialRead, dispatch_uid="points_material_read_deleted")
+def _material_read_deleted(sender, instance, **kwargs):
+    _remove_source_entry(PointEntry.Source.STUDY, instance)

@@ -379,6 +379,11 @@ POINTS_REPORT_PDF_CHUNK_SIZE = env_int("POINTS_REPORT_PDF_CHUNK_SIZE", 25)
 # Evidence a representative attaches to a claim: a photo or a PDF, at most this size.
 POINTS_EVIDENCE_MAX_BYTES = env_int("POINTS_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 
+# --- Study (线上学, issue #11) ---
+# A study material's file or a lecture's slides (PDF, OFD, Office, JPEG or PNG): at most this
+# size. Served only to signed-in representatives of its audience and staff (study/views).
+STUDY_MATERIAL_MAX_BYTES = env_int("STUDY_MATERIAL_MAX_BYTES", 20 * 1024 * 1024)
+
 # --- E-mail, error mails, HSTS and log files (issue #10, deploy) ---
 # SMTP as soon as a mail server is named; the console otherwise (make run, a fresh laptop).
 EMAIL_HOST = env_str("EMAIL_HOST")

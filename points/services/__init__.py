@@ -11,6 +11,7 @@ modules here feed it from the database:
 - ``sources``: automatic entries following attendance, duty shifts, concerns and outreach
   visits, and the changes to those sources (cancelling, excuses);
 - ``mediation_sources``: the entries of successful mediations (issue #11).
+- ``study_sources``: automatic entries following the study materials representatives read.
 """
 
 from points import scoring
@@ -51,6 +52,7 @@ from points.services.sources import (
     point_entry_withdraw,
     visit_sync,
 )
+from points.services.study_sources import material_read_sync
 from points.services.table import (
     Category,
     category_caps_for_year,
@@ -91,6 +93,7 @@ __all__ = [
     "excuse_approve",
     "grade_bands_for_year",
     "mediation_sync",
+    "material_read_sync",
     "pending_q",
     "petition_sync",
     "visit_sync",

@@ -14,6 +14,7 @@ from demo import liaison as demo_liaison
 from demo import mediation as demo_mediation
 from demo import petitions as demo_petitions
 from demo import points as demo_points
+from demo import study as demo_study
 from demo import two_factor as demo_two_factor
 from liaison.models import Representative, Station
 from petitions.models import Petition
@@ -46,3 +47,10 @@ class Command(BaseCommand):
             stdout=self.stdout,
         )
         demo_mediation.load(rep=logins["rep"], county=logins["county"], stdout=self.stdout)
+        # Study (线上学, issue #11): materials, reads and last month's collective study.
+        demo_study.load(
+            county=logins["county"],
+            town_staff=logins["town_staff"],
+            rep=logins["rep"],
+            stdout=self.stdout,
+        )
