@@ -247,8 +247,16 @@ class ActivityAdmin(CancelOnSaveMixin, admin.ModelAdmin):
     list_select_related = ["station"]
     autocomplete_fields = ["station"]
     form = ActivityForm
-    inlines = [AttendanceInline, ActivityGuestInline]
+    inlines = [AttendanceInline]
     actions = ["cancel_activities"]
+
+    def get_inlines(self, request, obj):
+        # The other participants belong to the petition hall's joint reception alone (its
+        # add page is opened with ?kind=joint_reception, and posts back to the same address).
+        kind = obj.kind if obj is not None else request.GET.get("kind")
+        if kind == Activity.Kind.JOINT_RECEPTION:
+            return [*self.inlines, ActivityGuestInline]
+        return self.inlines
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

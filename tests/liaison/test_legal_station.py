@@ -12,7 +12,7 @@ from liaison.imports import StationResource
 from liaison.models import Activity, ActivityGuest, StaffScope, Station
 from liaison.roles import roles_for
 from tests.base import make_county_staff, make_station, make_user
-from tests.helpers import admin_url, in_site_language, page_text, tr
+from tests.helpers import admin_form_data, admin_url, in_site_language, page_text, tr
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +110,7 @@ def test_a_legal_worker_with_a_town_is_refused_in_chinese(county_client):
     assert not StaffScope.objects.filter(user=user).exists()
 
 
-def test_the_activity_page_takes_the_other_participants(county_client):
+def test_a_joint_receptions_page_takes_the_other_participants(county_client):
     reception = Activity.objects.create(
         kind=Activity.Kind.JOINT_RECEPTION, title="联合接访", date=timezone.localdate()
     )
@@ -118,6 +118,40 @@ def test_the_activity_page_takes_the_other_participants(county_client):
     assert response.status_code == 200
     assert tr("other participants (not representatives)") in page_text(response)
     assert 'name="guests-0-post"' in response.content.decode()
+    other = Activity.objects.create(
+        kind=Activity.Kind.LECTURE, title="人大讲堂", date=timezone.localdate()
+    )
+    response = county_client.get(admin_url(Activity, "change", other.pk))
+    assert 'name="guests-0-post"' not in response.content.decode()
+
+
+def test_county_staff_add_a_joint_reception_with_its_participants(county_client):
+    staff = StaffScope.objects.get(level="county").user
+    staff.user_permissions.add(*Permission.objects.filter(codename="add_activity"))
+    url = admin_url(Activity, "add") + "?kind=joint_reception"
+    assert 'name="guests-0-name"' in county_client.get(url).content.decode()
+    data = admin_form_data(
+        {
+            "kind": "joint_reception",
+            "title": "县信访大厅联合接访",
+            "date": timezone.localdate().isoformat(),
+            "place": "县信访大厅",
+            "attendances-TOTAL_FORMS": "0",
+            "attendances-INITIAL_FORMS": "0",
+        },
+        "guests",
+        [
+            {"kind": "vice_director", "name": "赵德明", "post": "县人大常委会副主任"},
+            {"kind": "department_head", "name": "孙海涛", "post": "县人社局局长"},
+        ],
+    )
+    response = county_client.post(url, data)
+    assert response.status_code == 302, page_text(response)[:800]
+    reception = Activity.objects.get(kind=Activity.Kind.JOINT_RECEPTION)
+    assert [str(g) for g in reception.guests.all()] == [
+        "赵德明（县人大常委会副主任）",
+        "孙海涛（县人社局局长）",
+    ]
 
 
 def test_a_participant_reads_as_name_and_post():
