@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count
@@ -330,8 +331,32 @@ class HandlingUnitAdmin(CountyImportExportMixin, admin.ModelAdmin):
         return field
 
 
+class StaffScopeForm(forms.ModelForm):
+    """Says in words what the scope's database constraint refuses (a legal worker's post)."""
+
+    class Meta:
+        model = StaffScope
+        fields = ["user", "level", "town", "station"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("level") == StaffScope.Level.LEGAL and data.get("town"):
+            self.add_error(
+                "town",
+                _(
+                    "A legal worker serves at a station's legal-service room, or at the county "
+                    "petition hall with no station: leave the town empty."
+                ),
+            )
+        return data
+
+
 @admin.register(StaffScope)
 class StaffScopeAdmin(admin.ModelAdmin):
+    """Who a staff member is, and a legal worker's post (issue #11): county staff create a
+    legal worker as a user with a scope of level "legal worker" here."""
+
+    form = StaffScopeForm
     list_display = ["user", "level", "town", "station"]
     list_filter = ["level", "town"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]

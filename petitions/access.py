@@ -7,11 +7,12 @@ workflow's buttons and transitions read the same rules.
 
 import functools
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import render
 
 from liaison import privacy
+from liaison.models import Activity, ActivityGuest
 from liaison.roles import representative_for, roles_for
 from petitions import rules
 from petitions.models import PersonalDataView, Petition
@@ -80,6 +81,38 @@ def name_for(user, petition: Petition) -> str:
     if roles.is_staff_member or roles.representative_id is not None:
         return name
     return name[0] + "*" * (len(name) - 1)
+
+
+# --- the joint receptions at the county petition hall (信访+法律咨询, issue #11) ---
+
+
+def may_see_joint_receptions(user) -> bool:
+    """County congress staff who sign in to the administration: the petition hall is the
+    county's, so the joint receptions are theirs alone."""
+    return bool(
+        user is not None and user.is_authenticated and user.is_staff and roles_for(user).county
+    )
+
+
+def joint_receptions_for_user(user):
+    """The joint receptions ``user`` may see, with their rosters and the concerns received
+    at each, in a fixed number of queries; 404 for anyone but county staff."""
+    if not may_see_joint_receptions(user):
+        raise Http404
+    concerns = Petition.objects.filter(channel=Petition.Channel.PETITION_HALL).order_by(
+        "created_at", "pk"
+    )
+    return (
+        Activity.objects.filter(kind=Activity.Kind.JOINT_RECEPTION)
+        .order_by("-date", "-pk")
+        .prefetch_related(
+            Prefetch("guests", queryset=ActivityGuest.objects.order_by("pk")),
+            # The representatives on the roster: the activity's attendance rows (the points
+            # app's), read through the activity's own relation.
+            "attendances__representative",
+            Prefetch("petitions", queryset=concerns, to_attr="hall_concerns"),
+        )
+    )
 
 
 def representative_required(page_title):

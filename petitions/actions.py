@@ -170,5 +170,15 @@ ACTIONS: dict[str, Action] = {
             Step.CLOSED,
             rules.congress_staff,
         ),
+        # 信访+法律咨询 (issue #11): a legal worker's advice, at any step (a concern not
+        # accepted may need it most), shown to the citizen when the worker says so.
+        Action(
+            "legal_advice",
+            gettext_lazy("Add legal advice"),
+            tuple(Step.values),
+            None,
+            rules.legal_adviser,
+            "primary",
+        ),
     ]
 }

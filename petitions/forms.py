@@ -530,6 +530,26 @@ class FlagForm(ActionForm):
         )
 
 
+class LegalAdviceForm(ActionForm):
+    action = "legal_advice"
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), label=_("Legal advice"), max_length=2000
+    )
+    is_public = forms.BooleanField(
+        label=_("Show to the citizen"),
+        required=False,
+        help_text=_("The citizen reads it on the tracking page, signed “legal worker”."),
+    )
+
+    def perform(self, *, actor):
+        return workflow.petition_legal_advice(
+            petition=self.petition,
+            actor=actor,
+            text=self.cleaned_data["text"],
+            is_public=self.cleaned_data["is_public"],
+        )
+
+
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     f.action: f
     for f in [
@@ -552,6 +572,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
         ReportForm,
         RecordSurveyForm,
         CloseForm,
+        LegalAdviceForm,
     ]
 }
 assert set(ACTION_FORMS) == set(workflow.ACTIONS), "every workflow action has its form"

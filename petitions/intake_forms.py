@@ -222,6 +222,14 @@ class IntakeForm(forms.Form):
         if data.get("channel") == Petition.Channel.ACTIVITY:
             if not data.get("source_activity"):
                 self.add_error("source_activity", _("Choose the activity it was raised at."))
+        elif data.get("channel") == Petition.Channel.PETITION_HALL and data.get("source_activity"):
+            # 信访+法律咨询 (issue #11): a concern brought to the monthly joint reception at the
+            # petition hall names that reception; no other activity sits at the hall.
+            if data["source_activity"].kind != Activity.Kind.JOINT_RECEPTION:
+                self.add_error(
+                    "source_activity",
+                    _("At the petition hall, choose only a joint reception (or none)."),
+                )
         elif data.get("source_activity"):
             self.add_error(
                 "source_activity",

@@ -327,6 +327,22 @@ def petition_reply(*, petition, actor, text: str):
     )
 
 
+@transaction.atomic
+def petition_legal_advice(*, petition, actor, text: str, is_public: bool):
+    """A legal worker's advice (法律意见); the citizen reads it on the tracking page when
+    ``is_public``, signed "legal worker", never by name."""
+    if not text.strip():
+        raise WorkflowError(_("Write the advice first."))
+    return _same_step_event(
+        petition,
+        action="legal_advice",
+        actor=actor,
+        kind=PetitionEvent.Kind.LEGAL_ADVICE,
+        note=text,
+        is_public=is_public,
+    )
+
+
 # --- report, survey, close ------------------------------------------------------------------
 
 

@@ -68,7 +68,8 @@ def menu_for(user) -> Menu:
     staff_work = roles.is_staff_member and user.is_staff
     return Menu(
         admin=user.is_staff,
-        work=representative or bool(roles.unit_ids) or staff_work,
+        # A legal worker's work is their list of concerns (/legal/, issue #11).
+        work=representative or bool(roles.unit_ids) or staff_work or roles.legal_worker,
         # Notices go to representatives, units and congress staff (petitions.notifications).
         notices=roles.is_anyone,
         # The representative's own page (their QR code) and points are theirs alone.

@@ -151,6 +151,11 @@ class StationResource(CountyResource):
         widget=YesNoWidget(),
         saves_null_values=False,
     )
+    legal_room_hours = fields.Field(
+        attribute="legal_room_hours",
+        column_name=_("legal-service room opening hours"),
+        widget=TextWidget(),
+    )
     is_active = _active_field()
     export_select_related = ("town", "village")
     notes = {
@@ -168,6 +173,7 @@ class StationResource(CountyResource):
         "contact_phone": _("An office line shown on the public page, never a private mobile."),
         "feature": _("Its own way of working, shown on its public page."),
         "has_legal_service_room": _("是 or 否; blank means 否."),
+        "legal_room_hours": _("When its legal worker receives visitors, if it has the room."),
         "is_active": _("是 or 否; blank means 是."),
     }
     example = {
@@ -180,6 +186,7 @@ class StationResource(CountyResource):
         "opening_hours": "每月15日 9:00–12:00",
         "contact_phone": "0914-4321002",
         "has_legal_service_room": True,
+        "legal_room_hours": "每周二、周四 9:00–12:00",
     }
 
     class Meta:
@@ -196,6 +203,7 @@ class StationResource(CountyResource):
             "contact_phone",
             "feature",
             "has_legal_service_room",
+            "legal_room_hours",
             "is_active",
         )
         import_id_fields = ("name",)

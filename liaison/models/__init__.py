@@ -16,11 +16,12 @@ from liaison.models.places import (
     new_qr_token,
 )
 from liaison.models.ratings import RatingCriterion, RatingScore, StationRating
-from liaison.models.rosters import Activity, DutyDay, DutyShift
+from liaison.models.rosters import Activity, ActivityGuest, DutyDay, DutyShift
 from liaison.models.scopes import HandlingUnit, MobileView, StaffScope
 
 __all__ = [
     "Activity",
+    "ActivityGuest",
     "Deputy",
     "DutyDay",
     "DutyShift",

@@ -1,5 +1,6 @@
 """Duty rosters (接待日) and congress activities: what a representative attends."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -107,3 +108,44 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.title}"
+
+
+class ActivityGuest(models.Model):
+    """Someone on an activity's roster who is not a representative: at the county petition
+    hall's monthly joint reception (联合接访) a vice-director of the standing committee, a
+    legal worker and the heads of the departments concerned sit with a representative. The
+    representatives themselves are the activity's attendance rows (``points.Attendance``)."""
+
+    class Kind(models.TextChoices):
+        VICE_DIRECTOR = "vice_director", _("vice-director of the standing committee")
+        LEGAL_WORKER = "legal_worker", _("legal worker")
+        DEPARTMENT_HEAD = "department_head", _("department head")
+        OTHER = "other", _("other participant")
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="guests", verbose_name=_("activity")
+    )
+    name = models.CharField(_("full name"), max_length=40)
+    post = models.CharField(
+        _("post"), max_length=80, blank=True, help_text=_("E.g. 县人大常委会副主任, 县公安局局长.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    # The legal worker's own login, when they have one: their advice on the concerns received
+    # at the reception is then theirs in the history.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("legal worker's login"),
+        limit_choices_to={"staff_scope__level": "legal"},
+    )
+
+    class Meta:
+        ordering = ["activity", "pk"]  # as entered: the vice-director first
+        verbose_name = _("participant")
+        verbose_name_plural = _("other participants (not representatives)")
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.post}）" if self.post else self.name

@@ -59,7 +59,12 @@ SIX_STEPS = (
 # closing, the unit's result, their own rating. The notes of collect, assign and accept are
 # staff's instructions to each other (they may name people, or copy the citizen's phone),
 # so the tracking page shows those steps without their notes.
-CITIZEN_NOTE_KINDS = {PetitionEvent.Kind.REPLY, PetitionEvent.Kind.EXTENSION}
+# Legal advice reaches the tracking page only when its worker marked it public.
+CITIZEN_NOTE_KINDS = {
+    PetitionEvent.Kind.REPLY,
+    PetitionEvent.Kind.EXTENSION,
+    PetitionEvent.Kind.LEGAL_ADVICE,
+}
 CITIZEN_NOTE_ACTIONS = {"reject", "merge", "report", "reopen", "survey", "close"}
 
 

@@ -83,12 +83,14 @@ def _render_detail(request, petition, *, bound=None, status=200):
 @require_GET
 def work_home(request):
     """Where a signed-in user's work is: the task list of a representative, the queue of a
-    handling unit, the admin for congress staff."""
+    handling unit, a legal worker's list, the admin for congress staff."""
     roles = roles_for(request.user)
     if roles.representative_id is not None:
         return redirect("petitions:my_tasks")
     if roles.unit_ids:
         return redirect("petitions:unit_list")
+    if roles.legal_worker:
+        return redirect("petitions:legal_list")
     if roles.is_staff_member and request.user.is_staff:
         return redirect("admin:petitions_petition_changelist")
     return redirect("liaison:my_page")

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from liaison.models import Activity, DutyDay, DutyShift, Representative, Station
+from liaison.models import Activity, ActivityGuest, DutyDay, DutyShift, Representative, Station
 from liaison.paging import LongListAdminMixin
 from liaison.people import person_column
 from points import access, services
@@ -213,6 +213,17 @@ class CancelOnSaveMixin:
             self.reinstate(obj, request.user)
 
 
+class ActivityGuestInline(admin.TabularInline):
+    """The participants who are not representatives: at the petition hall's joint reception
+    (issue #11) the vice-director, the legal worker and the department heads. They earn no
+    points; a change is recorded in the administration's own history."""
+
+    model = ActivityGuest
+    extra = 1
+    fields = ["kind", "name", "post", "user"]
+    autocomplete_fields = ["user"]
+
+
 def _counted(rows) -> Coalesce:
     """How many ``rows`` (correlated to the outer row) there are, 0 for none."""
     count = rows.values("activity").annotate(n=Count("pk")).values("n")
@@ -238,6 +249,14 @@ class ActivityAdmin(CancelOnSaveMixin, admin.ModelAdmin):
     form = ActivityForm
     inlines = [AttendanceInline]
     actions = ["cancel_activities"]
+
+    def get_inlines(self, request, obj):
+        # The other participants belong to the petition hall's joint reception alone (its
+        # add page is opened with ?kind=joint_reception, and posts back to the same address).
+        kind = obj.kind if obj is not None else request.GET.get("kind")
+        if kind == Activity.Kind.JOINT_RECEPTION:
+            return [*self.inlines, ActivityGuestInline]
+        return self.inlines
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

@@ -323,6 +323,9 @@ def _calls(demo, petition):
             petition=p, actor=a, rating="satisfied"
         ),
         "close": lambda p, a: workflow.petition_close(petition=p, actor=a, note="联系不上"),
+        "legal_advice": lambda p, a: workflow.petition_legal_advice(
+            petition=p, actor=a, text="可申请人民调解", is_public=True
+        ),
     }
 
 

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.urls import reverse
 
+from demo.legal import DEMO_HALL_LEGAL_WORKER, DEMO_LEGAL_WORKER
 from demo.logins import (
     DEMO_ADMIN,
     DEMO_COUNTY_STAFF,
@@ -46,6 +47,10 @@ class Command(BaseCommand):
             f"login {DEMO_REPRESENTATIVE[0]} / {DEMO_REPRESENTATIVE[1]}   ({DEMO_REPRESENTATIVE_NAME})",
             f"  Handling unit:       {base}{reverse('petitions:unit_list')}   "
             f"login {DEMO_UNIT[0]} / {DEMO_UNIT[1]}   (柞水县交通运输局)",
+            f"  Legal worker:        {base}{reverse('petitions:legal_list')}   "
+            f"login {DEMO_LEGAL_WORKER[0]} / {DEMO_LEGAL_WORKER[1]}   (凤凰镇中心联络站)",
+            f"  Hall legal worker:   {base}{reverse('petitions:legal_list')}   "
+            f"login {DEMO_HALL_LEGAL_WORKER[0]} / {DEMO_HALL_LEGAL_WORKER[1]}   (县信访大厅)",
         ]
         if rep:
             lines.append(f"  {rep.name}'s QR page: {base}{rep.get_absolute_url()}")

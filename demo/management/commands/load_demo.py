@@ -10,6 +10,7 @@ Every person here is invented; the bios say so.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from demo import legal as demo_legal
 from demo import liaison as demo_liaison
 from demo import mediation as demo_mediation
 from demo import petitions as demo_petitions
@@ -54,3 +55,5 @@ class Command(BaseCommand):
             rep=logins["rep"],
             stdout=self.stdout,
         )
+        # Legal help (issue #11): the legal workers, their advice and the joint receptions.
+        demo_legal.load(county=logins["county"], stdout=self.stdout)
