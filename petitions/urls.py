@@ -1,6 +1,16 @@
 """Each views module owns its own routes; this file only gathers them."""
 
-from petitions.views import calendar, citizen, intake, representative, staff, unit, visits, work
+from petitions.views import (
+    calendar,
+    citizen,
+    grids,
+    intake,
+    representative,
+    staff,
+    unit,
+    visits,
+    work,
+)
 
 app_name = "petitions"
 urlpatterns = (
@@ -12,4 +22,5 @@ urlpatterns = (
     + staff.urlpatterns
     + intake.urlpatterns
     + calendar.urlpatterns
+    + grids.urlpatterns
 )
