@@ -10,6 +10,7 @@ Every person here is invented; the bios say so.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from demo import grids as demo_grids
 from demo import liaison as demo_liaison
 from demo import petitions as demo_petitions
 from demo import points as demo_points
@@ -44,3 +45,5 @@ class Command(BaseCommand):
             county=logins["county"],
             stdout=self.stdout,
         )
+        # Issue #11: 乾佑街道's grids and 红岩寺镇's 分片包区, with a few grid concerns.
+        demo_grids.load(county=logins["county"], town_staff=logins["town_staff"])
