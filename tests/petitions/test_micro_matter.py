@@ -5,7 +5,9 @@ work page; a compare-and-set with an event; counted on the grid's public page.""
 import uuid
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from petitions import services, workflow
 from petitions.errors import TransitionConflict, TransitionNotAllowed
@@ -77,6 +79,8 @@ def test_the_grid_representative_marks_a_small_matter(client, concern, grid_rep_
     assert event.kind == PetitionEvent.Kind.NOTE
     assert event.actor == grid_rep_user and not event.is_public
     assert event.from_step == event.to_step == concern.step
+    with translation.override(settings.LANGUAGE_CODE):
+        assert event.title == tr("small matter (微实事)")
 
 
 def test_it_unmarks_a_small_matter(client, concern, grid_rep_user):
