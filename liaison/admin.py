@@ -390,3 +390,6 @@ class MobileViewAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from liaison import grid_admin  # noqa: E402, F401

@@ -13,8 +13,10 @@ class LiaisonConfig(AppConfig):
 
         from liaison import public_cache
         from liaison.models import (
+            Deputy,
             DutyDay,
             DutyShift,
+            Grid,
             Representative,
             Station,
             StationMembership,
@@ -36,6 +38,8 @@ class LiaisonConfig(AppConfig):
             StationRating,
             DutyDay,
             DutyShift,
+            Grid,
+            Deputy,
         )
         for model in watched:
             for signal in (post_save, post_delete):
@@ -50,3 +54,14 @@ class LiaisonConfig(AppConfig):
             sender=Representative.stations.through,
             dispatch_uid="public-pages-m2m-stations",
         )
+        # A grid's villages, representatives and deputies (liaison.grids.grid_save sets them).
+        for through in (
+            Grid.villages.through,
+            Grid.representatives.through,
+            Grid.deputies.through,
+        ):
+            m2m_changed.connect(
+                public_cache.public_pages_changed,
+                sender=through,
+                dispatch_uid=f"public-pages-m2m-{through.__name__}",
+            )

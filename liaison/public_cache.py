@@ -22,6 +22,13 @@ receivers are connected in liaison/apps.py, and in points/apps.py for the points
   (role, duty hours) and stations (name, slug, active, opening hours, address, contact
   phone, town), and the yearly records published by the points app (``Publication``, which
   pins a run's ``AnnualReport`` rows: points/publication.py);
+- grid page (``liaison/grid_detail.html``, issue #11): the grid's own fields (name,
+  description, public contact phone, active), its town, its station (name, slug, address,
+  opening hours, contact phone, QR token), its villages, its active representatives (name,
+  level, QR token) and deputies (name, post), and this year's count of its 微实事 (the
+  petitions app's flag: ``workflow.petition_mark_micro_matter`` forgets the pages, as the
+  flag is written by an update that sends no signal); the station page and the
+  representative page also list their active grids (name, town);
 - every page (``base.html``, ``base_citizen.html``): ``CONGRESS_NAME``, the static files'
   names, the translations. These change only with a deploy: they are in the release
   fingerprint of the key (``_release``), not in the version.

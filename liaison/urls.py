@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from liaison.views import public, staff
+from liaison.views import grids, public, staff
 
 
 class TokenConverter:
@@ -30,9 +30,10 @@ register_converter(QrFormatConverter, "qrfmt")
 app_name = "liaison"
 
 
-def build_urlpatterns(*, published_record=None):
+def build_urlpatterns(*, published_record=None, micro_matters=None):
     """The liaison pages. ``published_record(rep)`` gives a representative's published yearly
-    records for their public page: the site's URLconf passes it in from the points app."""
+    records for their public page: the site's URLconf passes it in from the points app;
+    ``micro_matters(grid)`` a grid's count of this year's 微实事, from the petitions app."""
     return [
         path("", public.home, name="home"),
         path("stations/", public.station_list, name="station_list"),
@@ -46,6 +47,12 @@ def build_urlpatterns(*, published_record=None):
             name="representative_detail",
         ),
         path("r/<token:token>/qr.<qrfmt:fmt>", public.representative_qr, name="representative_qr"),
+        path(
+            "grids/<int:pk>/",
+            grids.grid_detail,
+            {"micro_matters": micro_matters},
+            name="grid_detail",
+        ),
         path("staff/qr-cards/", staff.qr_cards, name="qr_cards"),
         path("me/", staff.my_page, name="my_page"),
     ]

@@ -180,5 +180,13 @@ ACTIONS: dict[str, Action] = {
             rules.legal_adviser,
             "primary",
         ),
+        # 微实事 (issue #11): a flag on a concern from a grid's village, any step but dropped.
+        Action(
+            "micro_matter",
+            gettext_lazy("Small matter (微实事)"),
+            (*OPEN_STEPS, Step.SURVEYED, Step.CLOSED),
+            None,
+            rules.micro_marker,
+        ),
     ]
 }

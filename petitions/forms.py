@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from liaison.models import HandlingUnit, Representative, Town, Village
 from petitions import escalation, photos, workflow
 from petitions.access import petitions_for_user
+from petitions.grid_forms import MicroMatterForm
 from petitions.models import MAX_EXTENSION_DAYS, Category, Petition, Survey
 
 ATTACHMENT_TYPES = {".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".ofd"}
@@ -573,6 +574,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
         RecordSurveyForm,
         CloseForm,
         LegalAdviceForm,
+        MicroMatterForm,
     ]
 }
 assert set(ACTION_FORMS) == set(workflow.ACTIONS), "every workflow action has its form"

@@ -25,7 +25,7 @@ import operator
 
 from django.db.models import BooleanField, Case, F, Func, Q, Subquery, Value, When
 
-from liaison.models import Station, StationMembership
+from liaison.models import Station, StationMembership, Village
 from petitions.models import Category, ExtensionStatus, Petition
 
 # No petition / every petition. Django drops them from the SQL (an empty ``IN ()`` never
@@ -235,6 +235,19 @@ def flagger(roles) -> Q:
 def legal_adviser(roles) -> Q:
     """A legal worker, on the concerns where they serve (never an accusation: ``may_see``)."""
     return _legal_area(roles)
+
+
+def _from_grid() -> Q:
+    """From a village or community of an active grid (网格)."""
+    return _in("village_id", Village.objects.filter(grids__is_active=True).values("pk"))
+
+
+def micro_marker(roles) -> Q:
+    """微实事: the grid's representatives, or county and town congress staff, on a concern
+    from a village of an active grid (never an accusation: ``congress_staff`` and
+    ``may_see``)."""
+    grid_rep = Q(village_id__in=roles.grid_village_ids) if roles.grid_village_ids else NOBODY
+    return _all(_any(congress_staff(roles), grid_rep), _from_grid())
 
 
 def unit(roles) -> Q:

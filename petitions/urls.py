@@ -3,6 +3,7 @@
 from petitions.views import (
     calendar,
     citizen,
+    grids,
     intake,
     legal,
     representative,
@@ -23,4 +24,5 @@ urlpatterns = (
     + intake.urlpatterns
     + calendar.urlpatterns
     + legal.urlpatterns
+    + grids.urlpatterns
 )

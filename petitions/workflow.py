@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.models import HandlingUnit
+from liaison.public_cache import public_pages_changed
 from liaison.roles import roles_for
 from petitions import notifications, rules
 from petitions.actions import ACTIONS, Action  # noqa: F401 (workflow.ACTIONS, workflow.Action)
@@ -299,6 +300,35 @@ def petition_add_note(*, petition, actor, note: str):
         raise WorkflowError(_("Write the note first."))
     return _same_step_event(
         petition, action="note", actor=actor, kind=PetitionEvent.Kind.NOTE, note=note
+    )
+
+
+@transaction.atomic
+def petition_mark_micro_matter(*, petition, actor, is_micro_matter: bool, was: bool):
+    """微实事: mark (or unmark) a concern from a grid's village as a small matter solved in
+    its grid. A compare-and-set on the flag as the actor saw it (``was``): two people
+    toggling at once do not undo each other unseen."""
+    _check("micro_matter", petition, actor)
+    if is_micro_matter == was:
+        raise WorkflowError(_("Nothing to change: the concern is already so."))
+    updated = Petition.objects.filter(
+        pk=petition.pk, step=petition.step, is_micro_matter=was
+    ).update(is_micro_matter=is_micro_matter, updated_at=timezone.now())
+    if updated != 1:
+        raise TransitionConflict()
+    petition.is_micro_matter = is_micro_matter
+    # The grid's public page counts its 微实事 (an update sends no signal).
+    public_pages_changed()
+    return event_append(
+        petition=petition,
+        kind=PetitionEvent.Kind.NOTE,
+        action="micro_matter",
+        from_step=petition.step,
+        to_step=petition.step,
+        actor=actor,
+        note=_("Marked as a small matter solved in its grid (微实事).")
+        if is_micro_matter
+        else _("No longer a small matter (微实事)."),
     )
 
 

@@ -20,11 +20,13 @@ from petitions import services, workflow
 from petitions.models import Notification, PersonalDataView, Petition, Reception
 from tests.base import make_representative, make_world, receive, to_step, town_staff_group
 from tests.helpers import admin_url, page_text
+from tests.liaison.grid_helpers import make_deputy, make_grid
 
 pytestmark = pytest.mark.django_db
 
 # Every number distinct, so that a full number found names whose it is.
 REP_A, REP_B, REP_C = "13900000001", "13900000002", "13900000003"
+DEPUTY = "13600000001"  # a 议政代表's (issue #11): shown to nobody in full
 CITIZEN_ASSIGNED, CITIZEN_B, CITIZEN_NEW, CITIZEN_CLOSED, CITIZEN_WALK_IN = (
     "13700000001",
     "13700000002",
@@ -41,6 +43,7 @@ EVERY_NUMBER = [
     CITIZEN_NEW,
     CITIZEN_CLOSED,
     CITIZEN_WALK_IN,
+    DEPUTY,
 ]
 # Change pages opened per model: a few rows of reference data tell as much as all of them;
 # every row of the models that hold or point to a person's number.
@@ -93,6 +96,13 @@ def world(mailoutbox, django_capture_on_commit_callbacks):
             consent=True,
             checklist=["smile", "tea"],
         )
+    # A grid looked after by rep_a and a 议政代表 with a mobile (issue #11).
+    world.grid = make_grid(
+        world.town_a,
+        station=world.station_a,
+        representatives=[world.rep_a],
+        deputies=[make_deputy(world.town_a, mobile=DEPUTY)],
+    )
     # County staff have looked at a representative's number: the record is a page too.
     MobileView.objects.create(user=world.county, representative=world.rep_b, where="test")
     world.mailoutbox = mailoutbox
@@ -174,6 +184,7 @@ def _work_urls(world, user):
         urls.append(station.get_absolute_url())
         urls.append(reverse("liaison:qr_cards") + f"?station={station.pk}")
     urls.append(reverse("liaison:my_page"))
+    urls.append(world.grid.get_absolute_url())
     return urls
 
 

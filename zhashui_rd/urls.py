@@ -12,6 +12,7 @@ from django.views.static import serve
 
 from liaison.roles import roles_for
 from liaison.urls import build_urlpatterns as liaison_urlpatterns
+from petitions.grids import grid_micro_matter_count
 from points.publication import published_report_for
 
 admin.site.site_header = _("Zhashui County People's Congress liaison portal")
@@ -47,7 +48,13 @@ urlpatterns = [
     path(
         "",
         include(
-            (liaison_urlpatterns(published_record=published_report_for), "liaison"),
+            (
+                liaison_urlpatterns(
+                    published_record=published_report_for,
+                    micro_matters=grid_micro_matter_count,
+                ),
+                "liaison",
+            ),
             namespace="liaison",
         ),
     ),

@@ -2,7 +2,7 @@
 who a user is (``scopes.py``), grids (``grids.py``) and what representatives attend: duty rosters and congress
 activities (``rosters.py``). Everything is imported from here."""
 
-from liaison.models.grids import Deputy, Grid
+from liaison.models.grids import Deputy, Grid, GridAudit
 from liaison.models.places import (
     Representative,
     RepresentativeQuerySet,
@@ -26,6 +26,7 @@ __all__ = [
     "DutyDay",
     "DutyShift",
     "Grid",
+    "GridAudit",
     "HandlingUnit",
     "MobileView",
     "RatingCriterion",

@@ -1,6 +1,8 @@
 """Grids (网格, 分片包区): a town's villages and communities in small areas, each looked after
 by representatives and by 议政代表 (乾佑街道's "人大代表+联络站+网格", 红岩寺镇's 分片包区)."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -89,3 +91,60 @@ class Grid(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("liaison:grid_detail", args=[self.pk])
+
+
+class GridAudit(models.Model):
+    """One change to a grid or a 议政代表 (who looks after which villages is who is offered
+    whose concerns): appended by ``liaison.grids``, never changed, never deleted."""
+
+    class Action(models.TextChoices):
+        GRID_CREATED = "grid_created", _("grid created")
+        GRID_CHANGED = "grid_changed", _("grid changed")
+        DEPUTY_CREATED = "deputy_created", _("deputy created")
+        DEPUTY_CHANGED = "deputy_changed", _("deputy changed")
+
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    grid = models.ForeignKey(
+        Grid,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audits",
+        verbose_name=_("grid"),
+    )
+    deputy = models.ForeignKey(
+        Deputy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audits",
+        verbose_name=_("deliberative deputy"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    # What changed, in words (field names and the villages, representatives and deputies
+    # added or removed); never a mobile number.
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("grid change")
+        verbose_name_plural = _("grid changes")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValidationError("Grid changes are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Grid changes are append-only.")

@@ -16,10 +16,12 @@ from liaison.people import display_name
 from liaison.privacy import VIEW_PLACES
 from petitions.models.concern import MAX_REOPENS, Petition, Rating, Step
 
-# Transitions whose new step does not say what happened (see PetitionEvent.title).
+# Events whose step or kind does not say what happened (see PetitionEvent.title).
 EVENT_ACTION_TITLES = {
     "return": _("returned by the unit as wrongly assigned"),
     "accept": _("acknowledged by the unit"),
+    # Not a transition: a note whose kind ("supervision note") would not say what it was.
+    "micro_matter": _("small matter (微实事)"),
 }
 
 
@@ -86,7 +88,7 @@ class PetitionEvent(models.Model):
         would mislead (a unit's return lands on "collected", its acknowledgement on
         "supervising", an unsatisfied rating sends the concern back to "supervising")."""
         if self.kind != self.Kind.TRANSITION:
-            return str(self.get_kind_display())
+            return str(EVENT_ACTION_TITLES.get(self.action) or self.get_kind_display())
         if self.action == "survey" and self.to_step == Step.SUPERVISING:
             return str(_("rated unsatisfied: handled again"))
         if self.action in EVENT_ACTION_TITLES:

@@ -35,11 +35,14 @@ def overdue_q(today) -> Q:
 
 
 def task_queryset(user, roles):
-    """The concerns a representative answers for: addressed to them or received at one of
-    their stations, minus any that accuse them (access.petitions_for_user)."""
+    """The concerns a representative answers for: addressed to them, received at one of
+    their stations or from a village of their grids (网格), minus any that accuse them
+    (access.petitions_for_user)."""
     mine = Q(representative_id=roles.representative_id)
     if roles.rep_station_ids:
         mine |= Q(station_id__in=roles.rep_station_ids)
+    if roles.grid_village_ids:
+        mine |= Q(village_id__in=roles.grid_village_ids)
     today = timezone.localdate()
     return (
         access.petitions_for_user(user)

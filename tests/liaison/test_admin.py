@@ -42,6 +42,7 @@ from tests.base import (
     make_village,
 )
 from tests.helpers import admin_url, page_text, tr
+from tests.liaison.grid_helpers import make_deputy, make_grid
 from tests.second_factor import SECOND_FACTOR
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +58,9 @@ LIAISON_MODELS = [
     "liaison.HandlingUnit",
     "liaison.StaffScope",
     "liaison.MobileView",
+    "liaison.Grid",
+    "liaison.Deputy",
+    "liaison.GridAudit",
 ]
 # The apps whose administration this suite vouches for: the liaison app and the parts of
 # Django and django-celery-beat the staff see next to it. Other apps test their own admin.
@@ -106,6 +110,8 @@ def one_of_everything(superuser):
     # Registered by points (its admin stays there), kept in liaison since issue 9.
     Activity.objects.create(kind=Activity.Kind.BRIEFING, title="通报工作", date=date(2026, 3, 1))
     MobileView.objects.create(user=superuser, representative=rep, where="admin change page")
+    # A grid and a 议政代表, saved as staff do (an audit row each).
+    make_grid(town, villages=[village], representatives=[rep], deputies=[make_deputy(town)])
     interval = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.DAYS)
     CrontabSchedule.objects.create(minute="0", hour="3")
     SolarSchedule.objects.create(event="sunrise", latitude=33.68, longitude=109.11)
@@ -130,7 +136,7 @@ def test_it_opens_the_changelist_of_every_registered_model(admin_client, one_of_
 
 
 # Records the system appends, which nobody adds by hand.
-SYSTEM_RECORDS = ["liaison.RetiredQrToken", "liaison.MobileView"]
+SYSTEM_RECORDS = ["liaison.RetiredQrToken", "liaison.MobileView", "liaison.GridAudit"]
 
 
 @pytest.mark.parametrize("label", [m for m in REGISTERED if m not in SYSTEM_RECORDS])

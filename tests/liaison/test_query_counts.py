@@ -28,10 +28,10 @@ STATION_LIST_QUERIES = 2  # the stations with stars and counts, the towns for th
 STATION_LIST_FILTERED_QUERIES = 3  # … plus the town the filter names
 # the station, its stars, its memberships with representatives, its next duty days (their
 # rosters are one more query when there are any: tests/points/test_roster.py)
-STATION_PAGE_QUERIES = 4
-STATION_QR_PAGE_QUERIES = 4
-# the representative, memberships, stations, towns, the published yearly records
-REPRESENTATIVE_PAGE_QUERIES = 5
+STATION_PAGE_QUERIES = 5  # … and its active grids (issue #11)
+STATION_QR_PAGE_QUERIES = 5
+# the representative, memberships, stations, towns, the published yearly records, grids
+REPRESENTATIVE_PAGE_QUERIES = 6  # … and the grids they look after (issue #11)
 SESSION_AND_USER = 2
 QR_CARDS_FOR_REPRESENTATIVES_QUERIES = SESSION_AND_USER + 3  # reps, memberships, stations
 QR_CARDS_FOR_A_STATION_QUERIES = SESSION_AND_USER + 2  # station with its town, memberships

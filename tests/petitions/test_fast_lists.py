@@ -102,7 +102,9 @@ def _plainly_visible(roles, petitions) -> set[int]:
             p.station_id == roles.station_id or p.representative_id in members
         )
         as_rep = roles.representative_id is not None and (
-            p.representative_id == roles.representative_id or p.station_id in roles.rep_station_ids
+            p.representative_id == roles.representative_id
+            or p.station_id in roles.rep_station_ids
+            or p.village_id in roles.grid_village_ids  # the villages of their grids (issue #11)
         )
         as_unit = p.unit_id in roles.unit_ids
         if roles.county:

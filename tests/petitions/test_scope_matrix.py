@@ -326,6 +326,9 @@ def _calls(demo, petition):
         "legal_advice": lambda p, a: workflow.petition_legal_advice(
             petition=p, actor=a, text="可申请人民调解", is_public=True
         ),
+        "micro_matter": lambda p, a: workflow.petition_mark_micro_matter(
+            petition=p, actor=a, is_micro_matter=not p.is_micro_matter, was=p.is_micro_matter
+        ),
     }
 
 

@@ -65,6 +65,9 @@ def _calls(world):
             petition=p, actor=a, rating="satisfied"
         ),
         "close": lambda p, a: workflow.petition_close(petition=p, actor=a, note="联系不上"),
+        "micro_matter": lambda p, a: workflow.petition_mark_micro_matter(
+            petition=p, actor=a, is_micro_matter=True, was=False
+        ),
     }
 
 

@@ -10,6 +10,7 @@ Every person here is invented; the bios say so.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from demo import grids as demo_grids
 from demo import legal as demo_legal
 from demo import liaison as demo_liaison
 from demo import mediation as demo_mediation
@@ -32,6 +33,9 @@ class Command(BaseCommand):
         # The superuser and the county staff login must pass a second factor (issue #10).
         demo_two_factor.second_factors_load()
         demo_petitions.PetitionDemo(units=units, **logins).load()
+        # Issue #11: 乾佑街道's grids and 红岩寺镇's 分片包区, with a few grid concerns (before
+        # the summary below counts the concerns; they earn no points).
+        demo_grids.load(county=logins["county"], town_staff=logins["town_staff"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data: {Station.objects.count()} stations, "
