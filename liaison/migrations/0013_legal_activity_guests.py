@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('liaison', '0011_grids_deputies_legal_workers'),
+        ('liaison', '0012_grids_audit'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
