@@ -365,3 +365,7 @@ class MobileViewAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The rhythm's themes (issue #11) have their own module.
+from liaison import rhythm_admin  # noqa: E402, F401

@@ -19,6 +19,7 @@ class LiaisonConfig(AppConfig):
             Station,
             StationMembership,
             StationRating,
+            Theme,
             Town,
             Village,
         )
@@ -36,6 +37,7 @@ class LiaisonConfig(AppConfig):
             StationRating,
             DutyDay,
             DutyShift,
+            Theme,
         )
         for model in watched:
             for signal in (post_save, post_delete):

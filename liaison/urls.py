@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from liaison.views import public, staff
+from liaison.views import public, rhythm, staff
 
 
 class TokenConverter:
@@ -48,6 +48,8 @@ def build_urlpatterns(*, published_record=None):
         path("r/<token:token>/qr.<qrfmt:fmt>", public.representative_qr, name="representative_qr"),
         path("staff/qr-cards/", staff.qr_cards, name="qr_cards"),
         path("me/", staff.my_page, name="my_page"),
+        path("staff/rhythm/", rhythm.rhythm_this_year, name="staff_rhythm_now"),
+        path("staff/rhythm/<int:year>/", rhythm.rhythm_year, name="staff_rhythm"),
     ]
 
 

@@ -28,8 +28,8 @@ STATION_LIST_QUERIES = 2  # the stations with stars and counts, the towns for th
 STATION_LIST_FILTERED_QUERIES = 3  # … plus the town the filter names
 # the station, its stars, its memberships with representatives, its next duty days (their
 # rosters are one more query when there are any: tests/points/test_roster.py)
-STATION_PAGE_QUERIES = 4
-STATION_QR_PAGE_QUERIES = 4
+STATION_PAGE_QUERIES = 5  # … and the rhythm's themes of today (liaison/rhythm.py)
+STATION_QR_PAGE_QUERIES = 5
 # the representative, memberships, stations, towns, the published yearly records
 REPRESENTATIVE_PAGE_QUERIES = 5
 SESSION_AND_USER = 2
