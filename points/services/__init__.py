@@ -9,7 +9,8 @@ modules here feed it from the database:
 - ``table``: the year's rules, caps and grade bands, and the totals (read only);
 - ``entries``: claims and staff entries, review, appeals, deletion, the audit rows;
 - ``sources``: automatic entries following attendance, duty shifts, concerns and outreach
-  visits, and the changes to those sources (cancelling, excuses).
+  visits, and the changes to those sources (cancelling, excuses);
+- ``keyissue_sources``: automatic entries of the key issues a representative solved.
 """
 
 from points import scoring
@@ -30,6 +31,7 @@ from points.services.entries import (
     point_entry_reject,
     visible_text,
 )
+from points.services.keyissue_sources import key_issue_sync
 from points.services.sources import (
     ABSENCE_DEDUCTED,
     ACTIVITY_RULES,
@@ -88,6 +90,7 @@ __all__ = [
     "duty_shift_sync",
     "excuse_approve",
     "grade_bands_for_year",
+    "key_issue_sync",
     "pending_q",
     "petition_sync",
     "visit_sync",
