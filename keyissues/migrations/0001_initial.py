@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('liaison', '0012_rhythm'),
+        ('liaison', '0011_grids_deputies_legal_workers'),
         ('petitions', '0015_dispute_categories_micro_matters_legal_advice'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -48,11 +48,12 @@ class Theme(models.Model):
                 condition=Q(number__isnull=True),
                 name="theme_unique_year_theme",
             ),
-            # The year has no number, a season 1–4, a month 1–12.
+            # The year has no number, a season 1–4, a month 1–12 (a NULL passes a CHECK
+            # that compares it, hence "not null" spelled out).
             models.CheckConstraint(
                 condition=Q(kind="year", number__isnull=True)
-                | Q(kind="quarter", number__gte=1, number__lte=4)
-                | Q(kind="month", number__gte=1, number__lte=12),
+                | Q(kind="quarter", number__isnull=False, number__gte=1, number__lte=4)
+                | Q(kind="month", number__isnull=False, number__gte=1, number__lte=12),
                 name="theme_number_fits_kind",
             ),
         ]
