@@ -10,9 +10,11 @@ Every person here is invented; the bios say so.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from demo import keyissues as demo_keyissues
 from demo import liaison as demo_liaison
 from demo import petitions as demo_petitions
 from demo import points as demo_points
+from demo import rhythm as demo_rhythm
 from demo import two_factor as demo_two_factor
 from liaison.models import Representative, Station
 from petitions.models import Petition
@@ -44,3 +46,6 @@ class Command(BaseCommand):
             county=logins["county"],
             stdout=self.stdout,
         )
+        # The stations' rhythm and this quarter's key issues (issue #11).
+        demo_rhythm.load(county=logins["county"])
+        demo_keyissues.load(rep=logins["rep"], rep_user=logins["rep_user"], county=logins["county"])
