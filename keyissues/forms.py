@@ -94,7 +94,9 @@ class NoteForm(forms.Form):
         _bootstrap(self)
 
     date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        required=False,
     )
     text = forms.CharField(
         label=_("Progress"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
@@ -114,7 +116,9 @@ class StateForm(forms.Form):
         help_text=_("Needed when the issue is concluded as solved or not solved."),
     )
     result_date = forms.DateField(
-        label=_("Result date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Result date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, **kwargs):

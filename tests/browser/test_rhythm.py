@@ -31,7 +31,8 @@ def _fits(page):
 
 def _themes():
     year = timezone.localdate().year
-    entries = {slot: (f"{slot[0]}-{slot[1]}", "") for slot in rhythm.SLOTS}
+    entries = {slot: (f"{slot[1]}月活动", "") for slot in rhythm.SLOTS if slot[0] == "month"}
+    entries.update({("quarter", n): (f"第{n}季主题", "") for n in range(1, 5)})
     entries[("year", None)] = ("推进基层治理·共建和美乡村", "主题活动")
     today = timezone.localdate()
     entries[("month", today.month)] = ("矛盾纠纷排查月", "")
