@@ -9,7 +9,9 @@ from liaison.roles import roles_for
 
 
 def _county(request) -> bool:
-    return roles_for(request.user).county
+    # Asked after Django's own permission check, so that the admin's every page (its menu
+    # asks each model) costs no query for those without the theme's permissions.
+    return request.user.is_superuser or roles_for(request.user).county
 
 
 @admin.register(Theme)
@@ -20,19 +22,21 @@ class ThemeAdmin(admin.ModelAdmin):
     fields = ["kind", "year", "number", "title", "description"]
 
     def has_module_permission(self, request):
-        return _county(request) and super().has_module_permission(request)
+        # The model's own permissions, not the app's: the town staff's liaison permissions
+        # must not cost them a query on every admin page.
+        return self.has_view_or_change_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        return _county(request) and super().has_view_permission(request, obj)
+        return super().has_view_permission(request, obj) and _county(request)
 
     def has_add_permission(self, request):
-        return _county(request) and super().has_add_permission(request)
+        return super().has_add_permission(request) and _county(request)
 
     def has_change_permission(self, request, obj=None):
-        return _county(request) and super().has_change_permission(request, obj)
+        return super().has_change_permission(request, obj) and _county(request)
 
     def has_delete_permission(self, request, obj=None):
-        return _county(request) and super().has_delete_permission(request, obj)
+        return super().has_delete_permission(request, obj) and _county(request)
 
     def save_model(self, request, obj, form, change):
         rhythm.theme_save(theme=obj, actor=request.user)
@@ -52,10 +56,12 @@ class ThemeChangeAdmin(admin.ModelAdmin):
     list_select_related = ["actor"]
 
     def has_module_permission(self, request):
-        return _county(request) and super().has_module_permission(request)
+        # The model's own permissions, not the app's: the town staff's liaison permissions
+        # must not cost them a query on every admin page.
+        return self.has_view_or_change_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        return _county(request) and super().has_view_permission(request, obj)
+        return super().has_view_permission(request, obj) and _county(request)
 
     def has_add_permission(self, request):
         return False
