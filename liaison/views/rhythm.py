@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from liaison import rhythm
 from liaison.forms import RhythmYearForm
@@ -17,6 +17,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @login_required
+@require_GET
 def rhythm_this_year(request):
     if not rhythm.may_edit_rhythm(request.user):
         raise Http404
