@@ -1,4 +1,5 @@
-"""Routes of the keyissues pages."""
+"""Routes of the key issues' pages (they live beside their views)."""
+
+from keyissues.views import urlpatterns  # noqa: F401
 
 app_name = "keyissues"
-urlpatterns = []

@@ -392,4 +392,5 @@ class MobileViewAdmin(admin.ModelAdmin):
         return False
 
 
-from liaison import grid_admin  # noqa: E402, F401
+# Grids and the rhythm's themes (issue #11) have their own modules.
+from liaison import grid_admin, rhythm_admin  # noqa: E402, F401

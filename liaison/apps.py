@@ -21,6 +21,7 @@ class LiaisonConfig(AppConfig):
             Station,
             StationMembership,
             StationRating,
+            Theme,
             Town,
             Village,
         )
@@ -40,6 +41,7 @@ class LiaisonConfig(AppConfig):
             DutyShift,
             Grid,
             Deputy,
+            Theme,
         )
         for model in watched:
             for signal in (post_save, post_delete):

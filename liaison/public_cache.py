@@ -16,7 +16,8 @@ receivers are connected in liaison/apps.py, and in points/apps.py for the points
   sector, town, photo, feature, address, opening hours, contact phone, legal-service room,
   QR token), its latest star rating, its memberships (role, duty hours) and their active
   representatives (name, level, QR token), its next duty days (date, hours, cancelled) and
-  their rosters (duty shifts and their representatives);
+  their rosters (duty shifts and their representatives), and the rhythm's themes of today
+  (``Theme``: the year's, the season's, the month's);
 - representative page (``liaison/representative_detail.html``): the representative's own
   fields (name, photo, level, term, occupation, bio, active, QR token), their memberships
   (role, duty hours) and stations (name, slug, active, opening hours, address, contact
@@ -39,8 +40,9 @@ concerns (the "post a concern" form is its own page, never cached: it carries a 
 key and a CSRF token).
 
 **Time**: the station page shows its next duty days from today on, so every key holds
-today's date (Asia/Shanghai): at midnight the pages are drawn afresh. Nothing else on
-these pages depends on the time.
+today's date (Asia/Shanghai): at midnight the pages are drawn afresh, so the station
+page's themes of the season and the month change on the first day of the next. Nothing else
+on these pages depends on the time.
 
 **Who gets the cached body**: a visitor with no signed-in user and no message waiting, on
 a GET. The view's own response is kept (body and content type), never the middleware's

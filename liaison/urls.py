@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from liaison.views import grids, public, staff
+from liaison.views import grids, public, rhythm, staff
 
 
 class TokenConverter:
@@ -55,6 +55,8 @@ def build_urlpatterns(*, published_record=None, micro_matters=None):
         ),
         path("staff/qr-cards/", staff.qr_cards, name="qr_cards"),
         path("me/", staff.my_page, name="my_page"),
+        path("staff/rhythm/", rhythm.rhythm_this_year, name="staff_rhythm_now"),
+        path("staff/rhythm/<int:year>/", rhythm.rhythm_year, name="staff_rhythm"),
     ]
 
 

@@ -9,6 +9,7 @@ counts once its source is gone: it is kept as withdrawn, with its audit row.
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from keyissues.signals import key_issue_concluded
 from liaison.models import DutyShift
 from mediation.signals import mediation_closed
 from petitions.models import Visit
@@ -64,3 +65,8 @@ def _material_read(sender, read, **kwargs):
 @receiver(post_delete, sender=MaterialRead, dispatch_uid="points_material_read_deleted")
 def _material_read_deleted(sender, instance, **kwargs):
     _remove_source_entry(PointEntry.Source.STUDY, instance)
+
+
+@receiver(key_issue_concluded, dispatch_uid="points_key_issue_sync")
+def _key_issue_changed(sender, issue, **kwargs):
+    services.key_issue_sync(issue=issue)

@@ -1,5 +1,5 @@
 """The ground floor's data: places and people (``places.py``), star ratings (``ratings.py``),
-who a user is (``scopes.py``), grids (``grids.py``) and what representatives attend: duty rosters and congress
+who a user is (``scopes.py``), grids (``grids.py``), the rhythm's themes (``rhythm.py``) and what representatives attend: duty rosters and congress
 activities (``rosters.py``). Everything is imported from here."""
 
 from liaison.models.grids import Deputy, Grid, GridAudit
@@ -16,6 +16,7 @@ from liaison.models.places import (
     new_qr_token,
 )
 from liaison.models.ratings import RatingCriterion, RatingScore, StationRating
+from liaison.models.rhythm import Theme, ThemeChange
 from liaison.models.rosters import Activity, ActivityGuest, DutyDay, DutyShift
 from liaison.models.scopes import HandlingUnit, MobileView, StaffScope
 
@@ -36,6 +37,8 @@ __all__ = [
     "RepresentativeQuerySet",
     "RetiredQrToken",
     "StaffScope",
+    "Theme",
+    "ThemeChange",
     "Station",
     "StationMembership",
     "StationQuerySet",

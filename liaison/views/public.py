@@ -17,6 +17,7 @@ from liaison.forms import StationFilterForm
 from liaison.models import DutyDay, DutyShift, Representative, Station, StationMembership, Town
 from liaison.network import limit_per_address
 from liaison.public_cache import public_page
+from liaison.rhythm import themes_on
 from liaison.services import latest_stars_subquery, stations_with_stars
 
 QR_CACHE_SECONDS = 3600
@@ -71,7 +72,13 @@ def _station_page(request, station):
     return render(
         request,
         "liaison/station_detail.html",
-        {"station": station, "memberships": memberships, "duty_days": _next_duty_days(station)},
+        {
+            "station": station,
+            "memberships": memberships,
+            "duty_days": _next_duty_days(station),
+            # The rhythm of today (行动年, 主题季, 活动月): the cache key holds the date.
+            "rhythm": themes_on(timezone.localdate()),
+        },
     )
 
 

@@ -12,6 +12,7 @@ modules here feed it from the database:
   visits, and the changes to those sources (cancelling, excuses);
 - ``mediation_sources``: the entries of successful mediations (issue #11).
 - ``study_sources``: automatic entries following the study materials representatives read.
+- ``keyissue_sources``: automatic entries of the key issues a representative solved.
 """
 
 from points import scoring
@@ -32,6 +33,7 @@ from points.services.entries import (
     point_entry_reject,
     visible_text,
 )
+from points.services.keyissue_sources import key_issue_sync
 from points.services.mediation_sources import mediation_sync
 from points.services.sources import (
     ABSENCE_DEDUCTED,
@@ -94,6 +96,7 @@ __all__ = [
     "grade_bands_for_year",
     "mediation_sync",
     "material_read_sync",
+    "key_issue_sync",
     "pending_q",
     "petition_sync",
     "visit_sync",

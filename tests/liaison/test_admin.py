@@ -17,7 +17,7 @@ from django_celery_beat.models import (
     SolarSchedule,
 )
 
-from liaison import services
+from liaison import rhythm, services
 from liaison.models import (
     Activity,
     DutyDay,
@@ -122,6 +122,8 @@ def one_of_everything(superuser):
         interval=interval,
         args="[2025]",
     )
+    # The rhythm (issue #11): a theme, saved with its audit row.
+    rhythm.theme_year_save(year=2026, entries={("year", None): ("行动年", "")}, actor=superuser)
     return {"station": station, "rep": rep}
 
 
@@ -136,7 +138,12 @@ def test_it_opens_the_changelist_of_every_registered_model(admin_client, one_of_
 
 
 # Records the system appends, which nobody adds by hand.
-SYSTEM_RECORDS = ["liaison.RetiredQrToken", "liaison.MobileView", "liaison.GridAudit"]
+SYSTEM_RECORDS = [
+    "liaison.RetiredQrToken",
+    "liaison.MobileView",
+    "liaison.GridAudit",
+    "liaison.ThemeChange",
+]
 
 
 @pytest.mark.parametrize("label", [m for m in REGISTERED if m not in SYSTEM_RECORDS])

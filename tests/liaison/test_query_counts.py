@@ -28,7 +28,8 @@ STATION_LIST_QUERIES = 2  # the stations with stars and counts, the towns for th
 STATION_LIST_FILTERED_QUERIES = 3  # … plus the town the filter names
 # the station, its stars, its memberships with representatives, its next duty days (their
 # rosters are one more query when there are any: tests/points/test_roster.py)
-STATION_PAGE_QUERIES = 5  # … and its active grids (issue #11)
+# … its active grids and the rhythm's themes of today (issue #11)
+STATION_PAGE_QUERIES = 6
 STATION_QR_PAGE_QUERIES = 5
 # the representative, memberships, stations, towns, the published yearly records, grids
 REPRESENTATIVE_PAGE_QUERIES = 6  # … and the grids they look after (issue #11)

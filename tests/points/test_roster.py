@@ -19,7 +19,7 @@ SESSION_AND_USER = 2
 # the duty hours, the next duty days, the unread notices in the header.
 MY_TASKS_QUERIES = SESSION_AND_USER + 4 + 1 + 4 + 1 + 1 + 1
 # the station, its stars, its memberships, its next duty days, their rosters
-STATION_PAGE_QUERIES = 6  # … and its active grids (issue #11)
+STATION_PAGE_QUERIES = 7  # … its active grids and the rhythm's themes of today
 
 
 def today():

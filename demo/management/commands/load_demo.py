@@ -11,11 +11,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from demo import grids as demo_grids
+from demo import keyissues as demo_keyissues
 from demo import legal as demo_legal
 from demo import liaison as demo_liaison
 from demo import mediation as demo_mediation
 from demo import petitions as demo_petitions
 from demo import points as demo_points
+from demo import rhythm as demo_rhythm
 from demo import study as demo_study
 from demo import two_factor as demo_two_factor
 from liaison.models import Representative, Station
@@ -61,3 +63,6 @@ class Command(BaseCommand):
         )
         # Legal help (issue #11): the legal workers, their advice and the joint receptions.
         demo_legal.load(county=logins["county"], stdout=self.stdout)
+        # The stations' rhythm and this quarter's key issues (issue #11).
+        demo_rhythm.load(county=logins["county"])
+        demo_keyissues.load(rep=logins["rep"], rep_user=logins["rep_user"], county=logins["county"])
