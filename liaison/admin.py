@@ -365,3 +365,6 @@ class MobileViewAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from liaison import link_admin  # noqa: E402, F401  (the five links: liaison/link_admin.py)

@@ -15,12 +15,16 @@ class LiaisonConfig(AppConfig):
         from liaison.models import (
             DutyDay,
             DutyShift,
+            Leader,
+            Link,
+            ProfessionalGroup,
             Representative,
             Station,
             StationMembership,
             StationRating,
             Town,
             Village,
+            WorkingCommittee,
         )
 
         # The public pages served from the cache show these rows (the list is in
@@ -36,6 +40,11 @@ class LiaisonConfig(AppConfig):
             StationRating,
             DutyDay,
             DutyShift,
+            # The five links on the representative's page (names, posts, groups).
+            Leader,
+            Link,
+            ProfessionalGroup,
+            WorkingCommittee,
         )
         for model in watched:
             for signal in (post_save, post_delete):
@@ -49,4 +58,10 @@ class LiaisonConfig(AppConfig):
             public_cache.public_pages_changed,
             sender=Representative.stations.through,
             dispatch_uid="public-pages-m2m-stations",
+        )
+        # group.representatives.add(…) writes no group row.
+        m2m_changed.connect(
+            public_cache.public_pages_changed,
+            sender=ProfessionalGroup.representatives.through,
+            dispatch_uid="public-pages-m2m-professional-groups",
         )

@@ -20,8 +20,12 @@ receivers are connected in liaison/apps.py, and in points/apps.py for the points
 - representative page (``liaison/representative_detail.html``): the representative's own
   fields (name, photo, level, term, occupation, bio, active, QR token), their memberships
   (role, duty hours) and stations (name, slug, active, opening hours, address, contact
-  phone, town), and the yearly records published by the points app (``Publication``, which
-  pins a run's ``AnnualReport`` rows: points/publication.py);
+  phone, town), the five links to them (``Link`` of kind 常委会组成人员 ↔ 代表 and its
+  ``Leader``: name, post, active; their ``ProfessionalGroup`` and the group's current
+  ``Link`` to a ``WorkingCommittee``: names; an ended link is a queryset update, which
+  ``liaison.links.link_end`` announces itself), and the yearly records published by the
+  points app (``Publication``, which pins a run's ``AnnualReport`` rows:
+  points/publication.py);
 - every page (``base.html``, ``base_citizen.html``): ``CONGRESS_NAME``, the static files'
   names, the translations. These change only with a deploy: they are in the release
   fingerprint of the key (``_release``), not in the version.

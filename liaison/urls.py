@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from liaison.views import public, staff
+from liaison.views import links, public, staff
 
 
 class TokenConverter:
@@ -48,6 +48,12 @@ def build_urlpatterns(*, published_record=None):
         path("r/<token:token>/qr.<qrfmt:fmt>", public.representative_qr, name="representative_qr"),
         path("staff/qr-cards/", staff.qr_cards, name="qr_cards"),
         path("me/", staff.my_page, name="my_page"),
+        # The five links (五联系机制).
+        path("staff/links/", links.staff_links, name="staff_links"),
+        path("staff/links/coverage/", links.staff_coverage, name="staff_links_coverage"),
+        path("staff/links/<int:pk>/", links.staff_link_detail, name="staff_link_detail"),
+        path("me/links/", links.my_links, name="my_links"),
+        path("me/contacts/", links.my_contacts, name="my_contacts"),
     ]
 
 

@@ -9,6 +9,7 @@ counts once its source is gone: it is kept as withdrawn, with its audit row.
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from liaison.links import contact_logged
 from liaison.models import DutyShift
 from petitions.models import Visit
 from petitions.signals import petition_step_changed
@@ -46,3 +47,8 @@ def _visit_saved(sender, instance, raw=False, **kwargs):
 @receiver(post_delete, sender=Visit, dispatch_uid="points_visit_deleted")
 def _visit_deleted(sender, instance, **kwargs):
     _remove_source_entry(PointEntry.Source.VISIT, instance)
+
+
+@receiver(contact_logged, dispatch_uid="points_contact_sync")
+def _contact_logged(sender, contact, **kwargs):
+    services.contact_sync(contact=contact)

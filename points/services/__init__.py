@@ -9,10 +9,12 @@ modules here feed it from the database:
 - ``table``: the year's rules, caps and grade bands, and the totals (read only);
 - ``entries``: claims and staff entries, review, appeals, deletion, the audit rows;
 - ``sources``: automatic entries following attendance, duty shifts, concerns and outreach
-  visits, and the changes to those sources (cancelling, excuses).
+  visits, and the changes to those sources (cancelling, excuses);
+- ``contact_sources``: the entries of representatives' contacts with the people (五联系).
 """
 
 from points import scoring
+from points.services.contact_sources import contact_sync
 from points.services.entries import (
     MAX_ITEMS_PER_CLAIM,
     MAX_ITEMS_PER_ENTRY,
@@ -78,6 +80,7 @@ __all__ = [
     "attendance_save",
     "attendance_sync",
     "category_caps_for_year",
+    "contact_sync",
     "check_claim_date",
     "check_quantity",
     "check_year_open",
