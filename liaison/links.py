@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q
+from django.db.models import Exists, FilteredRelation, Max, OuterRef, Q
 from django.dispatch import Signal
 from django.http import Http404
 from django.utils import timezone
@@ -458,7 +458,7 @@ def coverage(*, year: int, quarter: int, user=None) -> list[KindCoverage]:
 def representative_links(rep: Representative) -> dict:
     """Who a representative is linked to, for their public page: the standing committee's
     members linked to them, their professional groups and the working committees linked to
-    each group. Names and posts only. Three queries."""
+    each group. Names and posts only. Two queries."""
     leaders = [
         link.from_leader
         for link in Link.objects.filter(
@@ -470,12 +470,20 @@ def representative_links(rep: Representative) -> dict:
         .select_related("from_leader")
         .order_by("from_leader__order", "from_leader__name", "pk")
     ]
-    committee_links = Link.objects.filter(
-        kind=LinkKind.COMMITTEE_GROUP, ended_on__isnull=True
-    ).select_related("from_committee")
-    groups = list(
-        ProfessionalGroup.objects.filter(representatives=rep).prefetch_related(
-            Prefetch("links", queryset=committee_links, to_attr="committee_links")
+    # The groups and their current committees in one LEFT JOIN (a group with none is kept).
+    rows = (
+        ProfessionalGroup.objects.filter(representatives=rep)
+        .annotate(
+            current=FilteredRelation(
+                "links", condition=Q(links__kind=LinkKind.COMMITTEE_GROUP, links__ended_on=None)
+            )
         )
+        .order_by("name", "pk", "current__from_committee__order")
+        .values_list("pk", "name", "current__from_committee__name")
     )
-    return {"leaders": leaders, "groups": groups}
+    groups: dict[int, dict] = {}
+    for pk, name, committee in rows:
+        group = groups.setdefault(pk, {"name": name, "committees": []})
+        if committee:
+            group["committees"].append(committee)
+    return {"leaders": leaders, "groups": list(groups.values())}

@@ -30,15 +30,16 @@ STATION_LIST_FILTERED_QUERIES = 3  # … plus the town the filter names
 # rosters are one more query when there are any: tests/points/test_roster.py)
 STATION_PAGE_QUERIES = 4
 STATION_QR_PAGE_QUERIES = 4
-# the representative, memberships, stations, towns, the published yearly records
-REPRESENTATIVE_PAGE_QUERIES = 5
+# the representative, memberships, stations, towns, the published yearly records; the
+# five links (issue #11): the leaders linked to them, their groups with their committees
+REPRESENTATIVE_PAGE_QUERIES = 5 + 2
 SESSION_AND_USER = 2
 QR_CARDS_FOR_REPRESENTATIVES_QUERIES = SESSION_AND_USER + 3  # reps, memberships, stations
 QR_CARDS_FOR_A_STATION_QUERIES = SESSION_AND_USER + 2  # station with its town, memberships
 # rep, memberships, stations, towns; the unread-notices badge of the staff header; and who
 # the user is, for the header's menu (liaison.roles.roles_for: staff scope, representative,
-# their stations, units)
-MY_PAGE_QUERIES = SESSION_AND_USER + 4 + 1 + 4
+# their stations, units); whether they are a leader of the five links (issue #11)
+MY_PAGE_QUERIES = SESSION_AND_USER + 4 + 1 + 4 + 1
 
 
 def _stations_in_towns(count):
