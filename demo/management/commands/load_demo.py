@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from demo import liaison as demo_liaison
+from demo import links as demo_links
 from demo import petitions as demo_petitions
 from demo import points as demo_points
 from demo import two_factor as demo_two_factor
@@ -44,3 +45,5 @@ class Command(BaseCommand):
             county=logins["county"],
             stdout=self.stdout,
         )
+        # The five links (issue #11): the leadership, the links and their contact log.
+        demo_links.load(county=logins["county"], stdout=self.stdout)
