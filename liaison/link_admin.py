@@ -32,7 +32,11 @@ class CountyOnly:
     """County staff only, and then as their Django permissions say."""
 
     def has_module_permission(self, request):
-        return super().has_module_permission(request) and _county(request)
+        # The model's own permissions first (no query beyond the cached permissions), so
+        # that the sidebar of every admin page asks who the user is only of those holding one.
+        return super().has_module_permission(request) and (
+            self.has_view_permission(request) or self.has_change_permission(request)
+        )
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and _county(request)

@@ -105,3 +105,30 @@ def test_a_representative_logs_a_contact_with_the_people_on_a_phone(live_server,
     assert "郑委员" in page.inner_text("#rep-links")
     _no_overflow(page)
     _shot(page, "representative")
+
+
+def test_a_leader_logs_a_contact_on_their_own_link_on_a_phone(live_server, phone_page):
+    fx = make_links()
+    user = fx.director_user
+    user.set_password(PASSWORD)
+    user.save(update_fields=["password"])
+    page = phone_page
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_load_state()
+
+    page.goto(f"{live_server.url}/me/links/")
+    assert "甲镇" in page.inner_text("#my-links")
+    page.select_option("select[name=link]", str(fx.member_link.pk))
+    page.fill("input[name=date]", (timezone.localdate() - timedelta(days=2)).isoformat())
+    page.select_option("select[name=way]", "phone")
+    page.fill("textarea[name=content]", "电话了解委员联系代表情况。")
+    _no_overflow(page)
+    page.click("#log-contact button[type=submit]")
+    page.wait_for_load_state()
+    assert ContactLog.objects.get().link == fx.member_link
+    assert "电话了解委员联系代表情况" in page.content()
+    _no_overflow(page)
+    _shot(page, "my-links")

@@ -66,7 +66,8 @@ def test_it_rates_every_station_once_for_last_year(counts):
 
 def test_it_creates_the_demo_logins(counts):
     User = get_user_model()
-    assert counts["users"] == 5  # admin, representative, unit, town staff, county staff
+    # admin, representative, unit, town staff, county staff, a leader (五联系, issue #11)
+    assert counts["users"] == 6
     admin = User.objects.get(username=DEMO_ADMIN[0])
     assert admin.is_superuser and admin.is_staff
     assert admin.check_password(DEMO_ADMIN[1])
@@ -92,7 +93,7 @@ def test_it_is_idempotent(demo_second_run):
     assert first["points"] == 22
     assert first["professional"] == 3
     assert first["representatives"] >= 100
-    assert first["users"] == 5
+    assert first["users"] == 6
     assert first["ratings"] == first["stations"]
 
 
