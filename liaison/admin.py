@@ -392,5 +392,5 @@ class MobileViewAdmin(admin.ModelAdmin):
         return False
 
 
-# Grids and the rhythm's themes (issue #11) have their own modules.
-from liaison import grid_admin, rhythm_admin  # noqa: E402, F401
+# Grids, the rhythm's themes and the five links (issue #11) have their own modules.
+from liaison import grid_admin, link_admin, rhythm_admin  # noqa: E402, F401

@@ -17,6 +17,9 @@ class LiaisonConfig(AppConfig):
             DutyDay,
             DutyShift,
             Grid,
+            Leader,
+            Link,
+            ProfessionalGroup,
             Representative,
             Station,
             StationMembership,
@@ -24,6 +27,7 @@ class LiaisonConfig(AppConfig):
             Theme,
             Town,
             Village,
+            WorkingCommittee,
         )
 
         # The public pages served from the cache show these rows (the list is in
@@ -42,6 +46,11 @@ class LiaisonConfig(AppConfig):
             Grid,
             Deputy,
             Theme,
+            # The five links on the representative's page (names, posts, groups).
+            Leader,
+            Link,
+            ProfessionalGroup,
+            WorkingCommittee,
         )
         for model in watched:
             for signal in (post_save, post_delete):
@@ -67,3 +76,9 @@ class LiaisonConfig(AppConfig):
                 sender=through,
                 dispatch_uid=f"public-pages-m2m-{through.__name__}",
             )
+        # group.representatives.add(…) writes no group row.
+        m2m_changed.connect(
+            public_cache.public_pages_changed,
+            sender=ProfessionalGroup.representatives.through,
+            dispatch_uid="public-pages-m2m-professional-groups",
+        )

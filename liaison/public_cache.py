@@ -30,6 +30,10 @@ receivers are connected in liaison/apps.py, and in points/apps.py for the points
   petitions app's flag: ``workflow.petition_mark_micro_matter`` forgets the pages, as the
   flag is written by an update that sends no signal); the station page and the
   representative page also list their active grids (name, town);
+- the representative page's five links (issue #11): the ``Link`` rows of kind 常委会组成人员 ↔
+  代表 to the representative and their ``Leader`` (name, post, active); their
+  ``ProfessionalGroup`` and the group's current ``Link`` to a ``WorkingCommittee`` (names);
+  an ended link is a queryset update, which ``liaison.links.link_end`` announces itself;
 - every page (``base.html``, ``base_citizen.html``): ``CONGRESS_NAME``, the static files'
   names, the translations. These change only with a deploy: they are in the release
   fingerprint of the key (``_release``), not in the version.

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from liaison.views import grids, public, rhythm, staff
+from liaison.views import grids, links, public, rhythm, staff
 
 
 class TokenConverter:
@@ -57,6 +57,12 @@ def build_urlpatterns(*, published_record=None, micro_matters=None):
         path("me/", staff.my_page, name="my_page"),
         path("staff/rhythm/", rhythm.rhythm_this_year, name="staff_rhythm_now"),
         path("staff/rhythm/<int:year>/", rhythm.rhythm_year, name="staff_rhythm"),
+        # The five links (五联系机制).
+        path("staff/links/", links.staff_links, name="staff_links"),
+        path("staff/links/coverage/", links.staff_coverage, name="staff_links_coverage"),
+        path("staff/links/<int:pk>/", links.staff_link_detail, name="staff_link_detail"),
+        path("me/links/", links.my_links, name="my_links"),
+        path("me/contacts/", links.my_contacts, name="my_contacts"),
     ]
 
 

@@ -10,6 +10,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from keyissues.signals import key_issue_concluded
+from liaison.links import contact_logged
 from liaison.models import DutyShift
 from mediation.signals import mediation_closed
 from petitions.models import Visit
@@ -70,3 +71,8 @@ def _material_read_deleted(sender, instance, **kwargs):
 @receiver(key_issue_concluded, dispatch_uid="points_key_issue_sync")
 def _key_issue_changed(sender, issue, **kwargs):
     services.key_issue_sync(issue=issue)
+
+
+@receiver(contact_logged, dispatch_uid="points_contact_sync")
+def _contact_logged(sender, contact, **kwargs):
+    services.contact_sync(contact=contact)

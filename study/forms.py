@@ -34,7 +34,7 @@ class MaterialForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     url = forms.URLField(
-        label=gettext_lazy("Link"),
+        label=gettext_lazy("Web link"),
         required=False,
         max_length=500,
         validators=[web_url_validator],

@@ -47,7 +47,7 @@ class Material(models.Model):
 
     class Kind(models.TextChoices):
         DOCUMENT = "document", _("document")
-        LINK = "link", _("link")
+        LINK = "link", _("web link")
         LECTURE = "lecture", _("人大讲堂 lecture")
         LAW = "law", _("law or regulation")
 
@@ -62,7 +62,7 @@ class Material(models.Model):
     file = models.FileField(_("file"), upload_to=material_upload_to, blank=True)
     file_name = models.CharField(_("file name"), max_length=120, blank=True, editable=False)
     url = models.URLField(
-        _("link"),
+        _("web link"),
         max_length=500,
         blank=True,
         validators=[web_url_validator],

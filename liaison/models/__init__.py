@@ -1,8 +1,17 @@
 """The ground floor's data: places and people (``places.py``), star ratings (``ratings.py``),
-who a user is (``scopes.py``), grids (``grids.py``), the rhythm's themes (``rhythm.py``) and what representatives attend: duty rosters and congress
+who a user is (``scopes.py``), grids (``grids.py``), the rhythm's themes (``rhythm.py``), the five links (``links.py``) and what representatives attend: duty rosters and congress
 activities (``rosters.py``). Everything is imported from here."""
 
 from liaison.models.grids import Deputy, Grid, GridAudit
+from liaison.models.links import (
+    ContactLog,
+    Leader,
+    Link,
+    LinkAudit,
+    LinkKind,
+    ProfessionalGroup,
+    WorkingCommittee,
+)
 from liaison.models.places import (
     Representative,
     RepresentativeQuerySet,
@@ -23,6 +32,13 @@ from liaison.models.scopes import HandlingUnit, MobileView, StaffScope
 __all__ = [
     "Activity",
     "ActivityGuest",
+    "ContactLog",
+    "Leader",
+    "Link",
+    "LinkAudit",
+    "LinkKind",
+    "ProfessionalGroup",
+    "WorkingCommittee",
     "Deputy",
     "DutyDay",
     "DutyShift",

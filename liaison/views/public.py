@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from liaison import qrcodes
 from liaison.access import QrTokenReplaced, get_representative_by_token, get_station_by_token
 from liaison.forms import StationFilterForm
+from liaison.links import representative_links
 from liaison.models import DutyDay, DutyShift, Representative, Station, StationMembership, Town
 from liaison.network import limit_per_address
 from liaison.public_cache import public_page
@@ -133,6 +134,8 @@ def representative_detail(request, token, published_record=None):
         {
             "rep": rep,
             "memberships": memberships,
+            # 五联系机制: the standing committee's members, groups and committees linked.
+            "links": representative_links(rep),
             # 代表法 Art. 58: the yearly record, once staff publish the year, never before.
             "published_reports": published_record(rep) if published_record else [],
         },

@@ -13,9 +13,11 @@ modules here feed it from the database:
 - ``mediation_sources``: the entries of successful mediations (issue #11).
 - ``study_sources``: automatic entries following the study materials representatives read.
 - ``keyissue_sources``: automatic entries of the key issues a representative solved.
+- ``contact_sources``: the entries of representatives' contacts with the people (五联系).
 """
 
 from points import scoring
+from points.services.contact_sources import contact_sync
 from points.services.entries import (
     MAX_ITEMS_PER_CLAIM,
     MAX_ITEMS_PER_ENTRY,
@@ -84,6 +86,7 @@ __all__ = [
     "attendance_save",
     "attendance_sync",
     "category_caps_for_year",
+    "contact_sync",
     "check_claim_date",
     "check_quantity",
     "check_year_open",

@@ -22,11 +22,11 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('kind', models.CharField(choices=[('document', 'document'), ('link', 'link'), ('lecture', '人大讲堂 lecture'), ('law', 'law or regulation')], max_length=10, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('document', 'document'), ('link', 'web link'), ('lecture', '人大讲堂 lecture'), ('law', 'law or regulation')], max_length=10, verbose_name='kind')),
                 ('summary', models.TextField(blank=True, verbose_name='summary')),
                 ('file', models.FileField(blank=True, upload_to=study.models.material_upload_to, verbose_name='file')),
                 ('file_name', models.CharField(blank=True, editable=False, max_length=120, verbose_name='file name')),
-                ('url', models.URLField(blank=True, help_text='The official page, for a law the national law database.', max_length=500, validators=[django.core.validators.URLValidator(schemes=['http', 'https'])], verbose_name='link')),
+                ('url', models.URLField(blank=True, help_text='The official page, for a law the national law database.', max_length=500, validators=[django.core.validators.URLValidator(schemes=['http', 'https'])], verbose_name='web link')),
                 ('lecture_date', models.DateField(blank=True, null=True, verbose_name='lecture date')),
                 ('speaker', models.CharField(blank=True, max_length=80, verbose_name='speaker')),
                 ('slides', models.FileField(blank=True, upload_to=study.models.material_upload_to, verbose_name='slides')),

@@ -66,8 +66,8 @@ def test_it_rates_every_station_once_for_last_year(counts):
 
 def test_it_creates_the_demo_logins(counts):
     User = get_user_model()
-    # admin, representative, unit, town staff, county staff; two legal workers (issue #11)
-    assert counts["users"] == 7
+    # admin, representative, unit, town staff, county staff; two legal workers and a leader (issue #11)
+    assert counts["users"] == 8
     admin = User.objects.get(username=DEMO_ADMIN[0])
     assert admin.is_superuser and admin.is_staff
     assert admin.check_password(DEMO_ADMIN[1])
@@ -93,7 +93,7 @@ def test_it_is_idempotent(demo_second_run):
     assert first["points"] == 22
     assert first["professional"] == 3
     assert first["representatives"] >= 100
-    assert first["users"] == 7
+    assert first["users"] == 8
     assert first["ratings"] == first["stations"]
 
 

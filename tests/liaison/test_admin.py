@@ -43,6 +43,7 @@ from tests.base import (
 )
 from tests.helpers import admin_url, page_text, tr
 from tests.liaison.grid_helpers import make_deputy, make_grid
+from tests.liaison.links_helpers import five_links_rows
 from tests.second_factor import SECOND_FACTOR
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +113,7 @@ def one_of_everything(superuser):
     MobileView.objects.create(user=superuser, representative=rep, where="admin change page")
     # A grid and a 议政代表, saved as staff do (an audit row each).
     make_grid(town, villages=[village], representatives=[rep], deputies=[make_deputy(town)])
+    five_links_rows(town=town, actor=superuser)  # issue #11, the five links
     interval = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.DAYS)
     CrontabSchedule.objects.create(minute="0", hour="3")
     SolarSchedule.objects.create(event="sunrise", latitude=33.68, longitude=109.11)
@@ -143,6 +145,8 @@ SYSTEM_RECORDS = [
     "liaison.MobileView",
     "liaison.GridAudit",
     "liaison.ThemeChange",
+    "liaison.ContactLog",
+    "liaison.LinkAudit",
 ]
 
 

@@ -39,7 +39,8 @@ ROWS = [1, 50]
 # What the first (uncached) visit runs, as tests/liaison/test_query_counts.py measures it.
 HOME_QUERIES = 4
 STATION_PAGE_QUERIES = 6  # … its active grids and the rhythm's themes of today (issue #11)
-REPRESENTATIVE_PAGE_QUERIES = 6  # … and the grids they look after (issue #11)
+# … the grids they look after; the five links: leaders, groups (issue #11)
+REPRESENTATIVE_PAGE_QUERIES = 5 + 1 + 2
 
 
 def _get(client, url, **headers):

@@ -31,15 +31,16 @@ STATION_LIST_FILTERED_QUERIES = 3  # … plus the town the filter names
 # … its active grids and the rhythm's themes of today (issue #11)
 STATION_PAGE_QUERIES = 6
 STATION_QR_PAGE_QUERIES = 5
-# the representative, memberships, stations, towns, the published yearly records, grids
-REPRESENTATIVE_PAGE_QUERIES = 6  # … and the grids they look after (issue #11)
+# the representative, memberships, stations, towns, the published yearly records; issue #11:
+# the grids they look after, the leaders linked to them, their groups with their committees
+REPRESENTATIVE_PAGE_QUERIES = 5 + 1 + 2
 SESSION_AND_USER = 2
 QR_CARDS_FOR_REPRESENTATIVES_QUERIES = SESSION_AND_USER + 3  # reps, memberships, stations
 QR_CARDS_FOR_A_STATION_QUERIES = SESSION_AND_USER + 2  # station with its town, memberships
 # rep, memberships, stations, towns; the unread-notices badge of the staff header; and who
 # the user is, for the header's menu (liaison.roles.roles_for: staff scope, representative,
-# their stations, units)
-MY_PAGE_QUERIES = SESSION_AND_USER + 4 + 1 + 4
+# their stations, units); whether they are a leader of the five links (issue #11)
+MY_PAGE_QUERIES = SESSION_AND_USER + 4 + 1 + 4 + 1
 
 
 def _stations_in_towns(count):

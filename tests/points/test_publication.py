@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 YEAR = 2025
 # the representative, memberships, stations, towns, the published yearly records
-REPRESENTATIVE_PAGE_QUERIES = 6  # … and the grids they look after (issue #11)
+REPRESENTATIVE_PAGE_QUERIES = 5 + 1 + 2  # + grids; the five links: leaders, groups (issue #11)
 
 
 @pytest.fixture

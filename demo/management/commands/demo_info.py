@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.urls import reverse
 
 from demo.legal import DEMO_HALL_LEGAL_WORKER, DEMO_LEGAL_WORKER
+from demo.links import DEMO_LEADER
 from demo.logins import (
     DEMO_ADMIN,
     DEMO_COUNTY_STAFF,
@@ -45,6 +46,8 @@ class Command(BaseCommand):
             f"login {DEMO_REPRESENTATIVE[0]} / {DEMO_REPRESENTATIVE[1]}",
             f"  My points:           {base}{reverse('points:my_points')}   "
             f"login {DEMO_REPRESENTATIVE[0]} / {DEMO_REPRESENTATIVE[1]}   ({DEMO_REPRESENTATIVE_NAME})",
+            f"  A leader's links:    {base}{reverse('liaison:my_links')}   "
+            f"login {DEMO_LEADER[0]} / {DEMO_LEADER[1]}   (五联系, 周立新)",
             f"  Handling unit:       {base}{reverse('petitions:unit_list')}   "
             f"login {DEMO_UNIT[0]} / {DEMO_UNIT[1]}   (柞水县交通运输局)",
             f"  Legal worker:        {base}{reverse('petitions:legal_list')}   "

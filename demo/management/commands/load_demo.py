@@ -14,6 +14,7 @@ from demo import grids as demo_grids
 from demo import keyissues as demo_keyissues
 from demo import legal as demo_legal
 from demo import liaison as demo_liaison
+from demo import links as demo_links
 from demo import mediation as demo_mediation
 from demo import petitions as demo_petitions
 from demo import points as demo_points
@@ -66,3 +67,5 @@ class Command(BaseCommand):
         # The stations' rhythm and this quarter's key issues (issue #11).
         demo_rhythm.load(county=logins["county"])
         demo_keyissues.load(rep=logins["rep"], rep_user=logins["rep_user"], county=logins["county"])
+        # The five links (issue #11): the leadership, the links and their contact log.
+        demo_links.load(county=logins["county"], stdout=self.stdout)
