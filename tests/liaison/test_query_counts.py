@@ -30,7 +30,7 @@ STATION_LIST_FILTERED_QUERIES = 3  # … plus the town the filter names
 # rosters are one more query when there are any: tests/points/test_roster.py)
 # … its active grids and the rhythm's themes of today (issue #11)
 STATION_PAGE_QUERIES = 6
-STATION_QR_PAGE_QUERIES = 5
+STATION_QR_PAGE_QUERIES = 6  # as the station page
 # the representative, memberships, stations, towns, the published yearly records; issue #11:
 # the grids they look after, the leaders linked to them, their groups with their committees
 REPRESENTATIVE_PAGE_QUERIES = 5 + 1 + 2

@@ -69,3 +69,5 @@ class Command(BaseCommand):
         demo_keyissues.load(rep=logins["rep"], rep_user=logins["rep_user"], county=logins["county"])
         # The five links (issue #11): the leadership, the links and their contact log.
         demo_links.load(county=logins["county"], stdout=self.stdout)
+        # Last, as every part may bring concerns of its own: the count the demo ends with.
+        self.stdout.write(self.style.SUCCESS(f"In all: {Petition.objects.count()} concerns."))
