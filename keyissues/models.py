@@ -9,14 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import Representative, Station
+
+# Re-exported: the key issues' trail refuses changes with the shared error.
+from liaison.models.append_only import AppendOnlyModel, AuditRowImmutable  # noqa: F401
 from petitions.models import Petition
 
 # The seed's rule: "每季度确定1-2个热点难点问题". Shared by the service and the form.
 MAX_PER_QUARTER = 2
-
-
-class AuditRowImmutable(Exception):
-    """A key issue's event is written once and never changed or deleted."""
 
 
 class KeyIssue(models.Model):
@@ -119,15 +118,7 @@ class KeyIssueNote(models.Model):
         return f"{self.date:%Y-%m-%d}"
 
 
-class KeyIssueEventQuerySet(models.QuerySet):
-    def delete(self):
-        raise AuditRowImmutable("key issue events are never deleted")
-
-    def update(self, **kwargs):
-        raise AuditRowImmutable("key issue events are never changed")
-
-
-class KeyIssueEvent(models.Model):
+class KeyIssueEvent(AppendOnlyModel):
     """One change to a key issue: who, when, what it was and what it became. Appended, never
     changed or deleted."""
 
@@ -152,8 +143,6 @@ class KeyIssueEvent(models.Model):
     after = models.JSONField(_("after"), null=True, blank=True)
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
-    objects = KeyIssueEventQuerySet.as_manager()
-
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name = _("key issue event")
@@ -161,11 +150,3 @@ class KeyIssueEvent(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AuditRowImmutable("key issue events are never changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AuditRowImmutable("key issue events are never deleted")

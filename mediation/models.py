@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import Representative, Station, Town
+from liaison.models.append_only import AppendOnlyModel
 from petitions.models import Petition
 
 
@@ -182,7 +183,7 @@ class Session(models.Model):
         return f"{self.held_on:%Y-%m-%d} {self.place}"
 
 
-class MediationEvent(models.Model):
+class MediationEvent(AppendOnlyModel):
     """The audit trail of a mediation: appended by every service, never changed."""
 
     class Kind(models.TextChoices):
@@ -212,11 +213,3 @@ class MediationEvent(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("A mediation event is never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("A mediation event is never deleted.")

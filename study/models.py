@@ -5,7 +5,6 @@ to each. What a read earns is the points app's business (it listens to ``signals
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from liaison.models import Representative, Station
+from liaison.models.append_only import AppendOnlyModel
 
 # The files a material may carry: what staff are sent (PDF, OFD, Word, Excel, PowerPoint
 # for a lecture's slides) and photos of printed pages.
@@ -162,17 +162,7 @@ class MaterialRead(models.Model):
         return f"{self.representative} · {self.material}"
 
 
-class MaterialEventQuerySet(models.QuerySet):
-    """Rows are added, never changed or removed, not even in bulk."""
-
-    def update(self, **kwargs):
-        raise ValidationError("Study material events are append-only.")
-
-    def delete(self):
-        raise ValidationError("Study material events are append-only.")
-
-
-class MaterialEvent(models.Model):
+class MaterialEvent(AppendOnlyModel):
     """What staff did to a material. Appended, never changed, never deleted."""
 
     class Kind(models.TextChoices):
@@ -196,8 +186,6 @@ class MaterialEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    objects = MaterialEventQuerySet.as_manager()
-
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("study material event")
@@ -205,11 +193,3 @@ class MaterialEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.material} · {self.get_kind_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValidationError("Study material events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("Study material events are append-only.")

@@ -2,11 +2,11 @@
 by representatives and by 议政代表 (乾佑街道's "人大代表+联络站+网格", 红岩寺镇's 分片包区)."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from liaison.models.append_only import AppendOnlyModel
 from liaison.models.places import Representative, Station, Town, Village, mainland_mobile_validator
 from liaison.privacy import mask_phone
 
@@ -93,7 +93,7 @@ class Grid(models.Model):
         return reverse("liaison:grid_detail", args=[self.pk])
 
 
-class GridAudit(models.Model):
+class GridAudit(AppendOnlyModel):
     """One change to a grid or a 议政代表 (who looks after which villages is who is offered
     whose concerns): appended by ``liaison.grids``, never changed, never deleted."""
 
@@ -140,11 +140,3 @@ class GridAudit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.created_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValidationError("Grid changes are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("Grid changes are append-only.")

@@ -17,11 +17,11 @@ one shape for all five kinds (``ContactLog.link``) and points read one source.
 """
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from liaison.models.append_only import AppendOnlyModel
 from liaison.models.places import Representative, Station, Town
 
 
@@ -298,22 +298,7 @@ class Link(models.Model):
         return self.ended_on is None
 
 
-class _AppendOnly(models.Model):
-    """Rows that are written once and never changed or deleted."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValidationError("This record is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("This record is append-only.")
-
-
-class ContactLog(_AppendOnly):
+class ContactLog(AppendOnlyModel):
     """One contact made along a link: when, how, what was said, what follows. Append-only:
     a correction is a new row that says so."""
 
@@ -353,7 +338,7 @@ class ContactLog(_AppendOnly):
         return f"{self.date:%Y-%m-%d} {self.get_way_display()}"
 
 
-class LinkAudit(_AppendOnly):
+class LinkAudit(AppendOnlyModel):
     """Who created or ended a link, or logged a contact, and when."""
 
     class Action(models.TextChoices):

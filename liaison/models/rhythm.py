@@ -7,9 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-class AuditRowImmutable(Exception):
-    """An audit row is written once and never changed or deleted."""
+# Re-exported: the rhythm's trail refuses changes with the shared error.
+from liaison.models.append_only import AppendOnlyModel, AuditRowImmutable  # noqa: F401
 
 
 class Theme(models.Model):
@@ -64,15 +63,7 @@ class Theme(models.Model):
         return f"{self.year}-{self.number} {self.get_kind_display()}: {self.title}"
 
 
-class ThemeChangeQuerySet(models.QuerySet):
-    def delete(self):
-        raise AuditRowImmutable("theme changes are never deleted")
-
-    def update(self, **kwargs):
-        raise AuditRowImmutable("theme changes are never changed")
-
-
-class ThemeChange(models.Model):
+class ThemeChange(AppendOnlyModel):
     """Who changed which theme of the rhythm, from what to what: appended, never changed."""
 
     kind = models.CharField(_("kind"), max_length=8, choices=Theme.Kind.choices)
@@ -89,8 +80,6 @@ class ThemeChange(models.Model):
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
-    objects = ThemeChangeQuerySet.as_manager()
-
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name = _("rhythm theme change")
@@ -98,11 +87,3 @@ class ThemeChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_kind_display()} {self.number or ''}".strip()
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AuditRowImmutable("theme changes are never changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AuditRowImmutable("theme changes are never deleted")

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.utils import timezone
 
+from liaison.models.append_only import AuditRowImmutable
 from mediation import services
 from mediation.models import Mediation, MediationEvent
 from petitions.errors import TransitionConflict, TransitionNotAllowed
@@ -181,10 +182,14 @@ def test_events_are_never_changed_nor_deleted(mw):
     mediation = open_mediation(mw)
     event = mediation.events.first()
     event.note = "changed"
-    with pytest.raises(ValueError):
+    with pytest.raises(AuditRowImmutable):
         event.save()
-    with pytest.raises(ValueError):
+    with pytest.raises(AuditRowImmutable):
         event.delete()
+    with pytest.raises(AuditRowImmutable):
+        MediationEvent.objects.filter(pk=event.pk).update(note="changed")
+    with pytest.raises(AuditRowImmutable):
+        MediationEvent.objects.filter(pk=event.pk).delete()
     assert MediationEvent.objects.get(pk=event.pk).note != "changed"
 
 
