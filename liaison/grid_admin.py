@@ -18,6 +18,7 @@ from liaison.models import (
     Village,
     mainland_mobile_validator,
 )
+from liaison.people import person_column
 from liaison.roles import roles_for
 
 
@@ -177,9 +178,10 @@ class DeputyAdmin(admin.ModelAdmin):
 
 @admin.register(GridAudit)
 class GridAuditAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "action", "grid", "deputy", "actor", "note"]
+    list_display = ["created_at", "action", "grid", "deputy", "actor_name", "note"]
     list_filter = ["action"]
-    list_select_related = ["grid__town", "deputy", "actor"]
+    list_select_related = ["grid__town", "deputy", "actor__representative"]
+    actor_name = person_column(GridAudit, "actor")
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)

@@ -19,6 +19,7 @@ from liaison.models import (
     WorkingCommittee,
 )
 from liaison.models.links import END_FIELDS
+from liaison.people import person_column
 from liaison.roles import roles_for
 
 
@@ -148,13 +149,19 @@ class LinkAdmin(CountyOnly, admin.ModelAdmin):
 
 @admin.register(ContactLog)
 class ContactLogAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ["date", "way", "link", "logged_by"]
+    list_display = ["date", "way", "link", "logged_by_name"]
     list_filter = ["way", "link__kind"]
-    list_select_related = [f"link__{end}" for end in rules.END_RELATIONS] + ["logged_by"]
+    list_select_related = [f"link__{end}" for end in rules.END_RELATIONS] + [
+        "logged_by__representative"
+    ]
+    logged_by_name = person_column(ContactLog, "logged_by")
 
 
 @admin.register(LinkAudit)
 class LinkAuditAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ["created_at", "action", "link", "actor"]
+    list_display = ["created_at", "action", "link", "actor_name"]
     list_filter = ["action"]
-    list_select_related = [f"link__{end}" for end in rules.END_RELATIONS] + ["actor"]
+    list_select_related = [f"link__{end}" for end in rules.END_RELATIONS] + [
+        "actor__representative"
+    ]
+    actor_name = person_column(LinkAudit, "actor")

@@ -110,6 +110,8 @@ class CloseForm(forms.Form):
     agreement = forms.CharField(
         label=_("Agreement"),
         required=False,
+        # As long as a concern's text may be: an agreement is a page or two.
+        max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required when an agreement was reached: its text as signed."),
     )

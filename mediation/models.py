@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from liaison.models import Representative, Station, Town
 from liaison.models.append_only import AppendOnlyModel
@@ -28,8 +29,8 @@ class Mediation(models.Model):
     race: the second insert fails)."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
-        CLOSED = "closed", _("closed")
+        OPEN = "open", pgettext_lazy("mediation", "open")
+        CLOSED = "closed", pgettext_lazy("mediation", "closed")
 
     class Outcome(models.TextChoices):
         NONE = "", _("not yet")

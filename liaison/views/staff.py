@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from liaison import qrcodes
 from liaison.forms import QrCardsForm
+from liaison.links import leader_for
 from liaison.models import Representative, Station, StationMembership
 from liaison.roles import roles_for
 
@@ -89,4 +90,8 @@ def my_page(request):
         if roles.unit_ids or (roles.is_staff_member and request.user.is_staff):
             # Not a representative: their work is elsewhere (the unit queue, the admin).
             return redirect("petitions:work_home")
+        if leader_for(request.user) is not None:
+            # A member of the standing committee's leadership (五联系机制) who is not a
+            # representative: their page is their links (signing in lands here).
+            return redirect("liaison:my_links")
     return render(request, "liaison/my_page.html", {"rep": rep})

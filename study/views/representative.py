@@ -59,7 +59,12 @@ def my_material_read(request, pk, rep):
         messages.error(request, error.message)
     else:
         if created:
-            messages.success(request, _("Marked as read. It counts on your points record."))
+            messages.success(
+                request,
+                _(
+                    "Marked as read. It counts under study and training on your points record, up to the rule's yearly limit."
+                ),
+            )
     return redirect("study:my_material", pk=material.pk)
 
 

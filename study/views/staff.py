@@ -158,7 +158,7 @@ def staff_material(request, pk):
     page = Paginator(reads, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     material.reader_count = page.paginator.count
     _audience_sizes([material])
-    events = material.events.select_related("actor")
+    events = material.events.select_related("actor__representative")
     context = _page_context(request, material.title, material=material, page=page, events=events)
     return render(request, "study/staff_material.html", context)
 

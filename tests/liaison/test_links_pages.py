@@ -351,3 +351,10 @@ def test_every_list_runs_in_constant_queries(client, fx):
         )
     assert Leader.objects.get(pk=fx.member_b.pk).links_from.count() == 50
     assert counts() == one
+
+
+def test_a_leader_who_is_not_a_representative_lands_on_their_links(client, fx):
+    # Signing in leads to "My page" for anyone with no other role; a leader's is their links.
+    response = _as(client, fx.director_user).get(reverse("liaison:my_page"))
+    assert response.status_code == 302
+    assert response.url == reverse("liaison:my_links")
