@@ -57,7 +57,9 @@ def mediation_open(*, petition: Petition, actor) -> Mediation:
     """Open the mediation of a dispute; its representative or legal worker who opens it
     mediates it."""
     petition = (
-        Petition.objects.select_for_update()
+        # Only the concern's row is locked: PostgreSQL refuses FOR UPDATE on the nullable
+        # side of the outer joins (category, station).
+        Petition.objects.select_for_update(of=("self",))
         .select_related("category", "station")
         .get(pk=petition.pk)
     )

@@ -143,5 +143,5 @@ def ensure_default_table() -> None:
     data migrations included, so tests on a real worker ask for them here."""
     from django.apps import apps
 
-    migration = importlib.import_module("points.migrations.0002_default_rules")
-    migration.forwards(apps, None)
+    for name in ("0002_default_rules", "0009_outreach_visit_rule", "0012_station_work_rules"):
+        importlib.import_module(f"points.migrations.{name}").forwards(apps, None)
