@@ -11,13 +11,23 @@ ROOT = Path(__file__).resolve().parent.parent
 # The stations' own work (issue #11): three apps side by side on one floor, between
 # petitions and points, none importing another.
 STATION_WORK = {"mediation", "keyissues", "study"}
-APPS = ["liaison", "petitions", *sorted(STATION_WORK), "points", "demo", "zhashui_rd"]
+# Measured results (issue #14) sit on points and under the demo.
+APPS = [
+    "liaison",
+    "petitions",
+    *sorted(STATION_WORK),
+    "points",
+    "measures",
+    "demo",
+    "zhashui_rd",
+]
 # What each floor may not import: every floor above it.
 ABOVE = {
-    "liaison": {"petitions", *STATION_WORK, "points", "demo"},
-    "petitions": {*STATION_WORK, "points", "demo"},
-    **{app: (STATION_WORK - {app}) | {"points", "demo"} for app in STATION_WORK},
-    "points": {"demo"},
+    "liaison": {"petitions", *STATION_WORK, "points", "measures", "demo"},
+    "petitions": {*STATION_WORK, "points", "measures", "demo"},
+    **{app: (STATION_WORK - {app}) | {"points", "measures", "demo"} for app in STATION_WORK},
+    "points": {"measures", "demo"},
+    "measures": {"demo"},
 }
 
 

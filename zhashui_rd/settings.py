@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "keyissues",
     "study",
     "points",
+    # Measured, not typed (issue #14): reads every floor below it.
+    "measures",
     "demo",
 ]
 

@@ -70,6 +70,7 @@ urlpatterns = [
     path("", include("keyissues.urls")),
     path("", include("study.urls")),
     path("", include("points.urls")),
+    path("", include("measures.urls")),
 ]
 
 # The only folders of MEDIA_ROOT that are public: station and representative photos.

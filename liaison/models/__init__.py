@@ -1,7 +1,8 @@
-"""The ground floor's data: places and people (``places.py``), star ratings (``ratings.py``),
+"""The ground floor's data: places and people (``places.py``), star ratings (``ratings.py``) and their awards (``awards.py``),
 who a user is (``scopes.py``), grids (``grids.py``), the rhythm's themes (``rhythm.py``), the five links (``links.py``) and what representatives attend: duty rosters and congress
 activities (``rosters.py``). Everything is imported from here."""
 
+from liaison.models.awards import AwardLevel, AwardLine, AwardYear
 from liaison.models.grids import Deputy, Grid, GridAudit
 from liaison.models.links import (
     ContactLog,
@@ -30,6 +31,9 @@ from liaison.models.rosters import Activity, ActivityGuest, DutyDay, DutyShift
 from liaison.models.scopes import HandlingUnit, MobileView, StaffScope
 
 __all__ = [
+    "AwardLevel",
+    "AwardLine",
+    "AwardYear",
     "Activity",
     "ActivityGuest",
     "ContactLog",

@@ -331,6 +331,11 @@ class Petition(models.Model):
         related_name="petitions",
         verbose_name=_("activity it came from"),
     )
+    # Answered at the activity itself, by the official present (现场办理, issue #14): set
+    # through the workflow when the concern is recorded from an activity, never typed in.
+    handled_on_the_spot = models.BooleanField(
+        _("handled on the spot"), default=False, editable=False
+    )
     # The day the concern reached us, which may be before it was typed in (a letter opened
     # on Monday, entered on Wednesday): the acceptance limit (collect_by) counts from it.
     received_on = models.DateField(_("day received"), default=timezone.localdate)

@@ -1,0 +1,3 @@
+"""The measured results' pages: each part's routes are listed here."""
+
+urlpatterns = []
