@@ -24,7 +24,6 @@ from liaison.models import (
     HandlingUnit,
     MobileView,
     RatingCriterion,
-    RatingScore,
     Representative,
     RetiredQrToken,
     StaffScope,
@@ -245,33 +244,6 @@ class RepresentativeAdmin(CountyImportExportMixin, admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
-
-
-class RatingScoreInline(admin.TabularInline):
-    model = RatingScore
-    extra = 0
-    autocomplete_fields = ["criterion"]
-
-
-@admin.register(StationRating)
-class StationRatingAdmin(admin.ModelAdmin):
-    list_display = ["station", "year", "total", "max_total", "stars", "rated_on", "rated_by"]
-    list_filter = ["year", "stars", "station__town", "station__kind"]
-    search_fields = ["station__name"]
-    list_select_related = ["station", "rated_by"]
-    readonly_fields = ["total", "max_total", "stars", "rated_by"]
-    autocomplete_fields = ["station"]
-    inlines = [RatingScoreInline]
-
-    def save_model(self, request, obj, form, change):
-        if obj.rated_by_id is None:
-            obj.rated_by = request.user
-        super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Totals and stars are never typed in: they follow from the scores.
-        services.station_rating_recompute(rating=form.instance)
 
 
 @admin.register(RatingCriterion)

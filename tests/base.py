@@ -96,8 +96,9 @@ def representative_at_stations(count: int, **rep_fields) -> Representative:
 def ensure_default_criteria():
     """The shipped "五个五" criteria. Transactional tests flush the database after them,
     data migrations included, so tests that need the criteria ask for them here."""
-    migration = importlib.import_module("liaison.migrations.0002_default_rating_criteria")
-    migration.create_criteria(apps, None)
+    for name in ("0002_default_rating_criteria", "0017_measured_criteria"):
+        migration = importlib.import_module(f"liaison.migrations.{name}")
+        migration.create_criteria(apps, None)
 
 
 def make_rating(station, year=2025, fraction=1.0):

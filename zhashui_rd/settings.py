@@ -582,3 +582,10 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # visitors. Any change to what they show forgets them at once (liaison/public_cache.py): this
 # only bounds a change made while the cache was unreachable. 0 turns the cache off.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600)
+# --- 五成效 from the records (issue #14, part A: measures/ratings.py) ---
+# The yearly targets of the measured star-rating criteria: a station that reaches a target
+# gets the criterion's full score (concerns received at it; its members' average approved
+# points; its key issues solved: two quarters × 1–2).
+RATING_RECEIVED_TARGET = env_int("RATING_RECEIVED_TARGET", 30)
+RATING_POINTS_TARGET = env_int("RATING_POINTS_TARGET", 60)
+RATING_KEY_ISSUES_TARGET = env_int("RATING_KEY_ISSUES_TARGET", 4)
