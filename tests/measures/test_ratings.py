@@ -14,6 +14,7 @@ from liaison.awards import AwardsLocked
 from liaison.models import AwardYear, RatingCriterion, RatingScore, StationRating
 from measures import ratings
 from tests.base import ensure_default_criteria, make_station, make_world
+from tests.helpers import in_site_language, tr
 from tests.measures.helpers import (
     EXPECTED,
     YEAR,
@@ -52,9 +53,11 @@ def test_the_measured_scores_equal_the_figures_worked_out_by_hand(world):
     seed_year(world)
     assert _scores(world.station_a) == EXPECTED
     measured = {m.criterion.code: m for m in ratings.measure(world.station_a, YEAR)}
-    inputs = {str(label): value for label, value in measured["results-resolved"].inputs}
-    assert inputs == {"solved": 2, "with a closing outcome": 4}
-    assert dict(measured["results-points"].inputs)["members' average points"] == Decimal("20.0")
+    inputs = {in_site_language(label): n for label, n in measured["results-resolved"].inputs}
+    assert inputs == {tr("solved"): 2, tr("with a closing outcome"): 4}
+    points = {in_site_language(label): n for label, n in measured["results-points"].inputs}
+    assert points[tr("members' average points")] == Decimal("20.0")
+    assert points[tr("members")] == 2
 
 
 def test_the_bulk_form_gives_each_station_its_own(world):
