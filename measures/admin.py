@@ -1,10 +1,11 @@
 """The station star ratings in the administration (issue #14, moved here from liaison): staff
 type only the criteria scored by hand; the measured ones (五成效) are shown read only and
-recomputed from the records on every save, with the total, the stars and the audit row
+shown read only (not a form) and recomputed from the records on every save, with the total, the stars and the audit row
 (``measures.ratings.rating_refresh``). A year whose awards are locked refuses changes."""
 
 from django import forms
 from django.contrib import admin
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from liaison.awards import awards_locked
@@ -31,24 +32,6 @@ class HandScoreInline(admin.TabularInline):
                 pk__in=[c.pk for c in ratings.hand_criteria()]
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class MeasuredScoreInline(admin.TabularInline):
-    """The measured criteria: read only, recomputed on save."""
-
-    model = RatingScore
-    extra = 0
-    fields = ["criterion", "score"]
-    readonly_fields = ["criterion", "score"]
-    can_delete = False
-    verbose_name = _("score measured from the records")
-    verbose_name_plural = _("scores measured from the records (recomputed on save)")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(**MEASURED).select_related("criterion")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class StationRatingForm(forms.ModelForm):
@@ -79,9 +62,27 @@ class StationRatingAdmin(admin.ModelAdmin):
     list_filter = ["year", "stars", "station__town", "station__kind"]
     search_fields = ["station__name"]
     list_select_related = ["station", "rated_by"]
-    readonly_fields = ["total", "max_total", "stars", "rated_by"]
+    readonly_fields = ["total", "max_total", "stars", "rated_by", "measured_scores"]
     autocomplete_fields = ["station"]
-    inlines = [HandScoreInline, MeasuredScoreInline]
+    inlines = [HandScoreInline]
+
+    @admin.display(description=_("scores measured from the records (recomputed on save)"))
+    def measured_scores(self, obj):
+        if not obj.pk:
+            return "—"
+        rows = (
+            RatingScore.objects.filter(rating=obj, **MEASURED)
+            .select_related("criterion")
+            .order_by("criterion__order")
+        )
+        return (
+            format_html_join(
+                "",
+                "<div>{}: {} / {}</div>",
+                ((s.criterion.name, s.score, s.criterion.max_score) for s in rows),
+            )
+            or "—"
+        )
 
     def save_model(self, request, obj, form, change):
         if obj.rated_by_id is None:

@@ -117,9 +117,7 @@ def _concern_counts(station_ids, year) -> dict:
         .annotate(
             received=Count("pk"),
             with_outcome=Count("pk", filter=flags["has_outcome"]),
-            solved=Count(
-                "pk", filter=flags["has_outcome"] & Q(outcome=Petition.Outcome.SOLVED)
-            ),
+            solved=Count("pk", filter=flags["has_outcome"] & Q(outcome=Petition.Outcome.SOLVED)),
             reported=Count("pk", filter=flags["is_reported"]),
             on_time=Count("pk", filter=flags["is_on_time"]),
             surveyed=Count("pk", filter=flags["is_surveyed"]),
@@ -131,9 +129,7 @@ def _concern_counts(station_ids, year) -> dict:
 
 def _key_issue_counts(station_ids, year) -> dict:
     rows = (
-        KeyIssue.objects.filter(
-            station_id__in=station_ids, year=year, state=KeyIssue.State.SOLVED
-        )
+        KeyIssue.objects.filter(station_id__in=station_ids, year=year, state=KeyIssue.State.SOLVED)
         .order_by()
         .values("station_id")
         .annotate(n=Count("pk"))
@@ -163,9 +159,7 @@ def _points_averages(station_ids, year) -> dict:
     table in force (rules, caps) and every member's approved items in three queries."""
     members = defaultdict(set)
     for station_id, rep_id in (
-        StationMembership.objects.filter(
-            station_id__in=station_ids, representative__is_active=True
-        )
+        StationMembership.objects.filter(station_id__in=station_ids, representative__is_active=True)
         .order_by()
         .values_list("station_id", "representative_id")
     ):
@@ -175,8 +169,10 @@ def _points_averages(station_ids, year) -> dict:
         return {}
     rules = rules_for_year(year)
     caps = category_caps_for_year(year)
-    srules = {r.pk: scoring.Rule(r.pk, r.category, r.points_first, r.points_further, r.yearly_cap)
-              for r in rules.values()}
+    srules = {
+        r.pk: scoring.Rule(r.pk, r.category, r.points_first, r.points_further, r.yearly_cap)
+        for r in rules.values()
+    }
     scorer = scoring.Scorer(srules, caps)
     totals = {}
     for rep_id, by_code in counts_by_representative(year, rep_ids).items():
@@ -370,7 +366,9 @@ def _clean_hand_scores(hand_scores: dict) -> dict[int, tuple[RatingCriterion, De
         criterion = allowed.get(pk)
         if criterion is None:
             raise ValidationError(
-                _("Only the criteria scored by hand can be typed; measured ones follow from the records.")
+                _(
+                    "Only the criteria scored by hand can be typed; measured ones follow from the records."
+                )
             )
         try:
             score = Decimal(str(value))
@@ -458,4 +456,3 @@ def _audit(rating, actor, created, changed) -> None:
             f"{rating.stars} stars; " + (", ".join(changed) or "no score changed")
         ),
     )
-

@@ -25,9 +25,7 @@ FIRST_ORDER = 26  # after the 25 shipped criteria (0002)
 
 def create_criteria(apps, schema_editor):
     RatingCriterion = apps.get_model("liaison", "RatingCriterion")
-    for order, (group, code, name, description, measured) in enumerate(
-        CRITERIA, start=FIRST_ORDER
-    ):
+    for order, (group, code, name, description, measured) in enumerate(CRITERIA, start=FIRST_ORDER):
         RatingCriterion.objects.update_or_create(
             code=code,
             defaults={

@@ -26,9 +26,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 class YearForm(forms.Form):
-    year = forms.IntegerField(
-        label=gettext_lazy("Year"), min_value=FIRST_YEAR, max_value=LAST_YEAR
-    )
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
 
 
 def hand_form_class(criteria):

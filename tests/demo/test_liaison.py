@@ -53,15 +53,17 @@ def test_it_gives_only_professional_stations_a_sector():
     assert not Station.objects.exclude(kind=Station.Kind.PROFESSIONAL).exclude(sector="").exists()
 
 
-def test_it_rates_every_station_once_for_last_year(counts):
-    last_year = timezone.localdate().year - 1
-    assert counts["ratings"] == 41
-    assert set(StationRating.objects.values_list("year", flat=True)) == {last_year}
-    assert Station.objects.annotate(n=Count("ratings")).filter(n=1).count() == counts["stations"]
+def test_it_rates_every_station_once_for_last_year_and_once_for_this_year(counts):
+    # Last year's by demo/liaison.py, both years' measured scores by demo/ratings.py (#14).
+    this_year = timezone.localdate().year
+    assert counts["ratings"] == 2 * 41
+    years = {this_year - 1, this_year}
+    assert set(StationRating.objects.values_list("year", flat=True)) == years
+    assert Station.objects.annotate(n=Count("ratings")).filter(n=2).count() == counts["stations"]
     for rating in StationRating.objects.all():
-        assert rating.max_total == 100
+        assert rating.max_total == 108  # 25 checks and issue #14's two measured ones
         assert 1 <= rating.stars <= 5
-        assert rating.scores.count() == 25
+        assert rating.scores.count() == 27
 
 
 def test_it_creates_the_demo_logins(counts):
@@ -94,7 +96,7 @@ def test_it_is_idempotent(demo_second_run):
     assert first["professional"] == 3
     assert first["representatives"] >= 100
     assert first["users"] == 8
-    assert first["ratings"] == first["stations"]
+    assert first["ratings"] == 2 * first["stations"]  # last year and this year (#14)
 
 
 def test_it_reports_what_it_loaded(demo, demo_second_run):

@@ -32,6 +32,6 @@ def test_it_recomputes_ratings_in_a_real_worker(celery_worker_process):
     assert result.get(timeout=30) == 1
 
     rating = StationRating.objects.get(pk=rating.pk)
-    assert rating.max_total == Decimal("126")
-    assert rating.total == Decimal("100")
-    assert rating.stars == 3  # 100 / 126 = 79 %
+    assert rating.max_total == Decimal("134")  # 26 criteria × 4 + 30
+    assert rating.total == Decimal("108")
+    assert rating.stars == 4  # 108 / 134 = 80.6 %

@@ -2,7 +2,6 @@
 actions print cards and replace codes, and a rating's totals follow from its scores."""
 
 from datetime import date
-from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -25,12 +24,10 @@ from liaison.models import (
     HandlingUnit,
     MobileView,
     RatingCriterion,
-    RatingScore,
     Representative,
     RetiredQrToken,
     StaffScope,
     Station,
-    StationRating,
 )
 from tests.base import (
     ensure_default_criteria,
@@ -370,112 +367,8 @@ def test_it_refuses_actions_to_staff_without_permissions(client):
     assert not RetiredQrToken.objects.exists()
 
 
-# --- ratings: totals follow from the scores ------------------------------------------------------
-
-
-def _score_formset(scores):
-    data = {
-        "scores-TOTAL_FORMS": str(len(scores)),
-        "scores-INITIAL_FORMS": "0",
-        "scores-MIN_NUM_FORMS": "0",
-        "scores-MAX_NUM_FORMS": "1000",
-    }
-    for index, (criterion, score) in enumerate(scores):
-        data[f"scores-{index}-criterion"] = str(criterion.pk)
-        data[f"scores-{index}-score"] = score
-    return data
-
-
-def test_it_computes_a_new_ratings_total_and_stars_from_its_scores(admin_client, superuser):
-    station = make_station()
-    criteria = list(RatingCriterion.objects.filter(is_active=True))
-    # 24 criteria at full marks (96) and one at nothing: 96 of 100, five stars.
-    scores = [(c, "4") for c in criteria[:-1]] + [(criteria[-1], "0")]
-
-    response = admin_client.post(
-        admin_url("liaison.StationRating", "add"),
-        {
-            "station": station.pk,
-            "year": "2025",
-            "rated_on": "2025-12-20",
-            "notes": "",
-            **_score_formset(scores),
-        },
-    )
-
-    assert response.status_code == 302, response.context and response.context.get("errors")
-    rating = StationRating.objects.get(station=station, year=2025)
-    assert rating.scores.count() == 25
-    assert rating.total == Decimal(96)
-    assert rating.max_total == Decimal(100)
-    assert rating.stars == 5
-    assert rating.rated_by == superuser
-
-
-def test_it_recomputes_a_ratings_stars_when_staff_change_a_score(admin_client):
-    station = make_station()
-    rating = make_rating(station, fraction=0.8)  # 80 of 100: four stars
-    assert rating.stars == 4
-    scores = list(rating.scores.order_by("criterion__order"))
-    data = {
-        "station": station.pk,
-        "year": str(rating.year),
-        "rated_on": rating.rated_on.isoformat(),
-        "notes": "复核",
-        "scores-TOTAL_FORMS": str(len(scores)),
-        "scores-INITIAL_FORMS": str(len(scores)),
-        "scores-MIN_NUM_FORMS": "0",
-        "scores-MAX_NUM_FORMS": "1000",
-    }
-    for index, score in enumerate(scores):
-        data[f"scores-{index}-id"] = str(score.pk)
-        data[f"scores-{index}-rating"] = str(rating.pk)
-        data[f"scores-{index}-criterion"] = str(score.criterion_id)
-        # Down to 2 of 4 on the first ten checks: 80 − 12 = 68 points, two stars.
-        data[f"scores-{index}-score"] = "2" if index < 10 else str(score.score)
-
-    response = admin_client.post(admin_url("liaison.StationRating", "change", rating.pk), data)
-
-    assert response.status_code == 302
-    rating.refresh_from_db()
-    assert rating.total == Decimal("68.0")
-    assert rating.stars == 2
-
-
-def test_it_ignores_totals_typed_into_the_rating_form(admin_client):
-    station = make_station()
-    response = admin_client.post(
-        admin_url("liaison.StationRating", "add"),
-        {
-            "station": station.pk,
-            "year": "2025",
-            "rated_on": "2025-12-20",
-            "total": "100",
-            "max_total": "100",
-            "stars": "5",
-            **_score_formset([]),
-        },
-    )
-    assert response.status_code == 302
-    rating = StationRating.objects.get(station=station)
-    assert (rating.total, rating.stars) == (0, 1)
-
-
-def test_it_refuses_a_score_above_the_criterions_maximum(admin_client):
-    station = make_station()
-    criterion = RatingCriterion.objects.filter(is_active=True).first()
-    response = admin_client.post(
-        admin_url("liaison.StationRating", "add"),
-        {
-            "station": station.pk,
-            "year": "2025",
-            "rated_on": date(2025, 12, 20).isoformat(),
-            **_score_formset([(criterion, "5")]),
-        },
-    )
-    assert response.status_code == 200
-    assert not StationRating.objects.exists()
-    assert not RatingScore.objects.exists()
+# --- ratings: the criteria's weights (the ratings' own admin is measures/admin.py, tested in
+# tests/measures/test_ratings_admin.py) ------------------------------------------------------
 
 
 def test_it_recomputes_the_stars_when_staff_change_a_criterions_weight(
@@ -499,8 +392,8 @@ def test_it_recomputes_the_stars_when_staff_change_a_criterions_weight(
         response = client.post(f"/admin/liaison/ratingcriterion/{criterion.pk}/change/", data)
     assert response.status_code == 302
     rating.refresh_from_db()
-    assert rating.max_total == 126  # 24 criteria × 4 + 30
-    assert rating.stars == 3  # 100 / 126 = 79 %
+    assert rating.max_total == 134  # 26 criteria × 4 + 30
+    assert rating.stars == 4  # 108 / 134 = 80.6 %
 
 
 def test_a_units_member_picker_names_people_not_logins(admin_client):

@@ -108,10 +108,11 @@ def _rating(station=None, year=2025):
     )
 
 
-def test_it_starts_from_the_default_five_by_five_criteria_worth_100_points():
+def test_it_starts_from_the_default_five_by_five_criteria_and_two_measured_ones():
+    # 25 shipped checks worth 100, and issue #14's key issues and mediations (4 each).
     active = RatingCriterion.objects.filter(is_active=True)
-    assert active.count() == 25
-    assert sum(c.max_score for c in active) == 100
+    assert active.count() == 27
+    assert sum(c.max_score for c in active) == 108
 
 
 def test_it_sums_the_scores_and_the_maximum_of_every_active_criterion():
@@ -124,10 +125,10 @@ def test_it_sums_the_scores_and_the_maximum_of_every_active_criterion():
 
     assert rating.total == Decimal("9.5")
     # Unscored active criteria still count towards the maximum.
-    assert rating.max_total == Decimal(100)
+    assert rating.max_total == Decimal(108)
     assert rating.stars == 1
     rating.refresh_from_db()
-    assert (rating.total, rating.max_total, rating.stars) == (Decimal("9.5"), Decimal(100), 1)
+    assert (rating.total, rating.max_total, rating.stars) == (Decimal("9.5"), Decimal(108), 1)
 
 
 def test_it_counts_only_active_criteria_in_the_maximum():
@@ -153,21 +154,21 @@ def test_it_ignores_the_score_of_an_inactive_criterion():
             rating=rating, criterion=criterion, score=Decimal(str(round(score, 1)))
         )
     before = services.station_rating_recompute(rating=rating)
-    assert before.total == Decimal("71.2")  # 24 × 2.8 + 4
+    assert before.total == Decimal("76.8")  # 26 × 2.8 + 4
 
     retired.is_active = False
     retired.save()
     after = services.station_rating_recompute(rating=rating)
 
-    assert after.total == Decimal("67.2")  # 24 × 2.8
-    assert after.max_total == Decimal(96)
+    assert after.total == Decimal("72.8")  # 26 × 2.8
+    assert after.max_total == Decimal(104)
     assert after.stars == 3  # exactly 70 %
 
 
 def test_it_gives_a_rating_without_scores_zero_and_one_star():
     rating = services.station_rating_recompute(rating=_rating())
     assert rating.total == 0
-    assert rating.max_total == Decimal(100)
+    assert rating.max_total == Decimal(108)
     assert rating.stars == 1
 
 
@@ -191,7 +192,7 @@ def test_it_recomputes_every_rating_of_a_year_and_leaves_other_years_alone():
 
     this_year.refresh_from_db()
     last_year.refresh_from_db()
-    assert (this_year.total, this_year.stars) == (Decimal(100), 5)
+    assert (this_year.total, this_year.stars) == (Decimal(108), 5)
     assert (last_year.total, last_year.stars) == (0, 1)
 
 

@@ -78,12 +78,22 @@ def seed_year(world):
     deadline = date(YEAR, 3, 15)
     p4 = concern(world, step="supervising", deadline=deadline)
     concern(world, step="closed", outcome="solved", rating="satisfied", **reported(early, deadline))
-    concern(world, step="surveyed", outcome="answered", rating="basically", **reported(late, deadline))
-    concern(world, step="closed", outcome="solved", rating="unsatisfied", **reported(deadline, deadline))
+    concern(
+        world, step="surveyed", outcome="answered", rating="basically", **reported(late, deadline)
+    )
+    concern(
+        world, step="closed", outcome="solved", rating="unsatisfied", **reported(deadline, deadline)
+    )
     concern(world, step="merged", outcome="duplicate", merged_into=p4)
     # Not counted: another year, another station.
-    concern(world, year=YEAR - 1, step="closed", outcome="solved", rating="satisfied",
-            **reported(date(YEAR - 1, 3, 10), date(YEAR - 1, 3, 15)))
+    concern(
+        world,
+        year=YEAR - 1,
+        step="closed",
+        outcome="solved",
+        rating="satisfied",
+        **reported(date(YEAR - 1, 3, 10), date(YEAR - 1, 3, 15)),
+    )
     concern(world, station=world.station_b, step="closed", outcome="answered", rating="unsatisfied")
 
     second = make_representative(name="丙代表", station=world.station_a)
@@ -119,9 +129,7 @@ EXPECTED = {
 
 
 def hand_criteria():
-    return list(
-        RatingCriterion.objects.filter(is_active=True, is_measured=False).order_by("order")
-    )
+    return list(RatingCriterion.objects.filter(is_active=True, is_measured=False).order_by("order"))
 
 
 def member_count(station):

@@ -76,8 +76,13 @@ def test_the_bulk_form_gives_each_station_its_own(world):
 
 def test_a_share_with_nothing_to_divide_scores_nothing_and_says_no_data(world):
     empty = {m.criterion.code: m for m in ratings.measure(make_station(name="空站"), YEAR)}
-    for code in ("results-resolved", "results-on-time", "results-satisfaction",
-                 "results-mediation", "results-points"):
+    for code in (
+        "results-resolved",
+        "results-on-time",
+        "results-satisfaction",
+        "results-mediation",
+        "results-points",
+    ):
         assert empty[code].score == 0 and empty[code].no_data
     assert empty["results-received"].score == 0 and not empty["results-received"].no_data
 

@@ -70,7 +70,10 @@ def test_other_towns_and_stations_are_404(client, world):
     _in(client, world.station_staff_a)
     assert client.get(_detail(world.station_b)).status_code == 404
     assert client.get(reverse("measures:rating_detail", args=[YEAR, 999999])).status_code == 404
-    assert client.get(reverse("measures:rating_detail", args=[1999, world.station_a.pk])).status_code == 404
+    assert (
+        client.get(reverse("measures:rating_detail", args=[1999, world.station_a.pk])).status_code
+        == 404
+    )
     assert not StationRating.objects.exists()
 
 
@@ -137,7 +140,9 @@ def test_a_typed_measured_score_is_ignored(client, world):
 @pytest.mark.parametrize("bad", ["4.5", "-1", "abc", "1.25", ""])
 def test_a_bad_score_is_shown_in_chinese_and_nothing_is_saved(client, world, bad):
     first = hand_criteria()[0]
-    response = _in(client, world.county).post(_detail(world.station_a), _form(**{f"c{first.pk}": bad}))
+    response = _in(client, world.county).post(
+        _detail(world.station_a), _form(**{f"c{first.pk}": bad})
+    )
     assert response.status_code == 200
     assert response.context["form"].errors[f"c{first.pk}"]
     assert tr("Some scores are not valid: nothing was saved.") in page_text(response)

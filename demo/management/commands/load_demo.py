@@ -18,6 +18,7 @@ from demo import links as demo_links
 from demo import mediation as demo_mediation
 from demo import petitions as demo_petitions
 from demo import points as demo_points
+from demo import ratings as demo_ratings
 from demo import rhythm as demo_rhythm
 from demo import study as demo_study
 from demo import two_factor as demo_two_factor
@@ -69,5 +70,8 @@ class Command(BaseCommand):
         demo_keyissues.load(rep=logins["rep"], rep_user=logins["rep_user"], county=logins["county"])
         # The five links (issue #11): the leadership, the links and their contact log.
         demo_links.load(county=logins["county"], stdout=self.stdout)
+        # Last year's and this year's star ratings, 五成效 measured from the records (issue #14):
+        # after every part whose records they count.
+        demo_ratings.load(county=logins["county"])
         # Last, as every part may bring concerns of its own: the count the demo ends with.
         self.stdout.write(self.style.SUCCESS(f"In all: {Petition.objects.count()} concerns."))
