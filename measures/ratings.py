@@ -48,9 +48,17 @@ from liaison.models import (
 from liaison.roles import roles_for
 from mediation.models import Mediation
 from petitions.models import Petition
+
+# The staff statistics' own per-concern conditions (solved, reported, on time, satisfied):
+# one definition for both.
 from petitions.statistics import _flags
 from points import scoring
-from points.services.table import category_caps_for_year, counts_by_representative, rules_for_year
+from points.services.table import (
+    category_caps_for_year,
+    counts_by_representative,
+    rules_for_year,
+    scoring_rules,
+)
 
 ZERO = Decimal("0")
 TENTH = Decimal("0.1")
@@ -169,11 +177,7 @@ def _points_averages(station_ids, year) -> dict:
         return {}
     rules = rules_for_year(year)
     caps = category_caps_for_year(year)
-    srules = {
-        r.pk: scoring.Rule(r.pk, r.category, r.points_first, r.points_further, r.yearly_cap)
-        for r in rules.values()
-    }
-    scorer = scoring.Scorer(srules, caps)
+    scorer = scoring.Scorer(scoring_rules(rules), caps)
     totals = {}
     for rep_id, by_code in counts_by_representative(year, rep_ids).items():
         by_id = {rules[code].pk: n for code, n in by_code.items() if code in rules}
