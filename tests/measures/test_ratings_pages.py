@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from liaison.models import AwardYear, RatingScore, StationRating
+from liaison.models import AwardYear, RatingCriterion, RatingScore, StationRating
 from tests.base import ensure_default_criteria, make_station, make_world
 from tests.helpers import page_text, tr
 from tests.measures.helpers import EXPECTED, YEAR, concern, hand_criteria, seed_year
@@ -128,13 +128,13 @@ def test_town_staff_rate_their_towns_station(client, world):
 
 
 def test_a_typed_measured_score_is_ignored(client, world):
-    measured = hand_criteria()[0].pk  # a real field, and one that is not
-    from liaison.models import RatingCriterion
-
+    # The form has no field for a measured criterion: a crafted one is dropped, and the
+    # score stored is the one measured (no concern: 0).
+    typed = hand_criteria()[0]
     received = RatingCriterion.objects.get(code="results-received")
     _in(client, world.county).post(_detail(world.station_a), _form(**{f"c{received.pk}": "4"}))
     assert RatingScore.objects.get(criterion=received).score == Decimal("0.0")
-    assert RatingScore.objects.get(criterion_id=measured).score == Decimal("3.0")
+    assert RatingScore.objects.get(criterion=typed).score == Decimal("3.0")
 
 
 @pytest.mark.parametrize("bad", ["4.5", "-1", "abc", "1.25", ""])
