@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from liaison.models import AwardEvent, AwardLevel, AwardLine, AwardYear, StationRating
 from liaison.models.awards import AwardsLocked, refuse_if_locked
@@ -363,5 +364,5 @@ def spreadsheet_rows(awards: AwardList) -> list[list]:
     amount is the numeric sum of the rows above."""
     rows = [[_("Station"), _("Town"), _("Stars"), _("Amount (yuan)")]]
     rows.extend([row.station, row.town, row.stars, row.amount] for row in awards.rows)
-    rows.append([_("Total"), "", None, awards.total])
+    rows.append([pgettext("award", "Total"), "", None, awards.total])
     return [[neutralise(str(c)) if isinstance(c, str) else c for c in row] for row in rows]

@@ -67,9 +67,7 @@ def build_urlpatterns(*, published_record=None, micro_matters=None):
         path("staff/awards/", awards.award_years, name="staff_awards"),
         path("staff/awards/<int:year>/", awards.award_year, name="staff_award_year"),
         path("staff/awards/<int:year>/lock/", awards.award_lock, name="staff_award_lock"),
-        path(
-            "staff/awards/<int:year>/export.xlsx", awards.award_export, name="staff_award_export"
-        ),
+        path("staff/awards/<int:year>/export.xlsx", awards.award_export, name="staff_award_export"),
     ]
 
 

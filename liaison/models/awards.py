@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from liaison.models.append_only import AppendOnlyModel, AuditRowImmutable
 from liaison.models.places import Station
@@ -121,7 +122,7 @@ class AwardEvent(AppendOnlyModel):
 
     class Kind(models.TextChoices):
         AMOUNTS_SET = "amounts", _("amounts set")
-        LOCKED = "locked", _("locked")
+        LOCKED = "locked", pgettext_lazy("award", "locked")
 
     award_year = models.ForeignKey(
         AwardYear, on_delete=models.PROTECT, related_name="events", verbose_name=_("award year")

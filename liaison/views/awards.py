@@ -109,9 +109,7 @@ def award_lock(request, year):
             refusal = " ".join(error.messages)
         else:
             if done:
-                messages.success(
-                    request, _("The awards of %(year)s are locked.") % {"year": year}
-                )
+                messages.success(request, _("The awards of %(year)s are locked.") % {"year": year})
             else:
                 messages.info(
                     request, _("The awards of %(year)s are already locked.") % {"year": year}

@@ -7,8 +7,13 @@ from liaison import awards
 from liaison.models import StationRating
 from tests.base import make_station, make_town
 
-AMOUNTS = {5: Decimal("5000"), 4: Decimal("3000"), 3: Decimal("2000"), 2: Decimal("1000"),
-           1: Decimal("500")}
+AMOUNTS = {
+    5: Decimal("5000"),
+    4: Decimal("3000"),
+    3: Decimal("2000"),
+    2: Decimal("1000"),
+    1: Decimal("500"),
+}
 
 
 def rate(station, stars, year=2025):
@@ -29,6 +34,6 @@ def rated_stations(count, *, year=2025, towns=2):
     return stations
 
 
-def set_amounts(year=2025, actor=None, **overrides):
-    amounts = {**AMOUNTS, **overrides}
+def set_amounts(year=2025, actor=None, overrides=None):
+    amounts = {**AMOUNTS, **(overrides or {})}
     return awards.award_levels_set(year=year, amounts=amounts, actor=actor)

@@ -10,6 +10,7 @@ Every person here is invented; the bios say so.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from demo import awards as demo_awards
 from demo import grids as demo_grids
 from demo import keyissues as demo_keyissues
 from demo import legal as demo_legal
@@ -69,5 +70,8 @@ class Command(BaseCommand):
         demo_keyissues.load(rep=logins["rep"], rep_user=logins["rep_user"], county=logins["county"])
         # The five links (issue #11): the leadership, the links and their contact log.
         demo_links.load(county=logins["county"], stdout=self.stdout)
+        # Awards by stars (issue #14): after every part that rates stations, as the lock
+        # freezes last year's ratings.
+        demo_awards.load(county=logins["county"])
         # Last, as every part may bring concerns of its own: the count the demo ends with.
         self.stdout.write(self.style.SUCCESS(f"In all: {Petition.objects.count()} concerns."))
