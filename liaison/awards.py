@@ -30,6 +30,7 @@ __all__ = [
     "award_list",
     "awards_lock",
     "award_years",
+    "award_events",
     "spreadsheet_rows",
 ]
 
@@ -297,6 +298,15 @@ def awards_lock(*, year: int, actor) -> bool:
         actor=actor,
     )
     return True
+
+
+def award_events(year: int) -> list[AwardEvent]:
+    """The year's audit trail, newest first (one query)."""
+    return list(
+        AwardEvent.objects.filter(award_year__year=year)
+        .select_related("actor")
+        .order_by("-at", "-pk")
+    )
 
 
 # --- the years ----------------------------------------------------------------------------

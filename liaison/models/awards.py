@@ -148,3 +148,21 @@ class AwardEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.award_year} {self.get_kind_display()}"
+
+    @staticmethod
+    def state_text(state) -> str:
+        """A before or after as the history shows it: "5★ 3000.00 · 4★ …" or the list's
+        size and total."""
+        if not state:
+            return "—"
+        if "total" in state:
+            return _("%(stations)s stations, %(total)s yuan") % state
+        return " · ".join(f"{stars}★ {amount}" for stars, amount in sorted(state.items())[::-1])
+
+    @property
+    def before_text(self) -> str:
+        return self.state_text(self.before)
+
+    @property
+    def after_text(self) -> str:
+        return self.state_text(self.after)

@@ -90,6 +90,7 @@ def award_year(request, year):
         year=year,
         awards=current,
         form=form,
+        events=awards.award_events(year),
     )
     return render(request, "liaison/awards_year.html", context, status=status)
 

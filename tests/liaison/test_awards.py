@@ -264,3 +264,23 @@ def test_an_open_years_rating_cleans(locked_rating):
     rating = make_rating(make_station(), year=2026)
     rating.full_clean()
     RatingScore.objects.filter(rating=rating).first().full_clean()
+
+
+def test_the_recompute_task_after_a_criteria_change_skips_a_locked_year(locked_rating):
+    from liaison.tasks import recompute_station_ratings
+
+    StationRating.objects.filter(pk=locked_rating.pk).update(stars=1)
+    assert recompute_station_ratings.apply(args=[2025]).get() == 0
+    locked_rating.refresh_from_db()
+    assert locked_rating.stars == 1
+
+
+def test_the_history_reads_each_change(county):
+    rated_stations(2)
+    set_amounts(actor=county)
+    awards.awards_lock(year=2025, actor=county)
+    locked, amounts = awards.award_events(2025)
+    assert locked.kind == AwardEvent.Kind.LOCKED and amounts.kind == AwardEvent.Kind.AMOUNTS_SET
+    assert amounts.before_text == "—"
+    assert amounts.after_text.startswith("5★ 5000.00 · 4★ 3000.00")
+    assert "8000.00" in locked.after_text

@@ -36,6 +36,11 @@ def _export(year=2025):
     return reverse("liaison:staff_award_export", args=[year])
 
 
+def parse_history(response):
+    html = response.content.decode()
+    return html[html.index('id="award-events"') :]
+
+
 def _form(**overrides):
     data = {f"stars_{stars}": str(amount) for stars, amount in AMOUNTS.items()}
     data.update(overrides)
@@ -116,6 +121,7 @@ def test_county_staff_set_the_amounts_and_see_the_list_by_town(client, world):
     assert "红岩寺镇中心联络站" in text and "东沟村联络点" in text
     assert "7000.00" in text  # the town's subtotal and the total
     assert tr("Lock this year's awards…") in text
+    assert "5★ 5000.00" in page_text(parse_history(client.get(_year())))
 
 
 def test_a_rated_level_without_an_amount_is_a_warning(client, world):
