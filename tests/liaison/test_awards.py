@@ -2,10 +2,12 @@
 list and its total, the lock and its snapshot, and a locked year refusing every change to its
 amounts and its star ratings (services, the models' clean, the criteria's recompute task)."""
 
+import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from liaison import awards, services
 from liaison.models import AwardEvent, AwardLevel, AwardLine, AwardYear, RatingScore, StationRating
@@ -284,3 +286,34 @@ def test_the_history_reads_each_change(county):
     assert amounts.before_text == "—"
     assert amounts.after_text.startswith("5★ 5000.00 · 4★ 3000.00")
     assert "8000.00" in locked.after_text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_locking_at_once_lock_once():
+    if connection.vendor == "sqlite":
+        # SQLite serialises writers itself; the row lock is measured on PostgreSQL.
+        pytest.skip("row locks need PostgreSQL")
+    rated_stations(4)
+    set_amounts()
+    first, second = make_county_staff(), make_county_staff()
+    results, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def lock(actor):
+        try:
+            barrier.wait()
+            results.append(awards.awards_lock(year=2025, actor=actor))
+        except Exception as error:  # noqa: BLE001 - the test reports any failure below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=lock, args=(a,)) for a in (first, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(results) == [False, True]
+    assert AwardLine.objects.count() == 4
+    assert AwardEvent.objects.filter(kind=AwardEvent.Kind.LOCKED).count() == 1
