@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery, Sum
 from django.utils import timezone
 
+from liaison.awards import awards_locked, ensure_year_open
 from liaison.models import (
     MobileView,
     RatingCriterion,
@@ -39,9 +40,13 @@ def station_rating_recompute(*, rating: StationRating) -> StationRating:
     """Recompute a rating's total, maximum and stars from its scores.
 
     The maximum counts every active criterion, scored or not, so that a rating with
-    missing scores can never look better than it is.
+    missing scores can never look better than it is. A rating of a year whose awards are
+    locked is refused (AwardsLocked): the finance office paid from its stars.
     """
     rating = StationRating.objects.select_for_update().get(pk=rating.pk)
+    # Asked once the row is ours: a lock that committed meanwhile is seen (awards_lock takes
+    # the year's rating rows before it writes the list).
+    ensure_year_open(rating.year)
     total = (
         RatingScore.objects.filter(rating=rating, criterion__is_active=True).aggregate(
             s=Sum("score")
@@ -59,7 +64,10 @@ def station_rating_recompute(*, rating: StationRating) -> StationRating:
 
 
 def station_ratings_recompute_year(*, year: int) -> int:
-    """Recompute every station's rating of ``year`` (after staff change the criteria)."""
+    """Recompute every station's rating of ``year`` (after staff change the criteria). A year
+    whose awards are locked keeps its stars as they were: nothing is recomputed (0)."""
+    if awards_locked(year):
+        return 0
     count = 0
     for rating in StationRating.objects.filter(year=year).only("pk"):
         station_rating_recompute(rating=rating)

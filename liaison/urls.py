@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from liaison.views import grids, links, public, rhythm, staff
+from liaison.views import awards, grids, links, public, rhythm, staff
 
 
 class TokenConverter:
@@ -63,6 +63,11 @@ def build_urlpatterns(*, published_record=None, micro_matters=None):
         path("staff/links/<int:pk>/", links.staff_link_detail, name="staff_link_detail"),
         path("me/links/", links.my_links, name="my_links"),
         path("me/contacts/", links.my_contacts, name="my_contacts"),
+        # Awards by stars (以奖代补, issue #14).
+        path("staff/awards/", awards.award_years, name="staff_awards"),
+        path("staff/awards/<int:year>/", awards.award_year, name="staff_award_year"),
+        path("staff/awards/<int:year>/lock/", awards.award_lock, name="staff_award_lock"),
+        path("staff/awards/<int:year>/export.xlsx", awards.award_export, name="staff_award_export"),
     ]
 
 

@@ -2,7 +2,7 @@
 who a user is (``scopes.py``), grids (``grids.py``), the rhythm's themes (``rhythm.py``), the five links (``links.py``) and what representatives attend: duty rosters and congress
 activities (``rosters.py``). Everything is imported from here."""
 
-from liaison.models.awards import AwardLevel, AwardLine, AwardYear
+from liaison.models.awards import AwardEvent, AwardLevel, AwardLine, AwardYear
 from liaison.models.grids import Deputy, Grid, GridAudit
 from liaison.models.links import (
     ContactLog,
@@ -31,6 +31,7 @@ from liaison.models.rosters import Activity, ActivityGuest, DutyDay, DutyShift
 from liaison.models.scopes import HandlingUnit, MobileView, StaffScope
 
 __all__ = [
+    "AwardEvent",
     "AwardLevel",
     "AwardLine",
     "AwardYear",

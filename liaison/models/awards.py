@@ -7,9 +7,27 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from liaison.models.append_only import AppendOnlyModel
+from liaison.models.append_only import AppendOnlyModel, AuditRowImmutable
 from liaison.models.places import Station
+
+
+class AwardsLocked(AuditRowImmutable):
+    """The year's awards are locked: its amounts and its star ratings no longer change."""
+
+
+def refuse_if_locked(year) -> None:
+    """Raise AwardsLocked when ``year``'s awards are locked (one query). Here, beside the
+    model, so that the ratings' own ``clean`` can ask without importing the rules above it
+    (``liaison.awards`` imports the models)."""
+    if year is None:
+        return
+    if AwardYear.objects.filter(year=year, locked_at__isnull=False).exists():
+        raise AwardsLocked(
+            _("The awards of %(year)s are locked: its star ratings and amounts no longer change.")
+            % {"year": year}
+        )
 
 
 class AwardYear(models.Model):
@@ -97,3 +115,54 @@ class AwardLine(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.award_year} {self.station_name}: {self.amount}"
+
+
+class AwardEvent(AppendOnlyModel):
+    """Who set a year's amounts (from what to what) or locked it: appended, never changed."""
+
+    class Kind(models.TextChoices):
+        AMOUNTS_SET = "amounts", _("amounts set")
+        LOCKED = "locked", pgettext_lazy("award", "locked")
+
+    award_year = models.ForeignKey(
+        AwardYear, on_delete=models.PROTECT, related_name="events", verbose_name=_("award year")
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    # Amounts as {"5": "3000.00", …} (a level without an amount is left out); for the lock,
+    # the number of stations and the total written into the award list.
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("award change")
+        verbose_name_plural = _("award changes")
+
+    def __str__(self) -> str:
+        return f"{self.award_year} {self.get_kind_display()}"
+
+    @staticmethod
+    def state_text(state) -> str:
+        """A before or after as the history shows it: "5★ 3000.00 · 4★ …" or the list's
+        size and total."""
+        if not state:
+            return "—"
+        if "total" in state:
+            return _("%(stations)s stations, %(total)s yuan") % state
+        return " · ".join(f"{stars}★ {amount}" for stars, amount in sorted(state.items())[::-1])
+
+    @property
+    def before_text(self) -> str:
+        return self.state_text(self.before)
+
+    @property
+    def after_text(self) -> str:
+        return self.state_text(self.after)

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from liaison.models.awards import refuse_if_locked
 from liaison.models.places import Station
 
 
@@ -87,6 +88,16 @@ class StationRating(models.Model):
     def __str__(self) -> str:
         return f"{self.station} {self.year}"
 
+    def clean(self):
+        # A locked year's awards were paid from these stars (以奖代补): no form saves a
+        # rating of a locked year, nor moves one into or out of it.
+        refuse_if_locked(self.year)
+        if self.pk is not None:
+            stored = StationRating.objects.filter(pk=self.pk).values_list("year", flat=True)
+            for year in stored:
+                if year != self.year:
+                    refuse_if_locked(year)
+
 
 class RatingScore(models.Model):
     """The score a station got on one criterion in one year's rating."""
@@ -114,6 +125,9 @@ class RatingScore(models.Model):
         return f"{self.criterion.name}: {self.score}"
 
     def clean(self):
+        if self.rating_id is not None:
+            # The score feeds the rating's stars, and so a locked year's awards.
+            refuse_if_locked(self.rating.year)
         if self.criterion_id and self.score is not None and self.score > self.criterion.max_score:
             raise ValidationError(
                 {

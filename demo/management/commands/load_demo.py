@@ -10,6 +10,7 @@ Every person here is invented; the bios say so.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from demo import awards as demo_awards
 from demo import grids as demo_grids
 from demo import keyissues as demo_keyissues
 from demo import legal as demo_legal
@@ -73,5 +74,8 @@ class Command(BaseCommand):
         # Last year's and this year's star ratings, 五成效 measured from the records (issue #14):
         # after every part whose records they count.
         demo_ratings.load(county=logins["county"])
+        # Awards by stars (issue #14): after every part that rates stations, as the lock
+        # freezes last year's ratings.
+        demo_awards.load(county=logins["county"])
         # Last, as every part may bring concerns of its own: the count the demo ends with.
         self.stdout.write(self.style.SUCCESS(f"In all: {Petition.objects.count()} concerns."))
