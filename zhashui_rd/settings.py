@@ -582,3 +582,8 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # visitors. Any change to what they show forgets them at once (liaison/public_cache.py): this
 # only bounds a change made while the cache was unreachable. 0 turns the cache off.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600)
+# --- Public accountability boards (issue #14, petitions/boards.py) ---
+# A share on a public board (solved, on time, satisfied) is shown only where at least this many
+# concerns back it, and a row's count of concerns only from this many on: one case never
+# brands a station.
+PUBLIC_BOARD_MIN_SAMPLE = env_int("PUBLIC_BOARD_MIN_SAMPLE", 10)
