@@ -96,7 +96,12 @@ BROWSER_MAX_AGE = 60
 
 # The templates of the pages served through ``public_page``: the public boards (issue #14)
 # are the petitions app's pages, drawn from its templates.
-RELEASE_TEMPLATES = ("base*.html", "liaison/*.html", "petitions/boards*.html", "petitions/_board*.html")
+RELEASE_TEMPLATES = (
+    "base*.html",
+    "liaison/*.html",
+    "petitions/boards*.html",
+    "petitions/_board*.html",
+)
 
 _skip_until = 0.0  # monotonic time until which this process leaves the cache alone
 _release_cache: list[str] = []

@@ -25,6 +25,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from petitions.models import Petition
+
 # The statistics' conditions, which hold OUTCOME_STEPS and SATISFIED_RATINGS: one
 # definition of solved, on time and satisfied for staff and public alike.
 from petitions.statistics import _flags

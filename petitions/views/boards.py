@@ -25,6 +25,8 @@ def _context(request, **extra) -> dict:
     year = boards.board_year(request.GET.get("year"))
     return {
         "year": year,
+        # Links keep a past year; this year's are the bare URLs (one cached copy).
+        "year_query": "" if year == timezone.localdate().year else f"?year={year}",
         "years": boards.board_years(),
         "minimum": boards.minimum_sample(),
         "counted_at": timezone.localtime(),

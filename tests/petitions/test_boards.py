@@ -60,7 +60,7 @@ def _closed(*, station, town=None, unit, n, outcome=SOLVED, rating="satisfied", 
     return Petition.objects.bulk_create(rows)
 
 
-def _board(by, **kw):
+def _board(by):
     return {row.name: row for row in boards.board_figures(year=timezone.localdate().year, by=by)}
 
 
@@ -155,7 +155,10 @@ def handled(world, monkeypatch):
         noon = timezone.make_aware(datetime.combine(late.deadline + timedelta(days=2), time(12)))
         later.setattr(timezone, "now", lambda: noon)
         workflow.petition_report(
-            petition=late, actor=world.unit_user, result="已答复。", outcome=Petition.Outcome.ANSWERED
+            petition=late,
+            actor=world.unit_user,
+            result="已答复。",
+            outcome=Petition.Outcome.ANSWERED,
         )
     unhappy, _ = receive(world)
     to_step(world, unhappy, "reported")
