@@ -305,3 +305,10 @@ def test_a_board_runs_the_same_queries_for_1_or_50_rows(client, settings, name):
     fifty = _stations_with_concerns(50)
     assert _queries(client, url(fifty)) == one
     assert one <= 4
+
+
+def test_the_staff_statistics_page_links_to_the_boards(client, world):
+    client.force_login(world.county)
+    response = client.get(reverse("petitions:staff_statistics"))
+    assert response.status_code == 200
+    assert f'href="{reverse("petitions:boards")}"' in response.content.decode()
