@@ -1,6 +1,7 @@
 """The public boards in a browser (issue #14): a citizen on a 375×667 phone goes from the home
 page to the county's board, then to a town's; the figures fit the screen (no sideways
-scroll), and a screenshot of each page is kept in var/screenshots/boards-*.png."""
+scroll), axe-core finds no serious violation, and a screenshot of each page is kept in
+var/screenshots/boards-*.png."""
 
 import secrets
 import uuid
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from petitions.models import Petition, Step
 from tests.base import make_station, make_town, make_unit
+from tests.helpers import axe_serious_violations
 
 pytestmark = [pytest.mark.browser]
 
@@ -70,6 +72,7 @@ def test_a_citizen_reads_the_boards_on_a_phone(live_server, phone_page, board_wo
     text = page.inner_text("main")
     assert "全县" in text and "营盘镇" in text and "14" in text
     _shoot(page, "county")
+    found = axe_serious_violations(page)
 
     page.click(f"a[href^='/boards/towns/{board_world['town'].pk}/']")
     page.wait_for_load_state()
@@ -85,7 +88,10 @@ def test_a_citizen_reads_the_boards_on_a_phone(live_server, phone_page, board_wo
     assert "12" in busy_text and "%" in busy_text
     assert "不足10件" in quiet_text and "%" not in quiet_text
     _shoot(page, "town")
+    found += axe_serious_violations(page)
 
     page.goto(f"{live_server.url}/boards/units/?year=abc")
     assert "柞水县交通运输局" in page.inner_text("main")
     _shoot(page, "units")
+    # WCAG 2.1 AA, as every citizen page (tests/browser/test_accessibility.py).
+    assert found + axe_serious_violations(page) == []
