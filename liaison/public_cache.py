@@ -34,6 +34,11 @@ receivers are connected in liaison/apps.py, and in points/apps.py for the points
   代表 to the representative and their ``Leader`` (name, post, active); their
   ``ProfessionalGroup`` and the group's current ``Link`` to a ``WorkingCommittee`` (names);
   an ended link is a queryset update, which ``liaison.links.link_end`` announces itself;
+- the public boards (petitions/views/boards.py, issue #14; ``@public_page(vary_on=…)``,
+  one copy per page and year): the names of towns, stations and units, and counts of
+  concerns. No receiver forgets them when a concern changes (every transition would throw
+  away every QR page): their figures are at most ``PUBLIC_PAGE_CACHE_SECONDS`` old, and
+  each page says when it counted them;
 - every page (``base.html``, ``base_citizen.html``): ``CONGRESS_NAME``, the static files'
   names, the translations. These change only with a deploy: they are in the release
   fingerprint of the key (``_release``), not in the version.
