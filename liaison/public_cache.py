@@ -34,6 +34,11 @@ receivers are connected in liaison/apps.py, and in points/apps.py for the points
   代表 to the representative and their ``Leader`` (name, post, active); their
   ``ProfessionalGroup`` and the group's current ``Link`` to a ``WorkingCommittee`` (names);
   an ended link is a queryset update, which ``liaison.links.link_end`` announces itself;
+- the public boards (petitions/views/boards.py, issue #14; ``@public_page(vary_on=…)``,
+  one copy per page and year): the names of towns, stations and units, and counts of
+  concerns. No receiver forgets them when a concern changes (every transition would throw
+  away every QR page): their figures are at most ``PUBLIC_PAGE_CACHE_SECONDS`` old, and
+  each page says when it counted them;
 - every page (``base.html``, ``base_citizen.html``): ``CONGRESS_NAME``, the static files'
   names, the translations. These change only with a deploy: they are in the release
   fingerprint of the key (``_release``), not in the version.
@@ -94,6 +99,15 @@ OUTAGE_PAUSE_SECONDS = 5
 # already holds the page at most a minute later (the server's copy is never stale).
 BROWSER_MAX_AGE = 60
 
+# The templates of the pages served through ``public_page``: the public boards (issue #14)
+# are the petitions app's pages, drawn from its templates.
+RELEASE_TEMPLATES = (
+    "base*.html",
+    "liaison/*.html",
+    "petitions/boards*.html",
+    "petitions/_board*.html",
+)
+
 _skip_until = 0.0  # monotonic time until which this process leaves the cache alone
 _release_cache: list[str] = []
 
@@ -129,7 +143,7 @@ def _release() -> str:
     if not _release_cache:
         digest = hashlib.sha256(settings.CONGRESS_NAME.encode())
         templates = Path(settings.BASE_DIR) / "templates"
-        files = [*sorted(templates.glob("base*.html")), *sorted(templates.glob("liaison/*.html"))]
+        files = [path for pattern in RELEASE_TEMPLATES for path in sorted(templates.glob(pattern))]
         for folder in settings.LOCALE_PATHS:
             files += sorted(Path(folder).glob("*/LC_MESSAGES/*.mo"))
         for path in files:
@@ -140,10 +154,12 @@ def _release() -> str:
     return _release_cache[0]
 
 
-def _key(request) -> str:
+def _key(request, vary_on=None) -> str:
     # The path only, never the query string: these views ignore it, and random query
-    # strings must not fill the cache with copies.
-    path = hashlib.sha256(request.path.encode()).hexdigest()[:32]
+    # strings must not fill the cache with copies. A view that reads its query string says
+    # what it read (``vary_on``), as one of a few values.
+    extra = vary_on(request) if vary_on is not None else ""
+    path = hashlib.sha256(f"{request.path}\n{extra}".encode()).hexdigest()[:32]
     today = timezone.localdate().isoformat()
     return f"liaison:public:page:{_release()}:{get_language()}:{today}:{path}"
 
@@ -222,8 +238,16 @@ def _cache_down(action: str) -> None:
     log.warning("public page cache unreachable: page %s without it", action)
 
 
-def public_page(view):
-    """Serve ``view`` to anonymous visitors from the cache (see the module's docstring)."""
+def public_page(view=None, *, vary_on=None):
+    """Serve ``view`` to anonymous visitors from the cache (see the module's docstring).
+
+    ``@public_page(vary_on=f)`` for a page that reads its query string: ``f(request)`` gives
+    what the page depends on, as a short string of FEW possible values (the public boards'
+    year, checked: anything else is this year's), and each value is kept apart. A page
+    whose figures no change announces (the boards count concerns) is as old as
+    ``PUBLIC_PAGE_CACHE_SECONDS`` at most, and says so."""
+    if view is None:
+        return functools.partial(public_page, vary_on=vary_on)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -234,7 +258,7 @@ def public_page(view):
         ):
             return view(request, *args, **kwargs)
         try:
-            key = _key(request)
+            key = _key(request, vary_on)
             version, entry = _read(key)
         except Exception:
             _cache_down("drawn")

@@ -1,6 +1,7 @@
 """Each views module owns its own routes; this file only gathers them."""
 
 from petitions.views import (
+    boards,
     calendar,
     citizen,
     grids,
@@ -25,4 +26,5 @@ urlpatterns = (
     + calendar.urlpatterns
     + legal.urlpatterns
     + grids.urlpatterns
+    + boards.urlpatterns
 )

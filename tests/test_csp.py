@@ -145,6 +145,11 @@ def test_every_citizen_page_carries_the_policy_and_nothing_inline(client, world)
         station_url(station),
         reverse("login"),
         "/no-such-page/",
+        # The public boards (issue #14).
+        reverse("petitions:boards"),
+        reverse("petitions:boards_stations"),
+        reverse("petitions:boards_units"),
+        reverse("petitions:boards_town", args=[station.town_id]),
     ]
     for url in urls:
         check(client.get(url), url)

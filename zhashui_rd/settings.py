@@ -589,3 +589,8 @@ PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600)
 RATING_RECEIVED_TARGET = env_int("RATING_RECEIVED_TARGET", 30)
 RATING_POINTS_TARGET = env_int("RATING_POINTS_TARGET", 60)
 RATING_KEY_ISSUES_TARGET = env_int("RATING_KEY_ISSUES_TARGET", 4)
+# --- Public accountability boards (issue #14, petitions/boards.py) ---
+# A share on a public board (solved, on time, satisfied) is shown only where at least this many
+# concerns back it, and a row's count of concerns only from this many on: one case never
+# brands a station.
+PUBLIC_BOARD_MIN_SAMPLE = env_int("PUBLIC_BOARD_MIN_SAMPLE", 10)

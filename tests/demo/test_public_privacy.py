@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 HREF = re.compile(r'href="(/[^"#?]*)"')
 # The public pages a visitor can walk to; forms (posting a concern) and files are left out.
-PUBLIC_PREFIXES = ("/stations/", "/r/", "/grids/", "/s/")
+PUBLIC_PREFIXES = ("/stations/", "/r/", "/grids/", "/s/", "/boards/")
 SKIP = re.compile(r"/(concern|qr\.(png|svg))/?$|qr\.(png|svg)$")
 
 
@@ -70,7 +70,9 @@ def public_pages(demo, django_db_blocker):
 
 def test_the_walk_reaches_stations_grids_and_representatives(public_pages):
     kinds = {url.split("/")[1] for url in public_pages}
-    assert {"stations", "r", "grids"} <= kinds
+    # The public boards (issue #14) too: the county's, its towns', stations' and units'.
+    assert {"stations", "r", "grids", "boards"} <= kinds
+    assert {"/boards/", "/boards/stations/", "/boards/units/"} <= set(public_pages)
     assert len(public_pages) > 100
 
 
