@@ -26,15 +26,20 @@ of activities): joining the five tables in one query would multiply rows (attend
 concerns × guests…) before counting them.
 """
 
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 from datetime import date
 
 from django.db.models import Count, F, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from liaison.models import Activity, ActivityGuest
+from liaison.roles import roles_for
 from measures.models import FollowedSite, ResearchedIssue
 from petitions.models import Petition
-from petitions.statistics import OUTCOME_STEPS
+from petitions.statistics import OUTCOME_STEPS, may_see_statistics, neutralise
 from points.models import Attendance
 
 Kind = Activity.Kind
@@ -81,26 +86,28 @@ def activities_in(
     return qs
 
 
-def _grouped(qs: QuerySet, prefix: str, **counts) -> dict[str, dict[str, int]]:
-    """``{kind: {name: count}}`` of ``qs`` grouped by its activity's kind, in one query."""
-    rows = qs.order_by().values(group=F(f"{prefix}kind")).annotate(**counts)
+def _grouped(qs: QuerySet, prefix: str, by: str, **counts) -> dict:
+    """``{key: {name: count}}`` of ``qs`` grouped by its activity's ``by`` (kind or pk), in
+    one query."""
+    rows = qs.order_by().values(group=F(f"{prefix}{by}")).annotate(**counts)
     return {row.pop("group"): row for row in rows}
 
 
-def _count(*, start: date, end: date, kind: str | None, town) -> dict[str, ActivityResults]:
-    """The figures of each kind that has activities in the period: six queries."""
-    acts = activities_in(start=start, end=end, kind=kind, town=town)
+def _count(acts: QuerySet[Activity], *, by: str) -> dict:
+    """The figures of ``acts`` per kind or per activity (``by``), six queries."""
     ids = acts.values("pk")
     tables = [
-        _grouped(acts, "", activities=Count("pk")),
+        _grouped(acts, "", by, activities=Count("pk")),
         _grouped(
             Attendance.objects.filter(activity__in=ids, status=Attendance.Status.PRESENT),
             "activity__",
+            by,
             attendances=Count("pk"),
         ),
         _grouped(
             Petition.objects.filter(source_activity__in=ids),
             "source_activity__",
+            by,
             concerns=Count("pk"),
             town_level=Count("pk", filter=Q(level=Petition.Level.TOWN)),
             county_level=Count("pk", filter=Q(level=Petition.Level.COUNTY)),
@@ -108,20 +115,23 @@ def _count(*, start: date, end: date, kind: str | None, town) -> dict[str, Activ
             on_the_spot=Count("pk", filter=Q(handled_on_the_spot=True)),
         ),
         _grouped(
-            ActivityGuest.objects.filter(activity__in=ids), "activity__", officials=Count("pk")
+            ActivityGuest.objects.filter(activity__in=ids), "activity__", by, officials=Count("pk")
         ),
         _grouped(
             ResearchedIssue.objects.filter(activity__in=ids).exclude(plan=""),
             "activity__",
+            by,
             researched=Count("pk"),
         ),
-        _grouped(FollowedSite.objects.filter(activity__in=ids), "activity__", sites=Count("pk")),
+        _grouped(
+            FollowedSite.objects.filter(activity__in=ids), "activity__", by, sites=Count("pk")
+        ),
     ]
-    merged: dict[str, dict[str, int]] = {}
+    merged: dict = {}
     for table in tables:
-        for k, counts in table.items():
-            merged.setdefault(k, {}).update(counts)
-    return {k: ActivityResults(**counts) for k, counts in merged.items()}
+        for key, counts in table.items():
+            merged.setdefault(key, {}).update(counts)
+    return {key: ActivityResults(**counts) for key, counts in merged.items()}
 
 
 def activity_results(
@@ -129,14 +139,125 @@ def activity_results(
 ) -> ActivityResults:
     """The figures of the activities of ``kind`` (every kind when None) in [start, end],
     optionally of one town, in six queries."""
-    total = ActivityResults()
-    for results in _count(start=start, end=end, kind=kind, town=town).values():
-        total = total + results
-    return total
+    acts = activities_in(start=start, end=end, kind=kind, town=town)
+    return sum(_count(acts, by="kind").values(), ActivityResults())
 
 
 def results_by_kind(*, start: date, end: date, town=None) -> dict[str, ActivityResults]:
     """The figures of every activity kind in [start, end] (zeros for a kind without
     activities), optionally of one town, in six queries."""
-    counted = _count(start=start, end=end, kind=None, town=town)
+    counted = _count(activities_in(start=start, end=end, town=town), by="kind")
     return {k: counted.get(k, ActivityResults()) for k in Kind.values}
+
+
+def results_by_activity(acts: QuerySet[Activity]) -> dict[int, ActivityResults]:
+    """The figures of each activity of ``acts`` (cancelled or not: the caller chose them),
+    by its id, in six queries."""
+    return _count(acts, by="pk")
+
+
+# --- the seed's sentences ------------------------------------------------------------------------
+
+# Each kind's sentence as the seed writes it, its numbers named (the Chinese is the
+# translation); a kind the seed does not report, or every kind at once, gets the generic one.
+SENTENCES = {
+    Kind.DIRECTOR_RECEPTION: gettext_lazy(
+        "%(attendances)s representatives received (person-times), %(concerns)s suggestions "
+        "collected: %(town_level)s solved at town level, %(county_level)s sent to the county."
+    ),
+    Kind.FACE_TO_FACE: gettext_lazy(
+        "%(officials)s officials answered %(answered)s questions, %(on_the_spot)s of them on "
+        "the spot; %(researched)s common issues researched with a plan; %(sites)s "
+        "demonstration sites followed."
+    ),
+    Kind.BRIEFING: gettext_lazy(
+        "%(attendances)s representatives attended and raised %(concerns)s suggestions."
+    ),
+}
+GENERIC_SENTENCE = gettext_lazy(
+    "%(activities)s activities, %(attendances)s representatives present (person-times), "
+    "%(concerns)s suggestions raised."
+)
+
+# The figures' names, in the order of the page's table and of the export.
+FIGURE_LABELS = {
+    "activities": gettext_lazy("Activities"),
+    "attendances": gettext_lazy("Representatives received (person-times)"),
+    "concerns": gettext_lazy("Suggestions and concerns raised"),
+    "town_level": gettext_lazy("Solved at town level"),
+    "county_level": gettext_lazy("Sent to the county"),
+    "officials": gettext_lazy("Officials present"),
+    "answered": gettext_lazy("Questions answered"),
+    "on_the_spot": gettext_lazy("Handled on the spot"),
+    "researched": gettext_lazy("Common issues researched with a plan"),
+    "sites": gettext_lazy("Demonstration sites followed"),
+}
+
+
+def results_sentence(results: ActivityResults, kind: str | None = None) -> str:
+    """The seed's sentence for ``kind``, filled with ``results``."""
+    return str(SENTENCES.get(kind, GENERIC_SENTENCE)) % asdict(results)
+
+
+def half_year(day: date | None = None) -> tuple[date, date]:
+    """The half-year ``day`` (today by default) falls in: the page's default period."""
+    day = day or timezone.localdate()
+    if day.month <= 6:
+        return date(day.year, 1, 1), date(day.year, 6, 30)
+    return date(day.year, 7, 1), date(day.year, 12, 31)
+
+
+def export_rows(
+    results: ActivityResults, *, start: date, end: date, kind: str | None, town=None
+) -> list[list]:
+    """The rows of the CSV and of the XLSX sheet: filters, the sentence, then each figure.
+    Text is neutralised (a title or town can never run as a formula)."""
+    everything = _("all")
+    rows = [
+        [_("Item"), _("Number")],
+        [_("Kind"), Kind(kind).label if kind else everything],
+        [_("From"), start.isoformat()],
+        [_("To"), end.isoformat()],
+        [_("Town"), town.name if town is not None else everything],
+        [_("Sentence"), results_sentence(results, kind)],
+        *[[label, getattr(results, name)] for name, label in FIGURE_LABELS.items()],
+    ]
+    return [[neutralise(str(c)) if not isinstance(c, int) else c for c in r] for r in rows]
+
+
+# --- who may see what ----------------------------------------------------------------------------
+
+
+def may_see_activity_results(user) -> bool:
+    """County congress staff (every activity) and town staff (their town's), signed in to
+    the administration; station staff and everyone else do not."""
+    roles = roles_for(user)
+    return may_see_statistics(user) and (roles.county or roles.town_id is not None)
+
+
+def town_id_of(user) -> int | None:
+    """The one town whose activities ``user`` may see; None for county staff (all)."""
+    roles = roles_for(user)
+    return None if roles.county else roles.town_id
+
+
+def activities_for_user(user) -> QuerySet[Activity]:
+    """Every activity ``user`` may see the results of: none unless
+    ``may_see_activity_results``; town staff those held at a station of their town."""
+    if not may_see_activity_results(user):
+        return Activity.objects.none()
+    town_id = town_id_of(user)
+    qs = Activity.objects.all()
+    return qs if town_id is None else qs.filter(station__town_id=town_id)
+
+
+def get_activity_for_user(user, pk) -> Activity:
+    """The activity ``pk`` if ``user`` may see its results; 404 otherwise, whatever the id."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    activity = activities_for_user(user).select_related("station__town").filter(pk=pk).first()
+    if activity is None:
+        raise Http404
+    return activity
