@@ -33,7 +33,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from liaison.models import Activity, ActivityGuest
 from liaison.roles import roles_for
@@ -216,8 +216,8 @@ def export_rows(
     rows = [
         [_("Item"), _("Number")],
         [_("Kind"), Kind(kind).label if kind else everything],
-        [_("From"), start.isoformat()],
-        [_("To"), end.isoformat()],
+        [pgettext("period", "From"), start.isoformat()],
+        [pgettext("period", "To"), end.isoformat()],
         [_("Town"), town.name if town is not None else everything],
         [_("Sentence"), results_sentence(results, kind)],
         *[[label, getattr(results, name)] for name, label in FIGURE_LABELS.items()],

@@ -4,7 +4,7 @@ researched issue or a followed site to add. What they save goes through
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from liaison.models import Activity, Town
 from measures.activities import half_year, town_id_of
@@ -17,10 +17,16 @@ DATE_ERRORS = {"invalid": gettext_lazy("Enter a date such as 2026-03-15.")}
 class ResultsFilterForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind of activity"), required=False)
     start = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS
+        label=pgettext_lazy("period", "From"),
+        required=False,
+        widget=DATE_WIDGET,
+        error_messages=DATE_ERRORS,
     )
     end = forms.DateField(
-        label=gettext_lazy("To"), required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS
+        label=pgettext_lazy("period", "To"),
+        required=False,
+        widget=DATE_WIDGET,
+        error_messages=DATE_ERRORS,
     )
     town = forms.ModelChoiceField(Town.objects.none(), label=gettext_lazy("Town"), required=False)
 
