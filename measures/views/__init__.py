@@ -1,7 +1,8 @@
 """The measured results' pages: each part's routes are listed here."""
 
-from measures.views import ratings
+from measures.views import activities, ratings
 
 urlpatterns = [
     *ratings.urlpatterns,
+    *activities.urlpatterns,
 ]

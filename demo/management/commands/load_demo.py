@@ -10,6 +10,7 @@ Every person here is invented; the bios say so.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from demo import activity_results as demo_activity_results
 from demo import awards as demo_awards
 from demo import grids as demo_grids
 from demo import keyissues as demo_keyissues
@@ -71,6 +72,8 @@ class Command(BaseCommand):
         demo_keyissues.load(rep=logins["rep"], rep_user=logins["rep_user"], county=logins["county"])
         # The five links (issue #11): the leadership, the links and their contact log.
         demo_links.load(county=logins["county"], stdout=self.stdout)
+        # Issue #14: this year's activities' results (four concerns raised at them).
+        demo_activity_results.load(county=logins["county"], stdout=self.stdout)
         # Last year's and this year's star ratings, 五成效 measured from the records (issue #14):
         # after every part whose records they count.
         demo_ratings.load(county=logins["county"])
