@@ -51,7 +51,7 @@ from petitions.models import Petition
 
 # The staff statistics' own per-concern conditions (solved, reported, on time, satisfied):
 # one definition for both.
-from petitions.statistics import _flags
+from petitions.statistics import concern_flags
 from points import scoring
 from points.services.table import (
     category_caps_for_year,
@@ -116,7 +116,7 @@ def measured_criteria() -> list[RatingCriterion]:
 
 def _concern_counts(station_ids, year) -> dict:
     """station id → received, with_outcome, solved, reported, on_time, surveyed, satisfied."""
-    flags = _flags(timezone.localdate())
+    flags = concern_flags(timezone.localdate())
     rows = (
         Petition.objects.filter(station_id__in=station_ids, created_at__year=year)
         .annotate(reported_on=TruncDate("reported_at"))

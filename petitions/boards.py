@@ -3,7 +3,7 @@ station, per town and per handling unit, the concerns received, the share solved
 answered on time and the satisfaction, on public pages.
 
 The figures are the staff statistics' own (``petitions/statistics.py``): the same
-conditions (``_flags``, ``OUTCOME_STEPS``, ``SATISFIED_RATINGS``), over every concern
+conditions (``concern_flags``, ``OUTCOME_STEPS``, ``SATISFIED_RATINGS``), over every concern
 received in the year, as county staff count them (they see every concern; an accusation is
 counted like any other: a number names nobody). Only a concern's figures are read, never a
 name, a phone number or the text of a concern.
@@ -28,7 +28,7 @@ from petitions.models import Petition
 
 # The statistics' conditions, which hold OUTCOME_STEPS and SATISFIED_RATINGS: one
 # definition of solved, on time and satisfied for staff and public alike.
-from petitions.statistics import _flags
+from petitions.statistics import concern_flags
 
 # What each board groups the concerns by: a relation of the concern.
 BY = ("station", "town", "unit")
@@ -99,7 +99,7 @@ def minimum_sample() -> int:
 
 def _counts(today) -> dict:
     """The figures of a row, each a COUNT over the statistics' own conditions."""
-    flags = _flags(today)
+    flags = concern_flags(today)
     return {
         "received": Count("pk"),
         "outcomes": Count("pk", filter=flags["has_outcome"]),

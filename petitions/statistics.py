@@ -149,8 +149,10 @@ def _month_key(value):
     return value
 
 
-def _flags(today):
-    """The per-concern conditions the totals count."""
+def concern_flags(today):
+    """The per-concern conditions the totals count: the one definition of overdue, reported,
+    on time, surveyed, satisfied and a standing outcome, which the public boards
+    (petitions/boards.py) and the measured star scores (measures/ratings.py) count by too."""
     reported = Q(step__in=RESULT_STEPS, reported_at__isnull=False, deadline__isnull=False)
     return {
         "is_overdue": Q(step__in=HANDLING_STEPS, deadline__lt=today),
@@ -176,7 +178,7 @@ TOTALS = {
 
 def _count_table_by_table(qs: QuerySet, today) -> tuple[dict, dict]:
     """The totals in one query, then one grouped query per table (any database)."""
-    flags = _flags(today)
+    flags = concern_flags(today)
     qs = _by_month(qs)
     totals = qs.annotate(reported_on=TruncDate("reported_at")).aggregate(
         **{
@@ -206,7 +208,7 @@ def _count_in_one_scan(qs: QuerySet, today, connection) -> tuple[dict, dict]:
     table-by-table way reads them eight times (issue #12). Django has no GROUPING SETS, so
     the query wraps the ORM's own SQL for the scoped rows (scope, filters, joins and
     parameters exactly as the ORM writes them) and groups it."""
-    flags = _flags(today)
+    flags = concern_flags(today)
     inner = (
         _by_month(qs)
         .annotate(reported_on=TruncDate("reported_at"))
