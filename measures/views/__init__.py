@@ -1,3 +1,7 @@
 """The measured results' pages: each part's routes are listed here."""
 
-urlpatterns = []
+from measures.views import dashboard
+
+urlpatterns = [
+    *dashboard.urlpatterns,
+]

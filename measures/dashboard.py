@@ -1,0 +1,343 @@
+"""The county dashboard's figures (issue #14, part 5): the rules, nothing drawn.
+
+Who may see it and what it counts are the statistics' own (``petitions.statistics``): congress
+staff (``may_see_statistics``); the concerns they may see (``scoped_petitions``), so county
+staff count the county and town staff their town; stations and representatives scoped the
+same way (county: all; town: the town's stations and the representatives seated at one; a
+station: itself and its representatives).
+
+The figures, each from ONE grouped query whatever the number of rows:
+
+- concerns received by month over the last 12 months (this one included), per step;
+- satisfaction by quarter received, the last 4 quarters: (满意 + 基本满意) / surveyed, each
+  concern by its latest rating (the concern's ``rating``), read from the same query;
+- overdue concerns by handling unit (the statistics' ``is_overdue``: handled, deadline
+  passed);
+- stations by the stars of their latest rating (``liaison.services.latest_stars_subquery``);
+- representatives per level and grade band of this year's approved points total (caps
+  applied as the year-end report does: ``points.services``), the bands being the grade
+  bands of the year's points table (优秀 / 合格 / 基本合格 / 不合格).
+
+They are cached per scope and day like the statistics: forgotten with them on any change to
+a concern (the statistics' generation is part of the key), and on any change to a star
+rating or to points data (this module's own generation), at most 15 minutes anyway.
+"""
+
+import hashlib
+import logging
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from liaison.models import Representative, Station, StationMembership
+from liaison.roles import roles_for
+from liaison.services import latest_stars_subquery
+from petitions.models import HANDLING_STEPS, Step
+from petitions.statistics import (
+    CACHE_SECONDS,
+    GENERATION_KEY,
+    SATISFIED_RATINGS,
+    _month_key,
+    scoped_petitions,
+)
+from points import scoring, services
+
+log = logging.getLogger(__name__)
+DASHBOARD_GENERATION_KEY = "measures:dashboard:generation"
+MONTHS = 12
+QUARTERS = 4
+# A total below every band of the table (the shipped table's lowest band starts at 0, so
+# only a negative total, or a table without bands, lands here).
+NO_BAND = ""
+
+
+@dataclass(frozen=True)
+class Month:
+    first_day: date
+    by_step: dict  # step value → concerns received that month, now at that step
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_step.values())
+
+
+@dataclass(frozen=True)
+class Quarter:
+    year: int
+    number: int  # 1–4
+    surveyed: int
+    satisfied: int
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def end(self) -> date:
+        """The first day after the quarter."""
+        return date(self.year + 1, 1, 1) if self.number == 4 else date(self.year, 3 * self.number + 1, 1)
+
+    @property
+    def share(self) -> float | None:
+        """满意 + 基本满意 among the surveyed; None when none was surveyed."""
+        return self.satisfied / self.surveyed if self.surveyed else None
+
+
+@dataclass(frozen=True)
+class UnitOverdue:
+    unit_id: int | None
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Figures:
+    today: date
+    months: tuple[Month, ...]
+    quarters: tuple[Quarter, ...]
+    overdue: tuple[UnitOverdue, ...]
+    # stars (1–5) → stations whose latest rating has them; None → stations never rated
+    stars: dict
+    points_year: int
+    bands: tuple[str, ...]  # the grade bands' names, highest first (NO_BAND last if used)
+    # level value → {band name → representatives}
+    points: dict = field(default_factory=dict)
+
+    @property
+    def overdue_total(self) -> int:
+        return sum(u.count for u in self.overdue)
+
+
+# --- the window -------------------------------------------------------------------------------
+
+
+def first_month(today: date) -> date:
+    """The first day of the month 11 months before ``today``'s: 12 months in all."""
+    index = today.year * 12 + today.month - 1 - (MONTHS - 1)
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_days(today: date) -> list[date]:
+    start = first_month(today)
+    index = start.year * 12 + start.month - 1
+    return [date((index + i) // 12, (index + i) % 12 + 1, 1) for i in range(MONTHS)]
+
+
+def quarter_of(day: date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def quarter_keys(today: date) -> list[tuple[int, int]]:
+    """The last 4 quarters, oldest first, this one included (always inside the 12 months)."""
+    year, number = quarter_of(today)
+    index = year * 4 + number - 1 - (QUARTERS - 1)
+    return [((index + i) // 4, (index + i) % 4 + 1) for i in range(QUARTERS)]
+
+
+def local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime(day.year, day.month, day.day))
+
+
+# --- the scopes -------------------------------------------------------------------------------
+
+
+def scoped_stations(user):
+    """The active stations ``user``'s figures count (as their concerns: county all, town its
+    stations, a station itself)."""
+    roles = roles_for(user)
+    stations = Station.objects.active()
+    if roles.county:
+        return stations
+    if roles.town_id is not None:
+        return stations.filter(town_id=roles.town_id)
+    if roles.station_id is not None:
+        return stations.filter(pk=roles.station_id)
+    return stations.none()
+
+
+def scoped_representatives(user):
+    """The active representatives ``user``'s figures count: county all; town staff those
+    seated at one of the town's stations; station staff the station's."""
+    roles = roles_for(user)
+    reps = Representative.objects.active()
+    if roles.county:
+        return reps
+    if roles.town_id is not None:
+        seats = StationMembership.objects.filter(station__town_id=roles.town_id)
+    elif roles.station_id is not None:
+        seats = StationMembership.objects.filter(station_id=roles.station_id)
+    else:
+        return reps.none()
+    return reps.filter(pk__in=seats.values("representative_id"))
+
+
+# --- the counts -------------------------------------------------------------------------------
+
+
+def _concern_counts(user, today: date) -> tuple[tuple[Month, ...], tuple[Quarter, ...]]:
+    """One grouped query: per month received and step, the concerns, the surveyed and the
+    satisfied; the quarters are added up from the months."""
+    days = month_days(today)
+    qs = scoped_petitions(user=user).filter(created_at__gte=local_midnight(days[0]))
+    by_month: dict = defaultdict(dict)
+    surveyed: Counter = Counter()
+    satisfied: Counter = Counter()
+    if not qs.query.is_empty():
+        rows = (
+            qs.annotate(month=TruncMonth("created_at"))
+            .values("month", "step")
+            .annotate(
+                n=Count("pk"),
+                surveyed=Count("pk", filter=~Q(rating="")),
+                satisfied=Count("pk", filter=Q(rating__in=SATISFIED_RATINGS)),
+            )
+            .order_by()
+        )
+        for row in rows:
+            month = _month_key(row["month"])
+            by_month[month][row["step"]] = row["n"]
+            surveyed[quarter_of(month)] += row["surveyed"]
+            satisfied[quarter_of(month)] += row["satisfied"]
+    months = tuple(
+        Month(day, {step: by_month[day].get(step, 0) for step in Step.values}) for day in days
+    )
+    quarters = tuple(
+        Quarter(year, number, surveyed[(year, number)], satisfied[(year, number)])
+        for year, number in quarter_keys(today)
+    )
+    return months, quarters
+
+
+def _overdue_by_unit(user, today: date) -> tuple[UnitOverdue, ...]:
+    """Concerns being handled past their deadline (the statistics' ``is_overdue``), per
+    unit, most first: one grouped query on the open-deadline index."""
+    qs = scoped_petitions(user=user).filter(step__in=HANDLING_STEPS, deadline__lt=today)
+    if qs.query.is_empty():
+        return ()
+    rows = qs.values("unit_id", "unit__name").annotate(n=Count("pk")).order_by()
+    units = [UnitOverdue(r["unit_id"], r["unit__name"] or "", r["n"]) for r in rows]
+    units.sort(key=lambda u: (-u.count, u.name))
+    return tuple(units)
+
+
+def _stations_by_stars(user) -> dict:
+    """stars → active stations whose latest rating has them (None: never rated). One query."""
+    found = Counter(
+        scoped_stations(user).annotate(stars=latest_stars_subquery()).values_list("stars", flat=True)
+    )
+    counts = {stars: found.get(stars, 0) for stars in range(5, 0, -1)}
+    counts[None] = found.get(None, 0)
+    return counts
+
+
+def _points_by_level(user, year: int) -> tuple[tuple[str, ...], dict]:
+    """Representatives per level and grade band of their approved points total of ``year``
+    (a representative with no entry has 0). Five small queries: the rules, the caps, the
+    bands, the approved items per representative and rule, the representatives."""
+    rules = services.rules_for_year(year)
+    caps = services.category_caps_for_year(year)
+    bands = services.grade_bands_for_year(year)
+    counts = services.counts_by_representative(year)
+    scorer = scoring.Scorer(services.scoring_rules(rules), caps)
+    table: dict = {level: Counter() for level in Representative.Level.values}
+    for rep_id, level in scoped_representatives(user).values_list("pk", "level"):
+        by_code = counts.get(rep_id, {})
+        by_id = {rules[code].pk: n for code, n in by_code.items() if code in rules}
+        total = scoring.total(scorer.category_totals(by_id)) if by_id else Decimal("0")
+        table.setdefault(level, Counter())[scoring.grade_for(total, bands) or NO_BAND] += 1
+    names = [name for name, _minimum in bands]
+    if any(c.get(NO_BAND) for c in table.values()):
+        names.append(NO_BAND)
+    return tuple(names), {level: dict(c) for level, c in table.items()}
+
+
+def count_figures(*, user, today: date) -> Figures:
+    """Every figure counted in the database, now (no cache)."""
+    months, quarters = _concern_counts(user, today)
+    bands, points = _points_by_level(user, today.year)
+    return Figures(
+        today=today,
+        months=months,
+        quarters=quarters,
+        overdue=_overdue_by_unit(user, today),
+        stars=_stations_by_stars(user),
+        points_year=today.year,
+        bands=bands,
+        points=points,
+    )
+
+
+# --- the cache --------------------------------------------------------------------------------
+
+
+def dashboard_forget(**_kwargs) -> None:
+    """A star rating or points data changed: every cached dashboard is stale, now and once
+    the change is committed (a page counted in between kept the figures of before)."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _bump() -> None:
+    try:
+        cache.incr(DASHBOARD_GENERATION_KEY)
+    except ValueError:  # not set yet (or evicted): any fresh value is a new generation
+        cache.set(DASHBOARD_GENERATION_KEY, 1 + int(timezone.now().timestamp()), timeout=None)
+    except Exception:
+        log.warning("dashboard cache unreachable: not invalidated")
+
+
+def _cache_key(user, today: date) -> str:
+    roles = roles_for(user)
+    scope = (roles.county, roles.town_id, roles.station_id)
+    generations = cache.get_many([GENERATION_KEY, DASHBOARD_GENERATION_KEY])
+    raw = repr(
+        (
+            scope,
+            today.isoformat(),
+            generations.get(GENERATION_KEY),
+            generations.get(DASHBOARD_GENERATION_KEY),
+        )
+    )
+    return f"measures:dashboard:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def dashboard_figures(*, user, today: date | None = None) -> Figures:
+    """The dashboard's figures for ``user``: from the cache, else counted (see the module's
+    docstring). A cache that is down only costs the time."""
+    today = today or timezone.localdate()
+    try:
+        key = _cache_key(user, today)
+        figures = cache.get(key)
+    except Exception:
+        log.warning("dashboard cache unreachable: figures counted without it")
+        key = figures = None
+    if figures is None:
+        figures = count_figures(user=user, today=today)
+        if key is not None:
+            try:
+                cache.set(key, figures, CACHE_SECONDS)
+            except Exception:
+                log.warning("dashboard cache unreachable: figures not kept")
+    return figures
+
+
+def connect_signals() -> None:
+    """Forget the cached dashboards on any change to a star rating, to points data (every
+    change appends a ``PointAudit`` row) or to the points table (rules, caps, bands).
+    Concerns need nothing here: the statistics' generation is part of the key."""
+    from django.db.models.signals import post_delete, post_save
+
+    from liaison.models import StationRating
+    from points.models import CategoryCap, GradeBand, PointAudit, PointRule
+
+    for model in (StationRating, PointAudit, PointRule, CategoryCap, GradeBand):
+        uid = f"measures.dashboard.forget.{model.__name__}"
+        post_save.connect(dashboard_forget, sender=model, dispatch_uid=uid)
+        post_delete.connect(dashboard_forget, sender=model, dispatch_uid=uid)
