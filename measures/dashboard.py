@@ -82,7 +82,11 @@ class Quarter:
     @property
     def end(self) -> date:
         """The first day after the quarter."""
-        return date(self.year + 1, 1, 1) if self.number == 4 else date(self.year, 3 * self.number + 1, 1)
+        return (
+            date(self.year + 1, 1, 1)
+            if self.number == 4
+            else date(self.year, 3 * self.number + 1, 1)
+        )
 
     @property
     def share(self) -> float | None:
@@ -230,7 +234,9 @@ def _overdue_by_unit(user, today: date) -> tuple[UnitOverdue, ...]:
 def _stations_by_stars(user) -> dict:
     """stars → active stations whose latest rating has them (None: never rated). One query."""
     found = Counter(
-        scoped_stations(user).annotate(stars=latest_stars_subquery()).values_list("stars", flat=True)
+        scoped_stations(user)
+        .annotate(stars=latest_stars_subquery())
+        .values_list("stars", flat=True)
     )
     counts = {stars: found.get(stars, 0) for stars in range(5, 0, -1)}
     counts[None] = found.get(None, 0)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 from liaison.models import Representative
 from liaison.roles import roles_for
 from measures import charts
-from measures.dashboard import NO_BAND, Figures, Quarter, local_midnight, dashboard_figures
+from measures.dashboard import Figures, Quarter, dashboard_figures, local_midnight
 from petitions.models import Rating, Step
 from petitions.statistics import SATISFIED_RATINGS, may_see_statistics
 
@@ -101,7 +101,10 @@ def months_chart(figures: Figures) -> dict:
                 "href": concerns_link(received=_month_param(day)),
                 "total": month.total,
                 "cells": [
-                    (month.by_step[value], concerns_link(received=_month_param(day), step__exact=value))
+                    (
+                        month.by_step[value],
+                        concerns_link(received=_month_param(day), step__exact=value),
+                    )
                     for value, _label in steps
                 ],
             }
@@ -144,9 +147,7 @@ def quarters_chart(figures: Figures) -> dict:
             }
         )
     return {
-        "svg": charts.column_chart(
-            bars, label=_("Satisfaction by quarter received"), maximum=100
-        ),
+        "svg": charts.column_chart(bars, label=_("Satisfaction by quarter received"), maximum=100),
         "rows": rows,
     }
 
@@ -163,9 +164,7 @@ def overdue_chart(figures: Figures) -> dict:
         bars.append(charts.Bar(name, (charts.Segment(unit.count, OVERDUE_FILL, href, title),)))
         rows.append({"label": name, "count": unit.count, "href": href})
     return {
-        "svg": charts.row_chart(bars, label=_("Overdue concerns by handling unit"))
-        if bars
-        else "",
+        "svg": charts.row_chart(bars, label=_("Overdue concerns by handling unit")) if bars else "",
         "rows": rows,
         "total": figures.overdue_total,
         "href": concerns_link(overdue="late"),
@@ -206,7 +205,9 @@ def points_chart(figures: Figures) -> dict:
     bars, rows = [], []
     for level, level_label in Representative.Level.choices:
         counts = figures.points.get(level, {})
-        href = _link("admin:liaison_representative_changelist", level__exact=level, is_active__exact=1)
+        href = _link(
+            "admin:liaison_representative_changelist", level__exact=level, is_active__exact=1
+        )
         segments = tuple(
             charts.Segment(
                 counts.get(band, 0),

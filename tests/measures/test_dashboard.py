@@ -12,13 +12,20 @@ from django.utils import timezone
 from liaison.models import Representative, StaffScope
 from measures import dashboard
 from petitions import workflow
-from petitions.models import HANDLING_STEPS, Petition, Step, Survey
+from petitions.models import HANDLING_STEPS, Petition, Step
 from points import scoring
 from points.models import GradeBand, PointEntry, PointRule
 from points.services import entries
 from points.services.table import grade_bands_for_year
-from tests.base import make_rating, make_representative, make_station, make_staff, make_world
-from tests.base import receive, to_step
+from tests.base import (
+    make_rating,
+    make_representative,
+    make_staff,
+    make_station,
+    make_world,
+    receive,
+    to_step,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -124,9 +131,10 @@ def test_every_concern_figure_equals_a_recount(world, concerns):
     assert got[1] == expected[1] and got[2] == expected[2]
     # Overdue needs a later day: count again as of then (the months move with it).
     figures_later = dashboard.count_figures(user=world.county, today=later)
-    assert Counter({u.unit_id: u.count for u in figures_later.overdue}) == _recount(
-        petitions, later
-    )[3]
+    assert (
+        Counter({u.unit_id: u.count for u in figures_later.overdue})
+        == _recount(petitions, later)[3]
+    )
     # One assigned, two supervising, and two rated 不满意 (sent back to supervising).
     assert figures_later.overdue_total == 5
 
@@ -153,7 +161,11 @@ def test_satisfaction_is_satisfied_and_basically_among_the_surveyed(world):
 
 def test_town_staff_count_their_town_only(world, concerns):
     figures = dashboard.count_figures(user=world.town_staff_a, today=TODAY)
-    mine = [p for p in Petition.objects.select_related("station") if p.station.town_id == world.town_a.pk]
+    mine = [
+        p
+        for p in Petition.objects.select_related("station")
+        if p.station.town_id == world.town_a.pk
+    ]
     assert _figures_as_counters(figures)[0] == _recount(mine, TODAY)[0]
     later = TODAY + timedelta(days=90)
     figures = dashboard.count_figures(user=world.town_staff_a, today=later)
