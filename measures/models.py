@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import Activity
+from liaison.models.append_only import AppendOnlyModel
 from petitions.models import Petition
 
 
@@ -80,3 +81,41 @@ class FollowedSite(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ActivityResultEvent(AppendOnlyModel):
+    """One change to an activity's results (a researched issue or a followed site added or
+    removed): who, when, what. Appended, never changed or deleted; a removed row's title
+    stays here."""
+
+    class Kind(models.TextChoices):
+        ISSUE_ADDED = "issue_added", _("common issue researched added")
+        ISSUE_REMOVED = "issue_removed", _("common issue researched removed")
+        SITE_ADDED = "site_added", _("demonstration site followed added")
+        SITE_REMOVED = "site_removed", _("demonstration site followed removed")
+
+    activity = models.ForeignKey(
+        Activity,
+        on_delete=models.PROTECT,
+        related_name="result_events",
+        verbose_name=_("activity"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    subject = models.CharField(_("what"), max_length=120)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("change to an activity's results")
+        verbose_name_plural = _("changes to activities' results")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.subject}"

@@ -109,6 +109,12 @@ class IntakeForm(forms.Form):
         required=False,
         empty_label=gettext_lazy("(not from an activity)"),
     )
+    # 现场办理 (issue #14): the official present answered the concern at the activity itself.
+    handled_on_the_spot = forms.BooleanField(
+        label=gettext_lazy("Handled on the spot (现场办理)"),
+        required=False,
+        help_text=gettext_lazy("The official present answered it at the activity itself."),
+    )
     station = forms.ModelChoiceField(
         Station.objects.none(),
         label=gettext_lazy("Station it concerns"),
@@ -235,6 +241,11 @@ class IntakeForm(forms.Form):
                 "source_activity",
                 _("Choose an activity only for a concern raised at a congress activity."),
             )
+        if data.get("handled_on_the_spot") and not data.get("source_activity"):
+            self.add_error(
+                "handled_on_the_spot",
+                _("Only a concern raised at an activity can be handled on the spot there."),
+            )
         if (self.data.get("citizen_phone") or "").strip() and not data.get("consent"):
             self.add_error(
                 "consent",
@@ -291,4 +302,5 @@ class IntakeForm(forms.Form):
             "photos": d["photos"],
             "letters": d["letters"],
             "source_activity": d["source_activity"],
+            "handled_on_the_spot": d["handled_on_the_spot"],
         }

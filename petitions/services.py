@@ -50,6 +50,7 @@ def petition_receive(
     photos: Iterable[bytes] = (),
     letters: Iterable[tuple[str, bytes, int]] = (),
     source_activity=None,
+    handled_on_the_spot: bool = False,
     received_on: date | None = None,
     entered_by=None,
     accused_unit=None,
@@ -65,7 +66,12 @@ def petition_receive(
     hotline or an activity give ``entered_by`` (the event's actor), ``received_on`` (the day
     it reached them, never later than today: the acceptance limit counts from it),
     ``source_activity`` and ``letters``: (file name, PDF bytes already checked, page count).
+    ``handled_on_the_spot`` (现场办理) says the official present at ``source_activity``
+    answered it there; it needs the activity and is never changed afterwards.
     """
+    if handled_on_the_spot and source_activity is None:
+        # The form says so in words; this guards every other caller.
+        raise ValueError("only a concern raised at an activity is handled on the spot")
     saved = []
     try:
         with transaction.atomic():
@@ -113,6 +119,7 @@ def petition_receive(
                         collect_by=collect_by,
                         collect_by_estimated=calendar.is_estimated(collect_by),
                         source_activity=source_activity,
+                        handled_on_the_spot=bool(handled_on_the_spot),
                         accused_unit=accused_unit,
                         accused_representative=accused_representative,
                         visit=visit,

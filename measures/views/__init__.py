@@ -1,7 +1,8 @@
 """The measured results' pages: each part's routes are listed here."""
 
-from measures.views import dashboard
+from measures.views import activities, dashboard
 
 urlpatterns = [
+    *activities.urlpatterns,
     *dashboard.urlpatterns,
 ]
