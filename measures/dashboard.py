@@ -16,7 +16,10 @@ The figures, each from ONE grouped query whatever the number of rows:
 - stations by the stars of their latest rating (``liaison.services.latest_stars_subquery``);
 - representatives per level and grade band of this year's approved points total (caps
   applied as the year-end report does: ``points.services``), the bands being the grade
-  bands of the year's points table (优秀 / 合格 / 基本合格 / 不合格).
+  bands of the year's points table (优秀 / 合格 / 基本合格 / 不合格);
+- this year's activities and their results by kind (``measures.activities.results_by_kind``,
+  part B's definitions, six queries), for those who may see them (county staff all, town
+  staff their town's; station staff see no activity figures there either).
 
 They are cached per scope and day like the statistics: forgotten with them on any change to
 a concern (the statistics' generation is part of the key), and on any change to a star
@@ -39,6 +42,7 @@ from django.utils import timezone
 from liaison.models import Representative, Station, StationMembership
 from liaison.roles import roles_for
 from liaison.services import latest_stars_subquery
+from measures.activities import may_see_activity_results, results_by_kind, town_id_of
 from petitions.models import HANDLING_STEPS, Step
 from petitions.statistics import (
     CACHE_SECONDS,
@@ -113,6 +117,8 @@ class Figures:
     bands: tuple[str, ...]  # the grade bands' names, highest first (NO_BAND last if used)
     # level value → {band name → representatives}
     points: dict = field(default_factory=dict)
+    # kind → ActivityResults of this year so far; None for who may not see them
+    activities: dict | None = None
 
     @property
     def overdue_total(self) -> int:
@@ -264,6 +270,14 @@ def _points_by_level(user, year: int) -> tuple[tuple[str, ...], dict]:
     return tuple(names), {level: dict(c) for level, c in table.items()}
 
 
+def _activities_this_year(user, today: date) -> dict | None:
+    """This year's activities' results by kind, up to ``today``, in the user's town for
+    town staff; None for who may not see activity results."""
+    if not may_see_activity_results(user):
+        return None
+    return results_by_kind(start=date(today.year, 1, 1), end=today, town=town_id_of(user))
+
+
 def count_figures(*, user, today: date) -> Figures:
     """Every figure counted in the database, now (no cache)."""
     months, quarters = _concern_counts(user, today)
@@ -277,6 +291,7 @@ def count_figures(*, user, today: date) -> Figures:
         points_year=today.year,
         bands=bands,
         points=points,
+        activities=_activities_this_year(user, today),
     )
 
 
@@ -336,14 +351,29 @@ def dashboard_figures(*, user, today: date | None = None) -> Figures:
 
 def connect_signals() -> None:
     """Forget the cached dashboards on any change to a star rating, to points data (every
-    change appends a ``PointAudit`` row) or to the points table (rules, caps, bands).
-    Concerns need nothing here: the statistics' generation is part of the key."""
+    change appends a ``PointAudit`` row) or to the points table (rules, caps, bands), or to
+    an activity's records (the activity, its attendance, guests, researched issues and
+    followed sites). Concerns need nothing here: the statistics' generation is part of the
+    key."""
     from django.db.models.signals import post_delete, post_save
 
-    from liaison.models import StationRating
-    from points.models import CategoryCap, GradeBand, PointAudit, PointRule
+    from liaison.models import Activity, ActivityGuest, StationRating
+    from measures.models import FollowedSite, ResearchedIssue
+    from points.models import Attendance, CategoryCap, GradeBand, PointAudit, PointRule
 
-    for model in (StationRating, PointAudit, PointRule, CategoryCap, GradeBand):
+    watched = (
+        StationRating,
+        PointAudit,
+        PointRule,
+        CategoryCap,
+        GradeBand,
+        Activity,
+        ActivityGuest,
+        Attendance,
+        ResearchedIssue,
+        FollowedSite,
+    )
+    for model in watched:
         uid = f"measures.dashboard.forget.{model.__name__}"
         post_save.connect(dashboard_forget, sender=model, dispatch_uid=uid)
         post_delete.connect(dashboard_forget, sender=model, dispatch_uid=uid)

@@ -17,9 +17,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from liaison.models import Representative
+from liaison.models import Activity, Representative
 from liaison.roles import roles_for
 from measures import charts
+from measures.activities import FIGURE_LABELS
 from measures.dashboard import Figures, Quarter, dashboard_figures, local_midnight
 from petitions.models import Rating, Step
 from petitions.statistics import SATISFIED_RATINGS, may_see_statistics
@@ -238,6 +239,61 @@ def points_chart(figures: Figures) -> dict:
     }
 
 
+ACTIVITY_FILLS = {"town_level": "#3a9a5b", "county_level": "#1f5fa8", "other": "#7f8c8d"}
+
+
+def activities_chart(figures: Figures) -> dict | None:
+    """This year's activities by kind: the concerns raised at them (solved at town level,
+    sent to the county, the rest), and every figure of part B's table, each linking to the
+    activities' results page of that kind and period."""
+    if figures.activities is None:
+        return None
+    start = date(figures.today.year, 1, 1)
+    names = list(FIGURE_LABELS)
+    parts = (
+        ("town_level", FIGURE_LABELS["town_level"]),
+        ("county_level", FIGURE_LABELS["county_level"]),
+        ("other", _("not classified yet")),
+    )
+    bars, rows = [], []
+    for kind, label in Activity.Kind.choices:
+        results = figures.activities.get(kind)
+        if results is None or not results.activities:
+            continue
+        href = _link(
+            "measures:activity_results_period",
+            kind=kind,
+            start=start.isoformat(),
+            end=figures.today.isoformat(),
+        )
+        values = {
+            "town_level": results.town_level,
+            "county_level": results.county_level,
+            "other": results.concerns - results.town_level - results.county_level,
+        }
+        segments = tuple(
+            charts.Segment(
+                values[key], ACTIVITY_FILLS[key], href, f"{label} · {name}: {values[key]}"
+            )
+            for key, name in parts
+        )
+        bars.append(charts.Bar(str(label), segments))
+        rows.append({"label": label, "href": href, "cells": [getattr(results, n) for n in names]})
+    return {
+        "svg": charts.row_chart(bars, label=_("Concerns raised at this year's activities, by kind"))
+        if bars
+        else "",
+        "legend": [(name, ACTIVITY_FILLS[key]) for key, name in parts],
+        "figures": [FIGURE_LABELS[n] for n in names],
+        "rows": rows,
+        "href": _link(
+            "measures:activity_results_period",
+            start=start.isoformat(),
+            end=figures.today.isoformat(),
+        ),
+    }
+
+
 @staff_only
 def dashboard_page(request):
     figures = dashboard_figures(user=request.user)
@@ -250,6 +306,7 @@ def dashboard_page(request):
         "overdue": overdue_chart(figures),
         "stars": stars_chart(figures, request.user),
         "points": points_chart(figures),
+        "activities": activities_chart(figures),
         "statistics_href": reverse("petitions:staff_statistics"),
     }
     return render(request, "measures/dashboard.html", context)

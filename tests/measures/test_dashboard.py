@@ -262,3 +262,65 @@ def test_town_and_county_staff_do_not_share_a_cached_dashboard(world, concerns):
     town = dashboard.dashboard_figures(user=world.town_staff_b)
     assert sum(m.total for m in county.months) == 12
     assert sum(m.total for m in town.months) == 4
+
+
+@pytest.fixture
+def activities(world):
+    """This year: a director's reception in town A (three present, one absent, three
+    concerns: two town level, one county) and a briefing in town B (one present)."""
+    from liaison.models import Activity
+    from tests.measures.helpers import attend, make_activity, make_reps, raise_concerns
+
+    reception = make_activity(Activity.Kind.DIRECTOR_RECEPTION, on=TODAY, station=world.station_a)
+    attend(reception, make_reps(3))
+    attend(reception, make_reps(1), status="absent")
+    raise_concerns(reception, 2, level=Petition.Level.TOWN)
+    raise_concerns(reception, 1, level=Petition.Level.COUNTY)
+    briefing = make_activity(Activity.Kind.BRIEFING, on=TODAY, station=world.station_b)
+    attend(briefing, make_reps(1))
+    last_year = make_activity(
+        Activity.Kind.BRIEFING, on=date(TODAY.year - 1, 6, 1), station=world.station_b
+    )
+    attend(last_year, make_reps(5))  # last year: not counted
+    return reception, briefing
+
+
+def _recount_activities(town=None):
+    from liaison.models import Activity
+    from points.models import Attendance
+
+    counts = {}
+    for act in Activity.objects.filter(date__year=TODAY.year, is_cancelled=False):
+        if town is not None and act.station.town_id != town.pk:
+            continue
+        c = counts.setdefault(act.kind, Counter())
+        c["activities"] += 1
+        c["attendances"] += Attendance.objects.filter(activity=act, status="present").count()
+        for p in Petition.objects.filter(source_activity=act):
+            c["concerns"] += 1
+            c["town_level"] += p.level == Petition.Level.TOWN
+            c["county_level"] += p.level == Petition.Level.COUNTY
+    return counts
+
+
+def _activity_counts(figures):
+    keys = ("activities", "attendances", "concerns", "town_level", "county_level")
+    return {
+        kind: Counter({k: getattr(r, k) for k in keys if getattr(r, k)})
+        for kind, r in figures.activities.items()
+        if r.activities
+    }
+
+
+def test_this_years_activities_equal_a_recount(world, activities):
+    figures = dashboard.count_figures(user=world.county, today=TODAY)
+    assert _activity_counts(figures) == _recount_activities()
+    assert figures.activities["director_reception"].attendances == 3
+    town_b = dashboard.count_figures(user=world.town_staff_b, today=TODAY)
+    assert _activity_counts(town_b) == _recount_activities(world.town_b)
+    assert set(_activity_counts(town_b)) == {"briefing"}
+
+
+def test_station_staff_see_no_activity_figures(world, activities):
+    figures = dashboard.count_figures(user=world.station_staff_a, today=TODAY)
+    assert figures.activities is None

@@ -169,8 +169,9 @@ def test_the_page_runs_in_constant_queries(client, world, rows, django_assert_nu
 
 
 # The figures: concerns by month and step; overdue by unit; stations by stars; the points
-# table (rules, caps, bands), the approved items, the representatives.
-FIGURES_QUERIES = 8
+# table (rules, caps, bands), the approved items, the representatives; the activities'
+# results (six: part B's).
+FIGURES_QUERIES = 14
 # The session, the user, the second factor's device, the roles (scope, representative,
 # units), and the admin's menu (the user's and the groups' permissions).
 PAGE_QUERIES = FIGURES_QUERIES + 8
@@ -191,3 +192,27 @@ def test_the_page_is_in_chinese(client, world):
     client.force_login(world.county)
     html = client.get(PAGE).content.decode()
     assert "全县工作看板" in html and "近12个月诉求" in html
+
+
+def test_the_activities_chart_links_to_their_results(client, world):
+    from django.utils import timezone
+
+    from liaison.models import Activity
+    from tests.measures.helpers import attend, make_activity, make_reps, raise_concerns
+
+    today = timezone.localdate()
+    reception = make_activity(Activity.Kind.DIRECTOR_RECEPTION, on=today, station=world.station_a)
+    attend(reception, make_reps(2))
+    raise_concerns(reception, 3, level="town")
+    client.force_login(world.county)
+    response = client.get(PAGE)
+    activities = response.context["activities"]
+    (row,) = activities["rows"]
+    assert row["cells"][:5] == [1, 2, 3, 3, 0]
+    results = client.get(row["href"])
+    assert results.status_code == 200
+    charts = [svg for svg in _svgs(response) if svg.get("class") == "dash-svg"]
+    assert len(charts) == 5
+    # Station staff see no activities' figures on the dashboard, as on part B's pages.
+    client.force_login(world.station_staff_a)
+    assert client.get(PAGE).context["activities"] is None
