@@ -239,6 +239,7 @@ def points_chart(figures: Figures) -> dict:
     }
 
 
+ATTENDANCE_FILL = "#7d5ba6"
 ACTIVITY_FILLS = {"town_level": "#3a9a5b", "county_level": "#1f5fa8", "other": "#7f8c8d"}
 
 
@@ -255,7 +256,7 @@ def activities_chart(figures: Figures) -> dict | None:
         ("county_level", FIGURE_LABELS["county_level"]),
         ("other", _("not classified yet")),
     )
-    bars, rows = [], []
+    bars, present, rows = [], [], []
     for kind, label in Activity.Kind.choices:
         results = figures.activities.get(kind)
         if results is None or not results.activities:
@@ -277,12 +278,23 @@ def activities_chart(figures: Figures) -> dict | None:
             )
             for key, name in parts
         )
-        bars.append(charts.Bar(str(label), segments))
+        if results.concerns:
+            bars.append(charts.Bar(str(label), segments))
+        title = f"{label} · {FIGURE_LABELS['attendances']}: {results.attendances}"
+        present.append(
+            charts.Bar(
+                str(label), (charts.Segment(results.attendances, ATTENDANCE_FILL, href, title),)
+            )
+        )
         rows.append({"label": label, "href": href, "cells": [getattr(results, n) for n in names]})
     return {
         "svg": charts.row_chart(bars, label=_("Concerns raised at this year's activities, by kind"))
         if bars
         else "",
+        "present_svg": charts.row_chart(present, label=FIGURE_LABELS["attendances"])
+        if present
+        else "",
+        "present_title": FIGURE_LABELS["attendances"],
         "legend": [(name, ACTIVITY_FILLS[key]) for key, name in parts],
         "figures": [FIGURE_LABELS[n] for n in names],
         "rows": rows,

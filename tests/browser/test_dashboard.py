@@ -74,7 +74,8 @@ def test_the_dashboard_at_1280(live_server, browser):
     page = sign_in(context, live_server, world.county_clerk)
     page.goto(f"{live_server.url}/staff/dashboard/")
     page.wait_for_load_state()
-    assert page.locator("svg.dash-svg").count() == 5
+    # Months, quarters, stars, points; the activities' person-times and concerns.
+    assert page.locator("svg.dash-svg").count() == 6
     _fits(page)
     _shot(page, "dashboard-desktop")
     context.close()

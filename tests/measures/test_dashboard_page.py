@@ -212,7 +212,8 @@ def test_the_activities_chart_links_to_their_results(client, world):
     results = client.get(row["href"])
     assert results.status_code == 200
     charts = [svg for svg in _svgs(response) if svg.get("class") == "dash-svg"]
-    assert len(charts) == 5
+    # Months, quarters, stars, points; the activities' person-times and concerns.
+    assert len(charts) == 6
     # Station staff see no activities' figures on the dashboard, as on part B's pages.
     client.force_login(world.station_staff_a)
     assert client.get(PAGE).context["activities"] is None
