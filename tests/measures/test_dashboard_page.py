@@ -2,6 +2,7 @@
 well-formed SVG, every figure a link to the list behind it, a constant number of queries."""
 
 import re
+from datetime import date
 from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree as ET
 
@@ -10,7 +11,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.base import make_rating, make_station, make_user, make_world, receive, to_step
+from liaison.models import Representative, StationRating
+from tests.base import (
+    make_rating,
+    make_representative,
+    make_station,
+    make_user,
+    make_world,
+    receive,
+    to_step,
+)
 from tests.helpers import tags
 
 pytestmark = pytest.mark.django_db
@@ -158,8 +168,12 @@ def test_the_page_runs_in_constant_queries(client, world, rows, django_assert_nu
         petition, _token = receive(world, rep=rep)
         if index % 3 == 0:
             to_step(world, petition, "assigned")
-        if index < 10:  # stations too: up to ten more, each rated
-            make_rating(make_station(town=world.town_a), year=2025, fraction=0.1 * index)
+        # As many stations, each rated, and representatives, seated at them.
+        station = make_station(town=world.town_a)
+        StationRating.objects.create(
+            station=station, year=2025, stars=index % 5 + 1, rated_on=date(2025, 12, 1)
+        )
+        make_representative(station=station, level=Representative.Level.TOWNSHIP)
     client.force_login(world.county)
     with django_assert_num_queries(PAGE_QUERIES):
         client.get(PAGE)
