@@ -123,6 +123,21 @@ def main():
                 f"   ≤ {TARGET_MS} ms cold: {verdict}",
                 flush=True,
             )
+        # Where a cold request's time goes: its slowest queries as the cursor saw them.
+        from django.core.cache import cache
+        from django.test.utils import CaptureQueriesContext
+
+        client = signed_in(users["xianrenda"])
+        cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            client.get(PAGE)
+            total = (time.perf_counter() - started) * 1000
+        spent = sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))
+        in_sql = sum(float(q["time"]) for q in spent) * 1000
+        print(f"\none cold request: {total:.0f} ms, {in_sql:.0f} ms of it in SQL; slowest:")
+        for q in spent[:6]:
+            print(f"  {float(q['time']) * 1000:6.1f} ms  {q['sql'][:100]}")
         print(
             "\nqueries: cold/warm (warm reads the figures from the cache). The machine is "
             "shared (2 cores): timings wander from run to run."

@@ -35,7 +35,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -52,6 +52,7 @@ from petitions.statistics import (
     scoped_petitions,
 )
 from points import scoring, services
+from points.models import PointEntry
 
 log = logging.getLogger(__name__)
 DASHBOARD_GENERATION_KEY = "measures:dashboard:generation"
@@ -249,21 +250,43 @@ def _stations_by_stars(user) -> dict:
     return counts
 
 
+def _approved_items(year: int, in_force: dict[int, int]) -> dict[int, dict[int, int]]:
+    """representative id → {rule in force → approved items of ``year``}: one aggregate
+    query grouped by rule id (no join), read off the year-end totals' covering index; an
+    older row of a code counts under the row in force, an inactive code not at all."""
+    rows = (
+        PointEntry.objects.filter(year=year, status=PointEntry.Status.APPROVED)
+        .values_list("representative_id", "rule_id")
+        .annotate(items=Sum("quantity"))
+        .order_by()
+    )
+    items: dict[int, dict[int, int]] = defaultdict(dict)
+    for rep_id, rule_id, n in rows:
+        rule = in_force.get(rule_id)
+        if rule is not None:
+            items[rep_id][rule] = items[rep_id].get(rule, 0) + n
+    return items
+
+
 def _points_by_level(user, year: int) -> tuple[tuple[str, ...], dict]:
     """Representatives per level and grade band of their approved points total of ``year``
-    (a representative with no entry has 0). Five small queries: the rules, the caps, the
-    bands, the approved items per representative and rule, the representatives."""
-    rules = services.rules_for_year(year)
+    (a representative with no entry has 0), caps applied as the year-end report applies
+    them. Five small queries: the rules, the caps, the bands, the approved items per
+    representative and rule, the representatives."""
+    rules, codes = services.rule_table(year)
+    in_force = {pk: rules[code].pk for pk, code in codes.items() if code in rules}
     caps = services.category_caps_for_year(year)
     bands = services.grade_bands_for_year(year)
-    counts = services.counts_by_representative(year)
+    items = _approved_items(year, in_force)
     scorer = scoring.Scorer(services.scoring_rules(rules), caps)
     table: dict = {level: Counter() for level in Representative.Level.values}
+    grades: dict = {}  # per distinct total (a county has few)
     for rep_id, level in scoped_representatives(user).values_list("pk", "level"):
-        by_code = counts.get(rep_id, {})
-        by_id = {rules[code].pk: n for code, n in by_code.items() if code in rules}
-        total = scoring.total(scorer.category_totals(by_id)) if by_id else Decimal("0")
-        table.setdefault(level, Counter())[scoring.grade_for(total, bands) or NO_BAND] += 1
+        by_rule = items.get(rep_id)
+        total = scoring.total(scorer.category_totals(by_rule)) if by_rule else Decimal("0")
+        if total not in grades:
+            grades[total] = scoring.grade_for(total, bands) or NO_BAND
+        table.setdefault(level, Counter())[grades[total]] += 1
     names = [name for name, _minimum in bands]
     if any(c.get(NO_BAND) for c in table.values()):
         names.append(NO_BAND)
@@ -329,24 +352,33 @@ def _cache_key(user, today: date) -> str:
     return f"measures:dashboard:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
-def dashboard_figures(*, user, today: date | None = None) -> Figures:
-    """The dashboard's figures for ``user``: from the cache, else counted (see the module's
-    docstring). A cache that is down only costs the time."""
+def dashboard_cached(*, user, build=None, variant: str = "", today: date | None = None):
+    """``build(figures)`` (the figures themselves without ``build``) for ``user``: from the
+    cache, else counted and built (see the module's docstring). The page caches its charts
+    this way, drawn once per scope and day rather than on every request; ``variant`` keeps
+    apart what differs beyond the scope (the language). A cache that is down only costs the
+    time."""
     today = today or timezone.localdate()
     try:
-        key = _cache_key(user, today)
-        figures = cache.get(key)
+        key = _cache_key(user, today) + (f":{variant}" if variant else "")
+        value = cache.get(key)
     except Exception:
         log.warning("dashboard cache unreachable: figures counted without it")
-        key = figures = None
-    if figures is None:
+        key = value = None
+    if value is None:
         figures = count_figures(user=user, today=today)
+        value = figures if build is None else build(figures)
         if key is not None:
             try:
-                cache.set(key, figures, CACHE_SECONDS)
+                cache.set(key, value, CACHE_SECONDS)
             except Exception:
                 log.warning("dashboard cache unreachable: figures not kept")
-    return figures
+    return value
+
+
+def dashboard_figures(*, user, today: date | None = None) -> Figures:
+    """The dashboard's figures for ``user``, cached (``dashboard_cached``)."""
+    return dashboard_cached(user=user, today=today)
 
 
 def connect_signals() -> None:

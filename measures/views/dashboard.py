@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -21,7 +22,7 @@ from liaison.models import Activity, Representative
 from liaison.roles import roles_for
 from measures import charts
 from measures.activities import FIGURE_LABELS
-from measures.dashboard import Figures, Quarter, dashboard_figures, local_midnight
+from measures.dashboard import Figures, Quarter, dashboard_cached, local_midnight
 from petitions.models import Rating, Step
 from petitions.statistics import SATISFIED_RATINGS, may_see_statistics
 
@@ -308,17 +309,25 @@ def activities_chart(figures: Figures) -> dict | None:
 
 @staff_only
 def dashboard_page(request):
-    figures = dashboard_figures(user=request.user)
+    user = request.user
+
+    def build(figures):
+        return {
+            "figures": figures,
+            "months": months_chart(figures),
+            "quarters": quarters_chart(figures),
+            "overdue": overdue_chart(figures),
+            "stars": stars_chart(figures, user),
+            "points": points_chart(figures),
+            "activities": activities_chart(figures),
+        }
+
+    # The charts are drawn once per scope, day and language, then read from the cache.
+    charts_drawn = dashboard_cached(user=user, build=build, variant=f"page:{get_language()}")
     context = {
         **admin.site.each_context(request),
         "title": _("County dashboard"),
-        "figures": figures,
-        "months": months_chart(figures),
-        "quarters": quarters_chart(figures),
-        "overdue": overdue_chart(figures),
-        "stars": stars_chart(figures, request.user),
-        "points": points_chart(figures),
-        "activities": activities_chart(figures),
+        **charts_drawn,
         "statistics_href": reverse("petitions:staff_statistics"),
     }
     return render(request, "measures/dashboard.html", context)
