@@ -10,7 +10,7 @@ from django.conf import settings
 from liaison.models import Activity
 from tests.base import make_rating, make_world, receive, to_step
 from tests.browser.steps import sign_in
-from tests.measures.helpers import attend, make_activity, make_reps, raise_concerns
+from tests.measures.activity_helpers import attend, make_activity, make_reps, raise_concerns
 
 pytestmark = [pytest.mark.browser]
 SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"

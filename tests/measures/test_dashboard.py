@@ -269,7 +269,7 @@ def activities(world):
     """This year: a director's reception in town A (three present, one absent, three
     concerns: two town level, one county) and a briefing in town B (one present)."""
     from liaison.models import Activity
-    from tests.measures.helpers import attend, make_activity, make_reps, raise_concerns
+    from tests.measures.activity_helpers import attend, make_activity, make_reps, raise_concerns
 
     reception = make_activity(Activity.Kind.DIRECTOR_RECEPTION, on=TODAY, station=world.station_a)
     attend(reception, make_reps(3))

@@ -212,7 +212,7 @@ def test_the_activities_chart_links_to_their_results(client, world):
     from django.utils import timezone
 
     from liaison.models import Activity
-    from tests.measures.helpers import attend, make_activity, make_reps, raise_concerns
+    from tests.measures.activity_helpers import attend, make_activity, make_reps, raise_concerns
 
     today = timezone.localdate()
     reception = make_activity(Activity.Kind.DIRECTOR_RECEPTION, on=today, station=world.station_a)
