@@ -5,9 +5,9 @@ those two towns, their two stations and 柞水县交通运输局 (at least ``PUB
 outcomes, results reported against a deadline and ratings each), and last year's star ratings
 (``measures/ratings.py``, 五成效 from the records) have something to measure.
 
-A believable mix: mostly solved and satisfied, some answered but not solved, one referred
-elsewhere, a few reported after their deadline, a couple rated 不满意 and handled again (one
-three times, closed with its 不满意 kept), one closed without a rating.
+A believable mix: mostly solved and satisfied, some answered but not solved, two referred
+elsewhere, four reported after their deadline, three rated 不满意 and handled again (one of
+them three times, closed with its 不满意 kept), one closed without a rating.
 
 Every concern comes in through ``petitions.services`` and moves only through the workflow,
 which stamps today's time. Demo data only: each step's rows (the concern's events, ratings,
