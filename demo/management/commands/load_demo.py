@@ -13,6 +13,7 @@ from django.db import transaction
 from demo import activity_results as demo_activity_results
 from demo import awards as demo_awards
 from demo import grids as demo_grids
+from demo import history as demo_history
 from demo import keyissues as demo_keyissues
 from demo import legal as demo_legal
 from demo import liaison as demo_liaison
@@ -74,6 +75,7 @@ class Command(BaseCommand):
         demo_links.load(county=logins["county"], stdout=self.stdout)
         # Issue #14: this year's activities' results (four concerns raised at them).
         demo_activity_results.load(county=logins["county"], stdout=self.stdout)
+        demo_history.load(county=logins["county"], stdout=self.stdout)  # last year's concerns
         # Last year's and this year's star ratings, 五成效 measured from the records (issue #14):
         # after every part whose records they count.
         demo_ratings.load(county=logins["county"])
