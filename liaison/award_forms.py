@@ -17,8 +17,9 @@ class AwardAmountsForm(forms.Form):
                 label=_("%(stars)s stars") % {"stars": stars},
                 required=False,
                 min_value=0,
+                # max_value bounds the whole digits: no max_digits, whose own message would
+                # repeat "at most … yuan" under the field.
                 max_value=MAX_AMOUNT,
-                max_digits=10,
                 decimal_places=2,
                 initial=amounts.get(stars),
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
@@ -26,9 +27,6 @@ class AwardAmountsForm(forms.Form):
                     "invalid": _("Enter an amount in yuan, such as 3000 or 2500.50."),
                     "min_value": _("An amount cannot be negative."),
                     "max_value": _("At most %(limit_value)s yuan."),
-                    "max_digits": _("At most %(limit_value)s yuan.") % {"limit_value": MAX_AMOUNT},
-                    "max_whole_digits": _("At most %(limit_value)s yuan.")
-                    % {"limit_value": MAX_AMOUNT},
                     "max_decimal_places": _("At most two decimal places (fen)."),
                 },
             )

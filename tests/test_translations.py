@@ -8,6 +8,8 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+from tests.base import make_world
+
 PO = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
 
@@ -46,3 +48,14 @@ def test_it_serves_chinese_even_to_a_browser_that_asks_for_english(client):
     html = response.content.decode()
     assert '<html lang="zh-hans">' in html
     assert "找代表" in html
+
+
+@pytest.mark.django_db
+def test_the_admins_hidden_headings_are_in_chinese_too(client):
+    """Django's own catalogue leaves the app list's hidden headings (read out by screen
+    readers on every page of the administration) in English: ours translates them."""
+    client.force_login(make_world().county)
+    html = client.get("/admin/").content.decode()
+    for english in ("Model name", "Add link", "Change or view list link"):
+        assert english not in html
+    assert "修改或查看列表链接" in html

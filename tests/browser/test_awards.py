@@ -11,7 +11,7 @@ from django.conf import settings
 from liaison.models import AwardLine, AwardYear
 from tests.base import make_station, make_town, make_world
 from tests.browser.steps import sign_in
-from tests.liaison.award_helpers import rate
+from tests.liaison.award_helpers import rate, set_amounts
 
 pytestmark = [pytest.mark.browser]
 SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
@@ -72,4 +72,22 @@ def test_county_staff_set_the_amounts_and_lock_the_year(live_server, browser):
     assert sum(line.amount for line in AwardLine.objects.all()) == Decimal(65000)
     _fits(page)
     _shot(page, "awards-year-locked")
+    context.close()
+
+
+def test_a_year_with_its_history_fits_a_phone(live_server, browser):
+    """At 375×667 the year's page, its history of amounts (dates, names and amounts kept on
+    one line) included, scrolls inside its box: the page itself never scrolls sideways."""
+    world = make_world()
+    town = make_town(name="乾佑街道")
+    for name, stars in [("乾佑街道中心联络站", 5), ("石镇社区联络点", 1)]:
+        rate(make_station(town=town, name=name), stars, year=2025)
+    set_amounts(year=2025, actor=world.county)
+    set_amounts(year=2025, actor=world.county, overrides={5: Decimal("31000.50")})
+    context = browser.new_context(viewport={"width": 375, "height": 667}, locale="zh-CN")
+    page = sign_in(context, live_server, world.county)
+    page.goto(f"{live_server.url}/staff/awards/2025/")
+    assert page.locator("#award-events tbody tr").count() == 2
+    _fits(page)
+    _shot(page, "awards-year-phone")
     context.close()

@@ -155,6 +155,16 @@ def test_a_bad_amount_is_refused_in_chinese_and_nothing_is_saved(client, world, 
     assert not AwardLevel.objects.exists() and not AwardEvent.objects.exists()
 
 
+@pytest.mark.parametrize("too_big", ["100000000", "1000000000000", "99999999.999"])
+def test_an_amount_over_the_maximum_says_so_once(client, world, too_big):
+    client.force_login(world.county)
+    response = client.post(_year(), _form(stars_3=too_big))
+    errors = [e["message"] for e in response.context["form"].errors["stars_3"].get_json_data()]
+    limit = tr("At most %(limit_value)s yuan.") % {"limit_value": "99999999.99"}
+    assert errors.count(limit) == 1 and page_text(response).count(limit) == 1
+    assert not AwardLevel.objects.exists()
+
+
 def test_the_lock_asks_first_and_a_post_locks(client, world):
     rated_stations(3)
     set_amounts()

@@ -130,6 +130,26 @@ def test_last_years_concerns_are_on_last_years_board(client):
     assert f'href="?year={year}"' in this_year  # the switch back to it
 
 
+def test_a_past_year_without_concerns_says_that_year_not_this_year(client):
+    """A past year's boards with nothing received name that year; "this year yet" is for the
+    current year only."""
+    town = make_town("往年镇")
+    _closed(station=make_station(town, name="今年站"), unit=make_unit()[0], n=1)
+    last_year = timezone.localdate().year - 1
+    past = tr("No concern was received in %(year)s.") % {"year": last_year}
+    for url in (
+        reverse("petitions:boards"),
+        reverse("petitions:boards_stations"),
+        reverse("petitions:boards_units"),
+        reverse("petitions:boards_town", args=[town.pk]),
+    ):
+        text = page_text(client.get(url, {"year": last_year}))
+        assert past in text and tr("No concern was received this year yet.") not in text, url
+    empty_town = make_town("无诉求镇")
+    this_year = page_text(client.get(reverse("petitions:boards_town", args=[empty_town.pk])))
+    assert tr("No concern was received this year yet.") in this_year
+
+
 # --- the same figures as the staff statistics ---------------------------------------------------
 
 
