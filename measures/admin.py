@@ -1,18 +1,25 @@
 """The station star ratings in the administration (issue #14, moved here from liaison): staff
 type only the criteria scored by hand; the measured ones (五成效) are shown read only and
-shown read only (not a form) and recomputed from the records on every save, with the total, the stars and the audit row
-(``measures.ratings.rating_refresh``). A year whose awards are locked refuses changes."""
+recomputed from the records on every save, with the total, the stars and the audit row
+(``measures.ratings.rating_refresh``). A rating of a year whose awards are locked opens read
+only (its form would otherwise repeat the refusal once per score row)."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from liaison.awards import awards_locked
 from liaison.models import RatingCriterion, RatingScore, StationRating
+from liaison.models.awards import locked_message
 from measures import ratings
 
 MEASURED = {"criterion__is_measured": True, "criterion__code__in": ratings.MEASURED_CODES}
+
+
+def _open(rating) -> bool:
+    """Whether ``rating`` (None on the add form) may still change: its year is not locked."""
+    return rating is None or rating.pk is None or not awards_locked(rating.year)
 
 
 class HandScoreInline(admin.TabularInline):
@@ -25,6 +32,15 @@ class HandScoreInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).exclude(**MEASURED).select_related("criterion")
+
+    def has_change_permission(self, request, obj=None):
+        return _open(obj) and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return _open(obj) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _open(obj) and super().has_delete_permission(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "criterion":
@@ -45,13 +61,7 @@ class StationRatingForm(forms.ModelForm):
         years = {year, self.instance.year if self.instance.pk else None} - {None}
         for y in sorted(years):
             if awards_locked(y):
-                raise forms.ValidationError(
-                    _(
-                        "The awards of %(year)s are locked: its star ratings and amounts "
-                        "no longer change."
-                    )
-                    % {"year": y}
-                )
+                raise forms.ValidationError(locked_message(y))
         return cleaned
 
 
@@ -83,6 +93,18 @@ class StationRatingAdmin(admin.ModelAdmin):
             )
             or "—"
         )
+
+    def has_change_permission(self, request, obj=None):
+        return _open(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _open(obj) and super().has_delete_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        rating = self.get_object(request, object_id)
+        if rating is not None and not _open(rating) and request.method == "GET":
+            messages.warning(request, locked_message(rating.year))
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         if obj.rated_by_id is None:

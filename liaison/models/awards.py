@@ -17,6 +17,13 @@ class AwardsLocked(AuditRowImmutable):
     """The year's awards are locked: its amounts and its star ratings no longer change."""
 
 
+def locked_message(year) -> str:
+    """What a refusal of a locked year says."""
+    return _(
+        "The awards of %(year)s are locked: its star ratings and amounts no longer change."
+    ) % {"year": year}
+
+
 def refuse_if_locked(year) -> None:
     """Raise AwardsLocked when ``year``'s awards are locked (one query). Here, beside the
     model, so that the ratings' own ``clean`` can ask without importing the rules above it
@@ -24,10 +31,7 @@ def refuse_if_locked(year) -> None:
     if year is None:
         return
     if AwardYear.objects.filter(year=year, locked_at__isnull=False).exists():
-        raise AwardsLocked(
-            _("The awards of %(year)s are locked: its star ratings and amounts no longer change.")
-            % {"year": year}
-        )
+        raise AwardsLocked(locked_message(year))
 
 
 class AwardYear(models.Model):

@@ -227,11 +227,15 @@ def test_a_locked_years_rating_is_refused_in_the_admin(client, world):
         "scores-MIN_NUM_FORMS": "0",
         "scores-MAX_NUM_FORMS": "1000",
     }
-    response = client.post(admin_url("liaison.StationRating", "change", ensure.pk), data)
+    # Its change page opens read only, saying why (no form: one message, not one per score).
+    response = client.get(admin_url("liaison.StationRating", "change", ensure.pk))
     assert response.status_code == 200
     assert tr(
         "The awards of %(year)s are locked: its star ratings and amounts no longer change."
     ) % {"year": 2025} in page_text(response)
+    assert 'name="notes"' not in response.content.decode()
+    response = client.post(admin_url("liaison.StationRating", "change", ensure.pk), data)
+    assert response.status_code == 403
     ensure.refresh_from_db()
     assert ensure.notes == ""
     # A new rating of the locked year is refused too.
