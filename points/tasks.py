@@ -15,12 +15,13 @@ import logging
 from zoneinfo import ZoneInfo
 
 from celery import Task, chord, group, shared_task
+from celery.signals import worker_process_shutdown
 from django.contrib.auth import get_user_model
 from django.dispatch import receiver
 from django.utils import timezone
 
 from points.models import ReportRun
-from points.reports import runs, steps
+from points.reports import files, runs, steps
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +62,13 @@ STEP = {
     "acks_late": True,
     "reject_on_worker_lost": True,
 }
+
+
+@worker_process_shutdown.connect(dispatch_uid="points_pdf_renderer_close")
+def close_pdf_renderer(**kwargs) -> None:
+    """A pool process leaves without running atexit: let its PDF renderer delete its copy of
+    the CJK font first (points/reports/files.py)."""
+    files.pdf_renderer_close()
 
 
 @receiver(runs.run_queued, sender=ReportRun, dispatch_uid="points_report_run_queued")
