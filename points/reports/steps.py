@@ -11,7 +11,7 @@ returns what its task needs to choose the next one; it queues nothing itself.
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
@@ -63,17 +63,26 @@ def report_chunk_build(*, run_id: int, representative_ids: list[int]) -> ChunkBu
         totals.insert_reports(run_id, year, rows)
         # Last, so that the run row stays locked only for the commit. Rows a previous
         # delivery of this chunk already wrote were counted then.
-        runs = ReportRun.objects.filter(pk=run_id, status__in=ACTIVE)
-        advanced = runs.update(
-            status=ReportRun.Status.RUNNING, done=F("done") + (len(rows) - replaced)
-        )
-        if not advanced:  # failed or stopped meanwhile: write nothing
+        advanced = _count_done(run_id, len(rows) - replaced)
+        if advanced is None:  # failed or stopped meanwhile: write nothing
             transaction.set_rollback(True)
             return ChunkBuilt(0, False)
         # The run row is ours until the commit: the count includes every chunk committed
         # before, and a chunk committing after ours sees ours.
-        done, total = runs.values_list("done", "total").get()
+        done, total = advanced
     return ChunkBuilt(len(rows), done >= total)
+
+
+def _count_done(run_id: int, rows: int) -> tuple[int, int] | None:
+    """Add a chunk's new rows to its active run's count, in one statement; returns the run's
+    (done, total) after it, None when the run is no longer active."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {ReportRun._meta.db_table} SET status = %s, done = done + %s "  # noqa: S608 - the table name is ours
+            "WHERE id = %s AND status IN (%s, %s) RETURNING done, total",
+            [ReportRun.Status.RUNNING, rows, run_id, *ACTIVE],
+        )
+        return cursor.fetchone()
 
 
 def report_run_rank(*, run_id: int) -> int | None:
