@@ -11,6 +11,7 @@ import gc
 import io
 import logging
 import secrets
+import shutil
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -158,11 +159,16 @@ def pdf_renderer() -> PdfRenderer:
 
 
 def pdf_renderer_close() -> None:
-    """Let this process's renderer go: its font configuration then deletes its temporary
+    """Let this process's renderer go, and delete its font configuration's temporary
     folder (the copy of the CJK font). At exit: atexit, and in Celery's pool processes,
     which leave without running atexit, points/tasks.py."""
     global _RENDERER
-    _RENDERER = None
+    renderer, _RENDERER = _RENDERER, None
+    # WeasyPrint deletes the folder when the configuration is collected, which a process
+    # that set its heap aside (settle_heap) may never do: deleted here.
+    folder = getattr(getattr(renderer, "font_config", None), "_folder", None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def report_pdf_render(
