@@ -67,6 +67,7 @@ bench: $(VENV)/.installed-dev
 	scripts/with-services.sh $(PY) bench/staff_pages.py
 	scripts/with-services.sh $(PY) bench/citizen_pages.py
 	scripts/with-services.sh $(PY) bench/points_year_end.py
+	$(PY) bench/points_pdf_profile.py
 	scripts/with-services.sh $(PY) bench/load.py
 	$(PY) bench/page_weight.py
 

@@ -2,7 +2,7 @@
 the one place that says which step follows which::
 
     run_queued ─► group(build_report_chunk × chunks)
-        └ the chunk that completes the count ranks, then: start_report_pdfs
+        └ the chunk that completes the count ranks (in its step), then: start_report_pdfs
     ─► chord(build_report_pdfs × chunks) ─► finish_reports
 
 The steps of a year-end run retry with backoff; the message is acknowledged only after the
@@ -15,12 +15,13 @@ import logging
 from zoneinfo import ZoneInfo
 
 from celery import Task, chord, group, shared_task
+from celery.signals import worker_process_shutdown
 from django.contrib.auth import get_user_model
 from django.dispatch import receiver
 from django.utils import timezone
 
 from points.models import ReportRun
-from points.reports import runs, steps
+from points.reports import files, runs, steps
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +64,13 @@ STEP = {
 }
 
 
+@worker_process_shutdown.connect(dispatch_uid="points_pdf_renderer_close")
+def close_pdf_renderer(**kwargs) -> None:
+    """A pool process leaves without running atexit: let its PDF renderer delete its copy of
+    the CJK font first (points/reports/files.py)."""
+    files.pdf_renderer_close()
+
+
 @receiver(runs.run_queued, sender=ReportRun, dispatch_uid="points_report_run_queued")
 def queue_report_totals(sender, run_id: int, chunks: list[list[int]], **kwargs) -> None:
     """A run's row is committed: queue its totals stage. Without a broker the whole run
@@ -85,31 +93,31 @@ def queue_report_totals(sender, run_id: int, chunks: list[list[int]], **kwargs) 
         runs.report_run_fail(run_id=run_id, error=error_text(exc))
 
 
-def _rank_then_start_pdfs(run_id: int) -> int:
-    """Rank the run in this task; if it is still active, queue its PDF stage."""
-    ranked = steps.report_run_rank(run_id=run_id)
-    if ranked is None:
-        return 0
+def _start_pdfs(run_id: int) -> None:
     # One message: the PDF stage fans out from its own task, so that queueing its many
     # chunks is not part of the ranking (nor of the totals phase the bench measures).
     start_report_pdfs.apply_async(kwargs={"run_id": run_id}, task_id=task_id(run_id, "start-pdfs"))
-    return ranked
 
 
 @shared_task(**STEP)
 def build_report_chunk(run_id: int, representative_ids: list[int]) -> int:
     built = steps.report_chunk_build(run_id=run_id, representative_ids=representative_ids)
     if built.count_complete:
-        # Ranked here, in the chunk's own task, before its message is acknowledged: a
-        # ranking that fails retries the chunk, which rewrites its rows and ranks again.
-        _rank_then_start_pdfs(run_id)
+        # Ranked by the step, in the chunk's own transaction, before its message is
+        # acknowledged: a ranking that fails retries the chunk, which rewrites its rows and
+        # ranks again.
+        _start_pdfs(run_id)
     return built.rows
 
 
 @shared_task(**STEP)
 def rank_reports(run_id: int) -> int:
     """A run without representatives: no chunk to complete the count."""
-    return _rank_then_start_pdfs(run_id)
+    ranked = steps.report_run_rank(run_id=run_id)
+    if ranked is None:
+        return 0
+    _start_pdfs(run_id)
+    return ranked
 
 
 @shared_task(**STEP)

@@ -22,6 +22,9 @@ need gettext command -v msgfmt
 need libpango-1.0-0 installed libpango-1.0-0
 need libpangoft2-1.0-0 installed libpangoft2-1.0-0
 need fonts-noto-cjk sh -c 'fc-list 2>/dev/null | grep -q "Noto Sans CJK"'
+# HarfBuzz's subsetter cuts the CJK font for the PDFs (points/reports/pdf_font.py); without
+# it WeasyPrint falls back to fontTools, several times slower per report.
+need libharfbuzz-subset0 installed libharfbuzz-subset0
 if [ "$target" = test ]; then
   need redis-server command -v redis-server
   need chromium test -x /usr/bin/chromium

@@ -1,6 +1,6 @@
 """The steps of a year-end run, each called by one task of ``points/tasks.py``::
 
-    report_chunk_build × chunks ──(the chunk that completes the count)──► report_run_rank
+    report_chunk_build × chunks (the chunk that completes the count ranks everyone)
     ─► report_pdf_chunks ─► report_pdf_chunk_build × chunks ─► runs.report_run_finish
 
 Every step may be retried or redelivered: it rewrites the same rows and counts them once,
@@ -11,7 +11,7 @@ returns what its task needs to choose the next one; it queues nothing itself.
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
@@ -40,10 +40,10 @@ def report_chunk_build(*, run_id: int, representative_ids: list[int]) -> ChunkBu
     """Write the run's rows for a chunk of representatives. A retried chunk replaces its own
     rows and counts them once.
 
-    The chunk whose rows complete the count says so, and its task ranks everyone right
-    away: no chord, so no extra hop through the broker and no chord counter to keep (a
-    redelivered chunk that finds the count complete ranks again, which gives the same
-    ranks)."""
+    The chunk whose rows complete the count ranks everyone in its own transaction and says
+    so, and its task starts the PDFs: no chord, so no extra hop through the broker and no
+    chord counter to keep (a redelivered chunk that finds the count complete ranks again,
+    which gives the same ranks)."""
     run = ReportRun.objects.filter(pk=run_id, status__in=ACTIVE).values("year").first()
     if run is None:
         return ChunkBuilt(0, False)
@@ -63,17 +63,31 @@ def report_chunk_build(*, run_id: int, representative_ids: list[int]) -> ChunkBu
         totals.insert_reports(run_id, year, rows)
         # Last, so that the run row stays locked only for the commit. Rows a previous
         # delivery of this chunk already wrote were counted then.
-        runs = ReportRun.objects.filter(pk=run_id, status__in=ACTIVE)
-        advanced = runs.update(
-            status=ReportRun.Status.RUNNING, done=F("done") + (len(rows) - replaced)
-        )
-        if not advanced:  # failed or stopped meanwhile: write nothing
+        advanced = _count_done(run_id, len(rows) - replaced)
+        if advanced is None:  # failed or stopped meanwhile: write nothing
             transaction.set_rollback(True)
             return ChunkBuilt(0, False)
         # The run row is ours until the commit: the count includes every chunk committed
         # before, and a chunk committing after ours sees ours.
-        done, total = runs.values_list("done", "total").get()
+        done, total = advanced
+        if done >= total:
+            # Everyone is counted, and every other chunk's rows are committed: rank them
+            # here, in this transaction, rather than in one of its own after it (the
+            # totals phase's last step; bench/points_year_end.py).
+            _rank_and_stamp(run_id, total)
     return ChunkBuilt(len(rows), done >= total)
+
+
+def _count_done(run_id: int, rows: int) -> tuple[int, int] | None:
+    """Add a chunk's new rows to its active run's count, in one statement; returns the run's
+    (done, total) after it, None when the run is no longer active."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {ReportRun._meta.db_table} SET status = %s, done = done + %s "  # noqa: S608 - the table name is ours
+            "WHERE id = %s AND status IN (%s, %s) RETURNING done, total",
+            [ReportRun.Status.RUNNING, rows, run_id, *ACTIVE],
+        )
+        return cursor.fetchone()
 
 
 def report_run_rank(*, run_id: int) -> int | None:
@@ -83,16 +97,22 @@ def report_run_rank(*, run_id: int) -> int | None:
     if run is None:
         return None
     with transaction.atomic():
-        ranked = totals.set_ranks(run_id)
-        if ranked != run["total"]:
-            raise ReportRunIncomplete(f"run {run_id}: {ranked} of {run['total']} reports written")
-        stamped = ReportRun.objects.filter(pk=run_id, status__in=ACTIVE).update(
-            status=ReportRun.Status.RUNNING, ranked_at=timezone.now()
-        )
-        if not stamped:
+        ranked = _rank_and_stamp(run_id, run["total"])
+        if ranked is None:
             transaction.set_rollback(True)
-            return None
     return ranked
+
+
+def _rank_and_stamp(run_id: int, total: int) -> int | None:
+    """In the caller's transaction: rank the run's reports and stamp its ranked_at; the
+    number ranked, None when the run is no longer active (the caller rolls back)."""
+    ranked = totals.set_ranks(run_id)
+    if ranked != total:
+        raise ReportRunIncomplete(f"run {run_id}: {ranked} of {total} reports written")
+    stamped = ReportRun.objects.filter(pk=run_id, status__in=ACTIVE).update(
+        status=ReportRun.Status.RUNNING, ranked_at=timezone.now()
+    )
+    return ranked if stamped else None
 
 
 # --- stage 2: one PDF per representative (the county workbook is the run's finish) -------------

@@ -227,6 +227,10 @@ def insert_reports(run_id: int, year: int, rows: list[tuple[int, dict]]) -> None
         )
     lines.seek(0)
     with connection.cursor() as cursor:
+        # Django's foreign keys are checked at the commit by default, and a chunk commits
+        # holding the run's row (its count, steps.py): checked now, a chunk's 750 checks
+        # no longer keep the other chunks waiting for that row (bench/points_year_end.py).
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.copy_expert(
             f"COPY {AnnualReport._meta.db_table} "
             "(run_id, representative_id, year, by_category, total, grade, flags, "
