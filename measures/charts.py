@@ -64,7 +64,8 @@ def _svg(width: int, height: int, label: str) -> ET.Element:
             "xmlns": SVG_NS,
             "viewBox": f"0 0 {width} {height}",
             "width": "100%",
-            "role": "img",
+            # A group, not an image: its bars are links (an image may hold nothing focusable).
+            "role": "group",
             "aria-label": label,
             "class": "dash-svg",
         },

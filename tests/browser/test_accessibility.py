@@ -8,6 +8,7 @@ one run shows everything that is left to fix."""
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from liaison import services as liaison_services
 from petitions.models import Petition
@@ -211,5 +212,18 @@ def test_staff_work_pages_have_no_serious_violation(live_server, desktop):
     )
     scans.goto(f"{base}{reverse('liaison:qr_cards')}", "QR cards")
     scans.goto(f"{base}{reverse('points:staff_report_runs')}", "year-end reports")
+    # Measured, not typed (issue #14).
+    scans.goto(f"{base}{reverse('measures:dashboard')}", "county dashboard")
+    scans.goto(f"{base}{reverse('measures:rating_list')}", "star ratings")
+    scans.goto(
+        f"{base}{reverse('measures:rating_detail', args=[timezone.localdate().year, world.station_a.pk])}",
+        "a station's star rating",
+    )
+    scans.goto(f"{base}{reverse('measures:activity_results_period')}", "activities' results")
+    scans.goto(f"{base}{reverse('liaison:staff_awards')}", "awards by stars")
+    scans.goto(
+        f"{base}{reverse('liaison:staff_award_year', args=[timezone.localdate().year])}",
+        "a year's awards",
+    )
 
     scans.assert_clean()
