@@ -65,6 +65,8 @@ class Scorer:
         self.rules = rules
         self.caps = {category: Decimal(cap) for category, cap in (category_caps or {}).items()}
         self._points: dict[tuple[int, int], tuple[str, Decimal]] = {}
+        self._tenths: dict[tuple[int, int], tuple[str, int]] = {}
+        self._cap_tenths = {category: _to_tenths(cap) for category, cap in self.caps.items()}
 
     def _rule_points(self, rule_id: int, count: int) -> tuple[str, Decimal]:
         key = (rule_id, count)
@@ -91,6 +93,43 @@ class Scorer:
                 pos = cap
             totals[category] = pos + negative.get(category, ZERO)
         return totals
+
+    def category_tenths(self, counts: Mapping[int, int]) -> dict[str, int]:
+        """``category_totals`` in tenths of a point, as integers, for the year-end reports
+        that score a whole county: the table's points and caps have one decimal (the
+        models' ``decimal_places=1``), so the sums are exact, and adding integers costs a
+        fraction of adding Decimals (bench/points_year_end.py)."""
+        positive: dict[str, int] = {}
+        negative: dict[str, int] = {}
+        tenths = self._tenths
+        for rule_id, count in counts.items():
+            found = tenths.get((rule_id, count))
+            if found is None:
+                category, pts = self._rule_points(rule_id, count)
+                found = tenths[(rule_id, count)] = (category, _to_tenths(pts))
+            category, pts = found
+            if pts >= 0:
+                positive[category] = positive.get(category, 0) + pts
+            else:
+                negative[category] = negative.get(category, 0) + pts
+        caps = self._cap_tenths
+        if not negative and not caps:
+            return positive
+        totals = {}
+        for category in positive.keys() | negative.keys():
+            pos = positive.get(category, 0)
+            cap = caps.get(category)
+            if cap is not None and pos > cap:
+                pos = cap
+            totals[category] = pos + negative.get(category, 0)
+        return totals
+
+
+def _to_tenths(points: Decimal) -> int:
+    tenths = Decimal(points) * 10
+    if tenths != tenths.to_integral_value():
+        raise ValueError(f"{points} has more than one decimal")
+    return int(tenths)
 
 
 def total(by_category: Mapping[str, Decimal]) -> Decimal:

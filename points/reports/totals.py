@@ -55,8 +55,9 @@ def year_table(year: int) -> dict:
         # year: an entry counts under that row (an inactive code counts nothing).
         "in_force": {pk: in_force[code] for pk, code in codes.items() if code in in_force},
         "scorer": scoring.Scorer(services.scoring_rules(rules), caps),
-        # Per distinct total (a county has few): its text and its grade.
-        "text": {},
+        # Per distinct number of tenths (a county has few): its Decimal and text; per
+        # distinct total, its grade.
+        "decimals": {},
         "grades": {},
     }
 
@@ -143,26 +144,39 @@ def chunk_reports(year: int, representative_ids: list[int]) -> list[tuple[int, d
     ]
 
 
+def _one_decimal(tenths: int) -> tuple[Decimal, str]:
+    """A number of tenths of a point as a Decimal with one decimal, and as its text."""
+    value = Decimal(tenths).scaleb(-1)
+    return value, str(value)
+
+
 def report_fields(counts: dict[int, int], session_absences: int, table: dict) -> dict:
     """A representative's points per category, total, grade and flags, from ``counts``:
     items per rule in force (by id), as ``chunk_counts`` folds them with
     ``table["in_force"]``."""
-    # What services.score does, with the year's scorer built once per chunk, not per person.
-    by_category = table["scorer"].category_totals(counts)
-    total = scoring.total(by_category).quantize(ONE_DECIMAL)
+    # What services.score does, with the year's scorer built once per chunk, not per person,
+    # in integer tenths of a point (scoring.Scorer.category_tenths: exact, and the costliest
+    # step of the totals phase in Decimals).
+    by_category = table["scorer"].category_tenths(counts)
+    tenths = sum(by_category.values())
     flags = []
     if session_absences >= 2:
         flags.append(FLAG_SESSION_ABSENCES)
-    if by_category.get(Category.VOTERS, scoring.ZERO) <= 0:
+    if by_category.get(Category.VOTERS, 0) <= 0:
         flags.append(FLAG_NO_VOTER_CONTACT)
-    text = table["text"]
+    # Per distinct number of tenths (a county has few): its Decimal (one decimal) and text.
+    decimals = table["decimals"]
     as_text = {}
     for category in CATEGORIES:
-        points = by_category.get(category, scoring.ZERO)
-        shown = text.get(points)
+        points = by_category.get(category, 0)
+        shown = decimals.get(points)
         if shown is None:
-            shown = text[points] = str(points.quantize(ONE_DECIMAL))
-        as_text[category] = shown
+            shown = decimals[points] = _one_decimal(points)
+        as_text[category] = shown[1]
+    total = decimals.get(tenths)
+    if total is None:
+        total = decimals[tenths] = _one_decimal(tenths)
+    total = total[0]
     grade = table["grades"].get(total)
     if grade is None:
         grade = table["grades"][total] = scoring.grade_for(total, table["bands"])
